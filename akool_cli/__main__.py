@@ -1,0 +1,3 @@
+from akool_cli.cli.app import main
+
+main()

@@ -1,0 +1,348 @@
+"""A thin client for the Live Avatar API.
+
+One ``requests.Session`` per client (so one keep-alive connection per process),
+explicit connect/read timeouts, the API's envelope checked on every answer, and
+every failure raised as one of the classes in :mod:`akool_cli.api.errors`.
+Nothing here prints; an optional ``debug`` callable receives one line per exchange.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import time
+from typing import Any, Callable, Dict, Iterator, Optional
+
+import requests
+
+from akool_cli import __version__
+from akool_cli.api import API_PREFIX, DEFAULT_BASE_URL
+from akool_cli.api.auth import Credential
+from akool_cli.api.errors import (
+    AkoolError,
+    APIConnectionError,
+    APITimeoutError,
+    NoCredentialError,
+    ProtocolError,
+    ServerError,
+    SessionFailedError,
+    TransportError,
+    WaitTimeoutError,
+    error_for_code,
+)
+from akool_cli.api.models import Session, SessionPage
+
+USER_AGENT = f"akool-cli/{__version__}"
+SUCCESS = 1000
+
+DebugHook = Callable[[str], None]
+
+
+def _short_reason(exc: BaseException) -> str:
+    """The useful tail of a requests/urllib3 exception, without its wall of text."""
+    text = str(exc)
+    found = re.findall(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    if found:
+        return found[-1].strip().rstrip(".")
+    for needle, reason in (
+        ("Connection refused", "connection refused"),
+        ("Connection reset", "connection reset by the server"),
+        ("RemoteDisconnected", "the server closed the connection"),
+        ("IncompleteRead", "the answer was cut off"),
+        ("Connection broken", "the connection broke mid-answer"),
+        ("Name or service not known", "unknown host"),
+    ):
+        if needle in text:
+            return reason
+    return type(exc).__name__
+
+
+def backoff_delay(attempt: int, base: float = 0.5, cap: float = 8.0) -> float:
+    """Full-jitter exponential backoff: a random delay in [0, min(cap, base * 2**attempt)]."""
+    return random.uniform(0, min(cap, base * (2**attempt)))
+
+
+class Client:
+    """The API client. Resources hang off it: ``client.sessions.create(...)``."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        credential: Optional[Credential] = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        debug: Optional[DebugHook] = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credential = credential
+        self.timeout = timeout
+        self.max_retries = max(0, max_retries)
+        self._debug = debug
+        self._sleep = sleep
+        self._http = requests.Session()
+        self._http.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.sessions = Sessions(self)
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{API_PREFIX}{path}"
+
+    def _log(self, line: str) -> None:
+        if self._debug is None:
+            return
+        if self.credential is not None and self.credential.value:
+            line = line.replace(self.credential.value, "***")
+        self._debug(line)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Dict[str, Any]] = None,
+        json: Any = None,
+        authenticated: bool = True,
+        retry: bool = False,
+    ) -> Dict[str, Any]:
+        """Send one call and return the whole envelope (``code`` was 1000).
+
+        ``retry`` allows retries with backoff on connection errors, timeouts, 5xx and 429.
+        Only calls that are safe to repeat may ask for it.
+        """
+        headers: Dict[str, str] = {}
+        if authenticated:
+            if self.credential is None:
+                raise NoCredentialError(
+                    "no credential found",
+                    hint="run `akool auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN",
+                )
+            headers.update(self.credential.headers())
+        url = self.url(path)
+        attempts = 1 + (self.max_retries if retry else 0)
+        connect_timeout = min(self.timeout, 10.0)
+        for attempt in range(attempts):
+            started = time.monotonic()
+            try:
+                response = self._http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers=headers,
+                    timeout=(connect_timeout, self.timeout),
+                )
+            except requests.Timeout:
+                self._log(f"{method} {url} -> timeout ({_ms(started)} ms)")
+                error: AkoolError = APITimeoutError(
+                    f"no answer from {self.base_url} within {self.timeout:g} s",
+                    hint="raise --timeout, or check the service",
+                )
+                retry_after = None
+            except requests.RequestException as exc:
+                reason = _short_reason(exc)
+                self._log(f"{method} {url} -> {reason} ({_ms(started)} ms)")
+                error = APIConnectionError(
+                    f"cannot reach {self.base_url}: {reason}",
+                    hint="check your network and --base-url / AKOOL_BASE_URL",
+                )
+                retry_after = None
+            else:
+                try:
+                    body = self._parse(response)
+                except ServerError as exc:
+                    self._log(f"{method} {url} -> HTTP {response.status_code} ({_ms(started)} ms)")
+                    error = exc
+                    retry_after = _retry_after(response)
+                except AkoolError as exc:
+                    self._log(
+                        f"{method} {url} -> HTTP {response.status_code}, "
+                        f"code {exc.code} ({_ms(started)} ms)"
+                    )
+                    raise
+                else:
+                    self._log(
+                        f"{method} {url} -> HTTP {response.status_code}, "
+                        f"code {body.get('code')} ({_ms(started)} ms)"
+                    )
+                    return body
+            if attempt + 1 >= attempts:
+                raise error
+            delay = retry_after if retry_after is not None else backoff_delay(attempt)
+            self._log(f"retrying in {delay:.2f} s ({attempt + 1}/{self.max_retries})")
+            self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _parse(response: requests.Response) -> Dict[str, Any]:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("code"), int):
+            code = body["code"]
+            if code != SUCCESS:
+                raise error_for_code(code, body.get("msg", ""), response=response)
+            if status < 400:
+                return body
+        if status == 429:
+            raise ServerError(
+                "the service is rate limiting requests (HTTP 429)",
+                hint="wait a moment and try again",
+                response=response,
+            )
+        if status >= 500:
+            raise ServerError(
+                f"the service failed (HTTP {status})", hint="try again later", response=response
+            )
+        if body is None:
+            raise ProtocolError(
+                f"the service answered HTTP {status} with a body that is not JSON",
+                hint="check --base-url / AKOOL_BASE_URL",
+                response=response,
+            )
+        raise ProtocolError(
+            f"the service answered HTTP {status} with JSON that is not the API's envelope",
+            hint="check --base-url / AKOOL_BASE_URL",
+            response=response,
+        )
+
+    # -- calls that are not about sessions --------------------------------------
+
+    def get_token(self, client_id: str, client_secret: str) -> str:
+        """Exchange a client id and secret for a bearer token (lives about a year)."""
+        body = self.request(
+            "POST",
+            "/getToken",
+            json={"clientId": client_id, "clientSecret": client_secret},
+            authenticated=False,
+            # Safe to repeat: an exchange has no side effect a second one would double.
+            retry=True,
+        )
+        token = body.get("token")
+        if not isinstance(token, str) or not token:
+            raise ProtocolError("the token exchange answered without a token")
+        return token
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _retry_after(response: requests.Response) -> Optional[float]:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    if math.isnan(seconds) or seconds < 0:
+        return None
+    return min(seconds, 30.0)
+
+
+class Sessions:
+    """``/liveAvatar/session/*``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    # create, close and pause are never retried: once the request may have reached
+    # the server, repeating it could start a second billable session or act twice.
+    def create(self, avatar_id: str) -> Session:
+        body = self._client.request(
+            "POST", "/liveAvatar/session/create", json={"avatar_id": avatar_id}
+        )
+        return Session.from_api(body.get("data"))
+
+    def close(self, session_id: str) -> None:
+        self._client.request("POST", "/liveAvatar/session/close", json={"id": session_id})
+
+    def pause(self, session_id: str) -> None:
+        self._client.request("POST", "/liveAvatar/session/pause", json={"id": session_id})
+
+    def detail(self, session_id: str) -> Session:
+        body = self._client.request(
+            "GET", "/liveAvatar/session/detail", params={"id": session_id}, retry=True
+        )
+        return Session.from_api(body.get("data"))
+
+    def list(self, *, page: int = 1, size: int = 100, status: Optional[int] = None) -> SessionPage:
+        # A POST that only reads: it changes nothing, so it is safe to repeat.
+        params: Dict[str, Any] = {"page": page, "size": size}
+        if status is not None:
+            params["status"] = status
+        body = self._client.request("POST", "/liveAvatar/session/list", params=params, retry=True)
+        return SessionPage.from_api(body.get("data"))
+
+    def iter_pages(
+        self, *, size: int = 100, status: Optional[int] = None, start_page: int = 1
+    ) -> Iterator[SessionPage]:
+        """Every page from ``start_page`` until ``count`` sessions were seen or a page is empty."""
+        page_number = start_page
+        seen = (start_page - 1) * size
+        while True:
+            page = self.list(page=page_number, size=size, status=status)
+            yield page
+            seen += len(page.sessions)
+            if not page.sessions or seen >= page.count:
+                return
+            page_number += 1
+
+    def wait_ready(
+        self,
+        session_id: str,
+        *,
+        timeout: float,
+        on_status: Optional[Callable[[Session, float], None]] = None,
+        first_delay: float = 0.5,
+        max_delay: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Session:
+        """Poll ``detail`` with growing pauses until the session is ready (status 3).
+
+        Raises SessionFailedError on status 4 and WaitTimeoutError after ``timeout`` seconds.
+        """
+        started = clock()
+        delay = first_delay
+        while True:
+            try:
+                session = self.detail(session_id)
+            except TransportError:
+                # detail already retried; a longer outage still ends at the deadline.
+                if clock() - started >= timeout:
+                    raise
+                session = None
+            elapsed = clock() - started
+            if session is not None:
+                if on_status is not None:
+                    on_status(session, elapsed)
+                if session.status == 3:
+                    return session
+                if session.status == 4:
+                    raise SessionFailedError(
+                        f"session {session_id} failed (status 4)",
+                        hint="create a new session; check the avatar id",
+                    )
+            remaining = timeout - elapsed
+            if remaining <= 0:
+                raise WaitTimeoutError(
+                    f"session {session_id} was not ready after {timeout:g} s",
+                    hint="raise --wait-timeout, or check later with `akool session detail`",
+                )
+            self._client._sleep(min(delay, remaining))
+            delay = min(delay * 1.6, max_delay)

@@ -1,0 +1,1 @@
+"""Chat over the websocket: protocol frames and the conversation. No Typer here."""

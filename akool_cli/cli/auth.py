@@ -1,0 +1,231 @@
+"""``akool auth``: log in, show status, print the token, log out."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from typing import Annotated, Any, Optional
+
+import typer
+
+from akool_cli.api.errors import AuthenticationError, NoCredentialError, UsageError
+from akool_cli.cli.context import AppContext, run_command
+from akool_cli.cli.validate import read_stdin_lines
+
+app = typer.Typer(
+    help="Log in to the API and manage the stored credential.",
+    no_args_is_help=True,
+)
+
+
+@dataclass
+class LoginOptions:
+    with_api_key: bool = False
+    client_id: Optional[str] = None
+    with_client_secret: bool = False
+    verify: bool = True
+
+
+def _read_secret_from_stdin(app_ctx: AppContext, what: str) -> str:
+    lines = read_stdin_lines(app_ctx.io.stdin, what)
+    if len(lines) != 1:
+        raise UsageError(f"expected the {what} as one line on standard input")
+    return lines[0]
+
+
+def _prompt_hidden(label: str) -> str:
+    value = getpass.getpass(f"{label}: ").strip()
+    if not value:
+        raise UsageError(f"the {label.lower()} cannot be empty")
+    return value
+
+
+def _obtain(opts: LoginOptions, app_ctx: AppContext) -> Any:
+    """The credential to store, from stdin, a prompt, or a token exchange."""
+    from akool_cli.api.auth import Credential
+
+    io = app_ctx.io
+    if opts.with_api_key and (opts.client_id or opts.with_client_secret):
+        raise UsageError("use either --with-api-key or --client-id with --with-client-secret")
+    if opts.with_client_secret and not opts.client_id:
+        raise UsageError("--with-client-secret needs --client-id")
+    if opts.with_api_key:
+        return Credential("api_key", _read_secret_from_stdin(app_ctx, "API key"))
+    client_id = opts.client_id.strip() if opts.client_id else None
+    if opts.client_id is not None and not client_id:
+        raise UsageError("--client-id cannot be empty")
+    if client_id and opts.with_client_secret:
+        secret = _read_secret_from_stdin(app_ctx, "client secret")
+    elif not io.stdin_tty:
+        raise UsageError(
+            "no credential given",
+            hint="pipe one in: `akool auth login --with-api-key < key.txt`, or "
+            "`akool auth login --client-id ID --with-client-secret < secret.txt`",
+        )
+    elif client_id:
+        secret = _prompt_hidden("Client secret")
+    else:
+        io.err(
+            "How do you want to authenticate?\n  1) API key (x-api-key)\n  2) Client id and secret"
+        )
+        choice = typer.prompt("Choose", default="1", err=True).strip()
+        if choice == "1":
+            return Credential("api_key", _prompt_hidden("API key"))
+        if choice != "2":
+            raise UsageError(f"unknown choice {choice!r}; expected 1 or 2")
+        client_id = typer.prompt("Client id", err=True).strip()
+        if not client_id:
+            raise UsageError("the client id cannot be empty")
+        secret = _prompt_hidden("Client secret")
+    token = app_ctx.client().get_token(client_id, secret)
+    return Credential("token", token)
+
+
+def run_login(opts: LoginOptions, app_ctx: AppContext) -> int:
+    credential = _obtain(opts, app_ctx)
+    if opts.verify:
+        client = app_ctx.client(credential=credential)
+        try:
+            client.sessions.list(page=1, size=1)
+        except AuthenticationError as exc:
+            exc.message = f"the API rejected the credential: {exc.message}"
+            exc.hint = "nothing was stored; check the key or secret"
+            raise
+    store = app_ctx.store()
+    store.save_credential(app_ctx.profile, credential)
+    if app_ctx.base_url_option:
+        store.update_profile(app_ctx.profile, base_url=app_ctx.base_url_option.rstrip("/"))
+    kind = "API key" if credential.kind == "api_key" else "token"
+    checked = "" if opts.verify else " (not verified)"
+    app_ctx.io.info(
+        f"Logged in to {app_ctx.base_url()} with {kind} {credential.masked} "
+        f"as profile {app_ctx.profile!r}{checked}."
+    )
+    return 0
+
+
+@app.command("login")
+def login(
+    ctx: typer.Context,
+    with_api_key: Annotated[
+        bool, typer.Option("--with-api-key", help="Read an API key from standard input.")
+    ] = False,
+    client_id: Annotated[
+        Optional[str], typer.Option("--client-id", help="Client id to exchange for a token.")
+    ] = None,
+    with_client_secret: Annotated[
+        bool,
+        typer.Option("--with-client-secret", help="Read the client secret from standard input."),
+    ] = False,
+    verify: Annotated[
+        bool, typer.Option("--verify/--no-verify", help="Check the credential with one API call.")
+    ] = True,
+) -> None:
+    """Store a credential for the profile.
+
+    On a terminal it asks (input hidden). In scripts, pipe the secret in; it is
+    checked with one cheap API call before anything is stored.
+
+    [b]Examples[/b]
+
+      $ akool auth login
+      $ echo "$AKOOL_KEY" | akool auth login --with-api-key
+      $ akool auth login --client-id "$ID" --with-client-secret < secret.txt
+    """
+    opts = LoginOptions(with_api_key, client_id, with_client_secret, verify)
+    raise typer.Exit(run_command(ctx.obj, run_login, opts, ctx.obj))
+
+
+def _status_data(app_ctx: AppContext) -> dict:
+    credential, source = app_ctx.credential()
+    return {
+        "profile": app_ctx.profile,
+        "base_url": app_ctx.base_url(),
+        "source": source,
+        "kind": credential.kind if credential else None,
+        "credential": credential.masked if credential else None,
+    }
+
+
+def run_status(as_json: bool, app_ctx: AppContext) -> int:
+    from akool_cli.output import render_fields
+
+    data = _status_data(app_ctx)
+    if as_json:
+        app_ctx.io.json(data)
+    else:
+        kind = {"api_key": "API key", "token": "token"}.get(data["kind"] or "", "")
+        render_fields(
+            app_ctx.io,
+            [
+                ("profile", data["profile"]),
+                ("base url", data["base_url"]),
+                ("credential", f"{kind} {data['credential']}" if data["credential"] else "none"),
+                ("from", data["source"]),
+            ],
+        )
+    if data["credential"] is None:
+        raise NoCredentialError(
+            "not logged in", hint="run `akool auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN"
+        )
+    return 0
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the profile, base URL and where the credential comes from (masked).
+
+    Exits 3 when there is no credential.
+
+    [b]Examples[/b]
+
+      $ akool auth status
+      $ akool --profile staging auth status --json
+    """
+    raise typer.Exit(run_command(ctx.obj, run_status, as_json, ctx.obj))
+
+
+def run_token(app_ctx: AppContext) -> int:
+    credential, _ = app_ctx.credential()
+    if credential is None:
+        raise NoCredentialError("not logged in", hint="run `akool auth login`")
+    app_ctx.io.out(credential.value)
+    return 0
+
+
+@app.command("token")
+def token(ctx: typer.Context) -> None:
+    """Print the credential in use, for scripts.
+
+    [b]Examples[/b]
+
+      $ curl -H "x-api-key: $(akool auth token)" …
+    """
+    raise typer.Exit(run_command(ctx.obj, run_token, ctx.obj))
+
+
+def run_logout(app_ctx: AppContext) -> int:
+    removed = app_ctx.store().delete_credential(app_ctx.profile)
+    if removed:
+        app_ctx.io.info(f"Removed the stored credential of profile {app_ctx.profile!r}.")
+    else:
+        app_ctx.io.info(f"Profile {app_ctx.profile!r} has no stored credential; nothing to do.")
+    for name in ("AKOOL_TOKEN", "AKOOL_API_KEY"):
+        if app_ctx.env.get(name):
+            app_ctx.io.warn(f"{name} is set in the environment and still takes effect.")
+    return 0
+
+
+@app.command("logout")
+def logout(ctx: typer.Context) -> None:
+    """Remove the profile's stored credential.
+
+    [b]Examples[/b]
+
+      $ akool auth logout
+      $ akool --profile staging auth logout
+    """
+    raise typer.Exit(run_command(ctx.obj, run_logout, ctx.obj))

@@ -1,0 +1,39 @@
+"""Shell completion sources. Local files only: never a network call, never an error."""
+
+from __future__ import annotations
+
+import os
+from typing import List
+
+from akool_cli.api.models import BUILTIN_AVATARS, STATUS_NAMES
+
+
+def _starting(candidates: List[str], incomplete: str) -> List[str]:
+    return [c for c in candidates if c.startswith(incomplete)]
+
+
+def complete_avatar(incomplete: str) -> List[str]:
+    return _starting(list(BUILTIN_AVATARS), incomplete)
+
+
+def complete_status(incomplete: str) -> List[str]:
+    return _starting(list(STATUS_NAMES.values()), incomplete)
+
+
+def complete_profile(incomplete: str) -> List[str]:
+    try:
+        from akool_cli.config import Store, config_dir
+
+        return _starting(Store(config_dir(os.environ)).profile_names(), incomplete)
+    except Exception:  # completion must never fail loudly
+        return []
+
+
+def complete_session_id(incomplete: str) -> List[str]:
+    try:
+        from akool_cli.config import SessionRecords, state_dir
+
+        ids = [r["id"] for r in reversed(SessionRecords(state_dir(os.environ)).all())]
+        return _starting(list(dict.fromkeys(ids)), incomplete)
+    except Exception:
+        return []

@@ -1,0 +1,66 @@
+"""Input checks done before any request is sent. Pure functions; usage errors only."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, TextIO
+
+from akool_cli.api.errors import UsageError
+from akool_cli.api.models import BUILTIN_AVATARS
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
+MAX_AVATAR_ID = 256
+MAX_STDIN_IDS = 10_000
+
+
+def session_id(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise UsageError("a session id cannot be empty")
+    if not _ID.fullmatch(text):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise UsageError(
+            f"{shown!r} is not a session id",
+            hint="a session id is letters, digits and _.:- (up to 128 characters)",
+        )
+    return text
+
+
+def avatar_id(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise UsageError("--avatar-id cannot be empty")
+    if len(text) > MAX_AVATAR_ID or any(c.isspace() or not c.isprintable() for c in text):
+        raise UsageError(
+            "--avatar-id must be one word of printable characters (up to 256)",
+            hint="built-in avatars: " + ", ".join(BUILTIN_AVATARS),
+        )
+    return text
+
+
+def read_stdin_lines(stream: TextIO, what: str) -> List[str]:
+    """Non-empty lines from stdin, with a usage error for bytes that are not text."""
+    try:
+        lines = []
+        for line in stream:
+            line = line.strip()
+            if line:
+                lines.append(line)
+            if len(lines) > MAX_STDIN_IDS:
+                raise UsageError(f"too many {what} on standard input (more than {MAX_STDIN_IDS})")
+        return lines
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"standard input is not UTF-8 text; expected {what}, one per line"
+        ) from None
+
+
+def session_ids(values: Iterable[str], stdin: TextIO) -> List[str]:
+    """Ids from the arguments; an argument of ``-`` reads more, one per line, from stdin."""
+    ids: List[str] = []
+    for value in values:
+        if value == "-":
+            ids.extend(session_id(line) for line in read_stdin_lines(stdin, "session ids"))
+        else:
+            ids.append(session_id(value))
+    return ids
