@@ -44,7 +44,8 @@ def _short_reason(exc: BaseException) -> str:
     text = str(exc)
     found = re.findall(r"\[Errno -?\d+\] ([^'\")]+)", text)
     if found:
-        return found[-1].strip().rstrip(".")
+        reason = found[-1].strip().rstrip(".")
+        return reason[:1].lower() + reason[1:]
     for needle, reason in (
         ("Connection refused", "connection refused"),
         ("Connection reset", "connection reset by the server"),

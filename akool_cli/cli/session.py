@@ -285,13 +285,8 @@ def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
     for index, page in enumerate(_pages(opts, app_ctx)):
         count = page.count
         if opts.as_json:
-            import json
-
-            indent = 2 if io.stdout_tty else None
             for item in page.sessions:
-                io.stdout.write(
-                    ("[\n" if not opened else ",\n") + json.dumps(item.raw, indent=indent)
-                )
+                io.stdout.write(("[\n" if not opened else ",\n") + io.dumps(item.raw))
                 opened = True
         elif opts.quiet:
             for item in page.sessions:

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A real tour of `akool` against the offline emulator (run it with `make demo`).
+# It uses a throw-away config dir, so your own credentials are never touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+
+work=$(mktemp -d)
+export AKOOL_CONFIG_DIR="$work/config" AKOOL_STATE_DIR="$work/state"
+unset AKOOL_TOKEN AKOOL_API_KEY AKOOL_PROFILE AKOOL_BASE_URL
+
+akool emulator --ready-after 2 >"$work/url" 2>"$work/emulator.log" &
+emulator=$!
+cleanup() {
+    kill "$emulator" 2>/dev/null || true
+    wait "$emulator" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The emulator prints its base URL as its first line once it listens.
+for _ in $(seq 1 100); do
+    [ -s "$work/url" ] && break
+    kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
+    sleep 0.1
+done
+base_url=$(head -n 1 "$work/url")
+
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' dim=$'\033[2m' off=$'\033[0m'
+else bold="" dim="" off=""; fi
+say() { printf '\n%s# %s%s\n' "$dim" "$*" "$off"; }
+show() { printf '%s$ %s%s\n' "$bold" "$*" "$off"; }
+
+say "The emulator is serving the Live Avatar API at $base_url"
+
+say "Log in: the key is read from stdin and checked with one API call"
+show "echo emulator-key | akool --base-url $base_url auth login --with-api-key"
+echo emulator-key | akool --base-url "$base_url" auth login --with-api-key
+show "akool auth status"
+akool auth status
+
+say "Create a session and wait until it is ready (-q prints only the id)"
+show 'ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)'
+ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
+echo "ID=$ID"
+
+show 'akool session detail "$ID"'
+akool session detail "$ID"
+
+show "akool session list --status completed"
+akool session list --status completed
+
+show 'akool session detail "$ID" --json'
+akool session detail "$ID" --json
+
+show 'akool session pause "$ID"'
+akool session pause "$ID"
+
+say "Everything still running, closed in one pipe"
+show "akool session list --status completed -q | akool session close -"
+akool session list --status completed -q | akool session close -
+
+say "Errors are one line and a documented exit code"
+show 'akool session detail "$ID"; echo "exit $?"'
+akool session detail "$ID" || echo "exit $?"
+
+say "Tour complete."

@@ -1,0 +1,112 @@
+"""The installed `akool` in a subprocess, against the emulator: the tour, exit codes,
+signals, and what start-up imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import AKOOL
+
+
+def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_the_tour(akool, emu):
+    base = ["--base-url", emu.url]
+    login = akool([*base, "auth", "login", "--with-api-key"], input="emulator-key\n")
+    assert login.exit_code == 0, login.stderr
+    emu.config(ready_after=0.3)
+    created = akool(["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"])
+    assert created.exit_code == 0, created.stderr
+    sid = created.stdout.strip()
+    detail = json.loads(akool(["session", "detail", sid, "--json"]).stdout)
+    assert detail["_id"] == sid and detail["status"] == 3
+    listed = akool(["session", "list", "--status", "completed", "-q"])
+    assert listed.stdout.split() == [sid]
+    assert akool(["session", "pause", sid]).exit_code == 0
+    assert akool(["session", "close", sid]).exit_code == 0
+    assert emu.snapshot()["closed"] == [sid]
+
+
+def test_version_and_module_entry_point(akool):
+    from akool_cli import __version__
+
+    assert akool(["--version"]).stdout.strip() == f"akool {__version__}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "akool_cli", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert proc.stdout.strip() == f"akool {__version__}"
+
+
+def test_usage_error_exits_2(akool):
+    result = akool(["session", "list", "--status", "nope"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and "unknown status" in result.stderr
+
+
+def test_unreachable_service_exits_7_with_one_line(akool):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = akool(
+        ["--base-url", f"http://127.0.0.1:{port}", "session", "list"],
+        env={"AKOOL_API_KEY": "k", "AKOOL_MAX_RETRIES": "0"},
+    )
+    assert result.exit_code == 7
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"error: cannot reach http://127.0.0.1:{port}: connection refused"
+    assert len(lines) == 2 and lines[1].startswith("hint:")
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys\n"
+        "sys.argv = ['akool', '--help']\n"
+        "from akool_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ['requests', 'websocket', 'platformdirs', 'aiohttp', 'akool_cli.emulator',"
+        " 'akool_cli.api.client', 'akool_cli.config']\n"
+        "sys.stderr.write('LOADED=' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert "Usage" in proc.stdout
+    assert proc.stderr.strip().endswith("LOADED=")
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_during_create_wait_closes_the_session(emu, sig, code):
+    emu.config(ready_after=120)
+    env = {**os.environ, "AKOOL_BASE_URL": emu.url, "AKOOL_API_KEY": "emulator-key"}
+    proc = subprocess.Popen(
+        [AKOOL, "session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        sessions = wait_for(lambda: emu.snapshot()["sessions"], what="the session")
+        wait_for(lambda: emu.snapshot()["requests"] >= 2, what="the first poll")
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, err
+    assert out == ""
+    assert emu.snapshot()["closed"] == [sessions[0]["_id"]]
+    assert "Traceback" not in err
