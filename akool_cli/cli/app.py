@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from akool_cli import __version__
-from akool_cli.cli import auth, emulator, session
+from akool_cli.cli import auth, chat, emulator, session
 from akool_cli.cli.complete import complete_profile
 from akool_cli.cli.context import DEFAULT_TIMEOUT, AppContext, install_sigterm_handler
 from akool_cli.output import IOStreams
@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(auth.app, name="auth", rich_help_panel="Core commands")
 app.add_typer(session.app, name="session", rich_help_panel="Core commands")
+app.command("chat", rich_help_panel="Core commands")(chat.chat)
 app.command("emulator", rich_help_panel="Development")(emulator.emulator)
 
 
