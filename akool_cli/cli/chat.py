@@ -137,13 +137,8 @@ def resolve_room(
 
 
 def _questions(app_ctx: AppContext) -> Iterator[str]:
-    try:
-        for line in app_ctx.io.stdin:
-            text = line.strip()
-            if text:
-                yield _question(text)
-    except UnicodeDecodeError:
-        raise UsageError("standard input is not UTF-8 text") from None
+    for line in validate.iter_stdin_lines(app_ctx.io.stdin, "questions"):
+        yield _question(line)
 
 
 def _answer_one(app_ctx: AppContext, conversation: Any, question: str, opts: ChatOptions) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, TextIO
+from typing import Iterable, Iterator, List, TextIO
 
 from akool_cli.api.errors import UsageError
 from akool_cli.api.models import BUILTIN_AVATARS
@@ -38,21 +38,33 @@ def avatar_id(value: str) -> str:
     return text
 
 
-def read_stdin_lines(stream: TextIO, what: str) -> List[str]:
-    """Non-empty lines from stdin, with a usage error for bytes that are not text."""
+def iter_stdin_lines(stream: TextIO, what: str) -> Iterator[str]:
+    """Non-empty, stripped lines from stdin; a usage error for bytes that are not UTF-8.
+
+    Python may decode undecodable bytes as surrogates instead of failing; both count.
+    """
+    not_text = UsageError(f"standard input is not UTF-8 text; expected {what}, one per line")
     try:
-        lines = []
         for line in stream:
-            line = line.strip()
-            if line:
-                lines.append(line)
-            if len(lines) > MAX_STDIN_IDS:
-                raise UsageError(f"too many {what} on standard input (more than {MAX_STDIN_IDS})")
-        return lines
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise not_text from None
+            yield text
     except UnicodeDecodeError:
-        raise UsageError(
-            f"standard input is not UTF-8 text; expected {what}, one per line"
-        ) from None
+        raise not_text from None
+
+
+def read_stdin_lines(stream: TextIO, what: str) -> List[str]:
+    lines: List[str] = []
+    for line in iter_stdin_lines(stream, what):
+        lines.append(line)
+        if len(lines) > MAX_STDIN_IDS:
+            raise UsageError(f"too many {what} on standard input (more than {MAX_STDIN_IDS})")
+    return lines
 
 
 def session_ids(values: Iterable[str], stdin: TextIO) -> List[str]:
