@@ -9,7 +9,7 @@ work=$(mktemp -d)
 export AKOOL_CONFIG_DIR="$work/config" AKOOL_STATE_DIR="$work/state"
 unset AKOOL_TOKEN AKOOL_API_KEY AKOOL_PROFILE AKOOL_BASE_URL
 
-akool emulator --ready-after 2 >"$work/url" 2>"$work/emulator.log" &
+akool emulator --ready-after 2 --script docs/demo-script.json >"$work/url" 2>"$work/emulator.log" &
 emulator=$!
 cleanup() {
     kill "$emulator" 2>/dev/null || true
@@ -52,6 +52,12 @@ akool session list --status completed
 
 show 'akool session detail "$ID" --json'
 akool session detail "$ID" --json
+
+say "Chat: one question, then two piped questions as JSON lines"
+show 'akool chat "$ID" --message "Hello there"'
+akool chat "$ID" --message "Hello there"
+show "printf 'Hi\\nWhat can you do?\\n' | akool chat \"\$ID\" --json"
+printf 'Hi\nWhat can you do?\n' | akool chat "$ID" --json
 
 show 'akool session pause "$ID"'
 akool session pause "$ID"
