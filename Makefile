@@ -24,6 +24,12 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest
 
+completions: setup
+	@for shell in bash zsh fish; do \
+		_AKOOL_COMPLETE=source_$$shell $(BIN)/akool > completions/akool.$$shell; \
+	done
+	@echo "wrote completions/akool.bash, completions/akool.zsh, completions/akool.fish"
+
 demo: setup
 	@bash docs/demo.sh
 

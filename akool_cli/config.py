@@ -208,6 +208,13 @@ class SessionRecords:
                 return item
         return None
 
+    def forget(self, session_id: str) -> None:
+        """Drop a closed session's record (nothing to chat with any more)."""
+        records = self.all()
+        kept = [r for r in records if r["id"] != session_id]
+        if len(kept) != len(records):
+            atomic_write_text(self.path, json.dumps(kept, indent=1) + "\n")
+
     def remember(
         self, session_id: str, *, base_url: str, avatar_id: str, stream_urls: Dict[str, Any]
     ) -> None:

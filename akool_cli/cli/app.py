@@ -25,6 +25,11 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    epilog="[b]Examples[/b]\n\n"
+    '  $ echo "$AKOOL_KEY" | akool auth login --with-api-key\n\n'
+    "  $ ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)\n\n"
+    '  $ akool chat "$ID"\n\n'
+    "Exit codes, environment variables and scripting recipes: see the README.",
 )
 app.add_typer(auth.app, name="auth", rich_help_panel="Core commands")
 app.add_typer(session.app, name="session", rich_help_panel="Core commands")

@@ -247,7 +247,7 @@ def chat(
     session_id: Annotated[
         Optional[str],
         typer.Argument(
-            metavar="[SESSION_ID]", help="Session to talk to.", autocompletion=complete_session_id
+            metavar="SESSION_ID", help="Session to talk to.", autocompletion=complete_session_id
         ),
     ] = None,
     avatar_id: Annotated[

@@ -82,6 +82,7 @@ def close_quietly(app_ctx: AppContext, session_id: str) -> None:
     except AkoolError as exc:
         app_ctx.io.warn(f"could not close session {session_id}: {exc}")
     else:
+        app_ctx.records().forget(session_id)
         app_ctx.io.info(f"Closed session {session_id}.")
 
 
@@ -146,7 +147,7 @@ def create(
 
       $ akool session create --avatar-id Kai_1080P_back
       $ ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
-      $ akool session create --avatar-id Olivia_1080P_back --json | jq .stream_urls
+      $ akool session create --avatar-id Kai_1080P_back --json | jq .stream_urls
     """
 
     def run(opts: CreateOptions, app_ctx: AppContext) -> int:
@@ -211,6 +212,8 @@ def run_each(action: str, ids: List[str], quiet: bool, app_ctx: AppContext) -> i
             app_ctx.io.error(f"{session_id}: {exc}", exc.hint)
             first_failure = first_failure or exc.exit_code
             continue
+        if action == "close":
+            app_ctx.records().forget(session_id)
         if quiet:
             app_ctx.io.out(session_id)
         else:
