@@ -148,7 +148,7 @@ def session_table(io: IOStreams, rows: Iterable[Sequence[Any]], show_header: boo
     table.add_column("ID", min_width=24, no_wrap=True)
     table.add_column("STATUS", min_width=10, no_wrap=True)
     table.add_column("TASK ID", min_width=24, no_wrap=True)
-    table.add_column("STREAM URL", overflow="fold")
+    table.add_column("STREAM URL", no_wrap=True, overflow="ellipsis")
     for sid, status, task_id, url in rows:
         style = STATUS_STYLES.get(status or 0, "")
         name = status_text(status)
