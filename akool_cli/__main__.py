@@ -1,3 +1,3 @@
-from akool_cli.cli.app import main
+from akool_cli.cli import main
 
 main()

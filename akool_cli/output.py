@@ -144,18 +144,21 @@ def session_table(io: IOStreams, rows: Iterable[Sequence[Any]], show_header: boo
     """
     from rich.table import Table
 
+    console = io.console()
     table = Table(show_header=show_header, header_style="bold", box=None, pad_edge=False)
     table.add_column("ID", min_width=24, no_wrap=True)
     table.add_column("STATUS", min_width=10, no_wrap=True)
     table.add_column("TASK ID", min_width=24, no_wrap=True)
-    table.add_column("STREAM URL", no_wrap=True, overflow="ellipsis")
+    # The fixed columns and their padding take 64 cells; the URL gets the rest (cut with …).
+    url_width = max(12, console.width - 64)
+    table.add_column("STREAM URL", no_wrap=True, overflow="ellipsis", max_width=url_width)
     for sid, status, task_id, url in rows:
         style = STATUS_STYLES.get(status or 0, "")
         name = status_text(status)
         table.add_row(
             _escape(sid), f"[{style}]{name}[/]" if style else name, _escape(task_id), _escape(url)
         )
-    io.console().print(table)
+    console.print(table)
 
 
 def tsv(io: IOStreams, values: List[Optional[str]]) -> None:

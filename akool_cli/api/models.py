@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES
 from akool_cli.api.errors import ProtocolError
 
-STATUS_NAMES = {1: "queueing", 2: "processing", 3: "completed", 4: "failed"}
-STATUS_BY_NAME = {name: number for number, name in STATUS_NAMES.items()}
+__all__ = ["BUILTIN_AVATARS", "STATUS_NAMES", "Session", "SessionPage", "StreamUrls"]
 
-BUILTIN_AVATARS = ("Kai_1080P_back", "Katha_1080P_back", "Olivia_1080P_back", "who_1080P_back")
+STATUS_BY_NAME = {name: number for number, name in STATUS_NAMES.items()}
 
 
 def status_name(status: Optional[int]) -> str:
@@ -94,11 +94,24 @@ class Session:
         )
 
 
-@dataclass(frozen=True)
 class SessionPage:
-    count: int
-    sessions: List[Session]
-    raw: Dict[str, Any] = field(repr=False, compare=False)
+    """One page of ``list``: ``count`` and the items as the API sent them.
+
+    ``items`` are checked to be objects; ``sessions`` parses them on first use, so
+    printing raw JSON never pays for models it does not need.
+    """
+
+    def __init__(self, count: int, items: List[Dict[str, Any]], raw: Dict[str, Any]) -> None:
+        self.count = count
+        self.items = items
+        self.raw = raw
+        self._sessions: Optional[List[Session]] = None
+
+    @property
+    def sessions(self) -> List[Session]:
+        if self._sessions is None:
+            self._sessions = [Session.from_api(item) for item in self.items]
+        return self._sessions
 
     @classmethod
     def from_api(cls, data: Any) -> SessionPage:
@@ -111,6 +124,6 @@ class SessionPage:
             items = []
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise ProtocolError("unexpected answer from the API: 'count' is not a count")
-        if not isinstance(items, list):
-            raise ProtocolError("unexpected answer from the API: 'result' is not a list")
-        return cls(count=count, sessions=[Session.from_api(item) for item in items], raw=data)
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ProtocolError("unexpected answer from the API: 'result' is not a list of objects")
+        return cls(count=count, items=items, raw=data)

@@ -4,8 +4,6 @@ Only Typer (and click) are imported at start-up; each command imports the HTTP
 client, websocket or emulator code when it runs, so ``akool --help`` stays fast.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

@@ -1,8 +1,5 @@
 """``akool auth``: log in, show status, print the token, log out."""
 
-from __future__ import annotations
-
-import getpass
 from dataclasses import dataclass
 from typing import Annotated, Any, Optional
 
@@ -34,6 +31,8 @@ def _read_secret_from_stdin(app_ctx: AppContext, what: str) -> str:
 
 
 def _prompt_hidden(label: str) -> str:
+    import getpass
+
     value = getpass.getpass(f"{label}: ").strip()
     if not value:
         raise UsageError(f"the {label.lower()} cannot be empty")

@@ -4,8 +4,6 @@ Three modes: an interactive prompt (stdin is a terminal), one question
 (``--message``), or one question per line of piped stdin.
 """
 
-from __future__ import annotations
-
 import json
 from dataclasses import dataclass
 from pathlib import Path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import List
 
-from akool_cli.api.models import BUILTIN_AVATARS, STATUS_NAMES
+from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES
 
 
 def _starting(candidates: List[str], incomplete: str) -> List[str]:

@@ -1,7 +1,5 @@
 """``akool emulator``: serve the offline emulator until Ctrl-C."""
 
-from __future__ import annotations
-
 import json
 import threading
 from pathlib import Path

@@ -1,7 +1,5 @@
 """``akool session``: create, detail, list, pause and close live avatar sessions."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, Any, Dict, Iterator, List, Optional
 
@@ -288,8 +286,8 @@ def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
     for index, page in enumerate(_pages(opts, app_ctx)):
         count = page.count
         if opts.as_json:
-            for item in page.sessions:
-                io.stdout.write(("[\n" if not opened else ",\n") + io.dumps(item.raw))
+            for item in page.items:
+                io.stdout.write(("[\n" if not opened else ",\n") + io.dumps(item))
                 opened = True
         elif opts.quiet:
             for item in page.sessions:
@@ -308,7 +306,7 @@ def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
         else:
             for s in page.sessions:
                 tsv(io, [s.id, s.status_name, s.task_id, s.stream_urls.client_pull_stream_url])
-        shown += len(page.sessions)
+        shown += len(page.items)
         io.flush()
     if opts.as_json:
         io.out("\n]" if opened else "[]")
