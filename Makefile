@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup test lint demo bench completions clean
+.PHONY: setup test lint demo bench reliability completions clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else "akool-cli needs Python 3.9 or newer")'
@@ -33,6 +33,9 @@ completions: setup
 bench: setup
 	@$(BIN)/python -c 'import httpie' 2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py
+
+reliability: setup
+	$(BIN)/python -m tests.fault_matrix
 
 demo: setup
 	@bash docs/demo.sh

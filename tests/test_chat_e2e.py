@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import threading
 
@@ -13,7 +12,7 @@ import pytest
 import websocket
 
 from tests.conftest import AKOOL
-from tests.test_e2e import wait_for
+from tests.fault_matrix import SIGNAL_CASES, run_signal_case, wait_for
 
 FAST = ["--answer-idle", "0.15", "--answer-timeout", "10"]
 
@@ -193,26 +192,12 @@ def test_avatar_id_keep_leaves_the_session(cli, logged_in):
     assert logged_in.snapshot()["closed"] == []
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_avatar_id_closes_its_session_on_signals(logged_in, sig, code):
-    logged_in.config(chat_fault="silent")
-    proc = subprocess.Popen(
-        [AKOOL, "chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", "--answer-timeout", "60"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ),
-    )
-    try:
-        wait_for(lambda: logged_in.snapshot()["questions"], what="the question")
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-    assert proc.returncode == code, err
-    snap = logged_in.snapshot()
-    assert snap["sessions"] == [] and len(snap["closed"]) == 1
-    assert "Traceback" not in err
+@pytest.mark.parametrize("name, args, signame, code", SIGNAL_CASES[2:], ids=["SIGINT", "SIGTERM"])
+def test_avatar_id_closes_its_session_on_signals(emu, name, args, signame, code):
+    seen = run_signal_case(args, signame, emu.emulator, AKOOL)
+    assert seen["exit_code"] == code, seen["stderr"]
+    assert len(seen["created"]) == 1 and seen["closed"] == seen["created"]
+    assert seen["left"] == [] and "Traceback" not in seen["stderr"]
 
 
 def _repl(session_id: str) -> pexpect.spawn:

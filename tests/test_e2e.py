@@ -4,26 +4,14 @@ signals, and what start-up imports."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
 from tests.conftest import AKOOL
-
-
-def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.fault_matrix import SIGNAL_CASES, run_signal_case
 
 
 def test_the_tour(akool, emu):
@@ -88,25 +76,10 @@ def test_help_imports_nothing_heavy():
     assert proc.stderr.strip().endswith("LOADED=")
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_signal_during_create_wait_closes_the_session(emu, sig, code):
-    emu.config(ready_after=120)
-    env = {**os.environ, "AKOOL_BASE_URL": emu.url, "AKOOL_API_KEY": "emulator-key"}
-    proc = subprocess.Popen(
-        [AKOOL, "session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        sessions = wait_for(lambda: emu.snapshot()["sessions"], what="the session")
-        wait_for(lambda: emu.snapshot()["requests"] >= 2, what="the first poll")
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-    assert proc.returncode == code, err
-    assert out == ""
-    assert emu.snapshot()["closed"] == [sessions[0]["_id"]]
-    assert "Traceback" not in err
+@pytest.mark.parametrize("name, args, signame, code", SIGNAL_CASES[:2], ids=["SIGINT", "SIGTERM"])
+def test_signal_during_create_wait_closes_the_session(emu, name, args, signame, code):
+    seen = run_signal_case(args, signame, emu.emulator, AKOOL)
+    assert seen["exit_code"] == code, seen["stderr"]
+    assert seen["stdout"] == ""
+    assert len(seen["created"]) == 1 and seen["closed"] == seen["created"]
+    assert "Traceback" not in seen["stderr"]

@@ -51,12 +51,20 @@ def _short_reason(exc: BaseException) -> str:
         ("Connection reset", "connection reset by the server"),
         ("RemoteDisconnected", "the server closed the connection"),
         ("IncompleteRead", "the answer was cut off"),
-        ("Connection broken", "the connection broke mid-answer"),
+        ("Connection broken", "the connection broke"),
         ("Name or service not known", "unknown host"),
     ):
         if needle in text:
             return reason
     return type(exc).__name__
+
+
+def _broke_mid_answer(exc: BaseException) -> bool:
+    """True when the server was reached but the answer did not arrive whole."""
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return True
+    text = str(exc)
+    return any(s in text for s in ("IncompleteRead", "Connection broken", "RemoteDisconnected"))
 
 
 def backoff_delay(attempt: int, base: float = 0.5, cap: float = 8.0) -> float:
@@ -154,10 +162,16 @@ class Client:
             except requests.RequestException as exc:
                 reason = _short_reason(exc)
                 self._log(f"{method} {url} -> {reason} ({_ms(started)} ms)")
-                error = APIConnectionError(
-                    f"cannot reach {self.base_url}: {reason}",
-                    hint="check your network and --base-url / AKOOL_BASE_URL",
-                )
+                if _broke_mid_answer(exc):
+                    error = APIConnectionError(
+                        f"the connection to {self.base_url} broke mid-answer ({reason})",
+                        hint="try again; check the service or a proxy in between",
+                    )
+                else:
+                    error = APIConnectionError(
+                        f"cannot reach {self.base_url}: {reason}",
+                        hint="check your network and --base-url / AKOOL_BASE_URL",
+                    )
                 retry_after = None
             else:
                 try:

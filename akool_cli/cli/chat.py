@@ -4,6 +4,7 @@ Three modes: an interactive prompt (stdin is a terminal), one question
 (``--message``), or one question per line of piped stdin.
 """
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +177,15 @@ def _session_lines(session_id: Optional[str], client_url: str, server_url: str) 
 def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
     settings = _check(opts)
     io = app_ctx.io
+    piped: Optional[Iterator[str]] = None
+    if opts.message is None and not io.stdin_tty:
+        # The first question is read and checked before anything is sent (or created);
+        # the rest stream in as they come.
+        questions = _questions(app_ctx)
+        first = next(questions, None)
+        if first is None:
+            return 0
+        piped = itertools.chain([first], questions)
     session_id = opts.session_id
     created: Optional[str] = None
     try:
@@ -185,7 +195,7 @@ def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
             io.info(f"Created session {created}; waiting until it is ready…")
             wait_until_ready(app_ctx, created, opts.wait_timeout)
         client_url, server_url = resolve_room(app_ctx, session_id, opts.url)
-        return _converse(app_ctx, opts, settings, session_id, client_url, server_url)
+        return _converse(app_ctx, opts, settings, session_id, client_url, server_url, piped)
     finally:
         if created is not None:
             if opts.keep:
@@ -201,6 +211,7 @@ def _converse(
     session_id: Optional[str],
     client_url: str,
     server_url: str,
+    piped: Optional[Iterator[str]],
 ) -> int:
     from akool_cli.chat.conversation import Conversation
     from akool_cli.chat.protocol import room_member_id
@@ -214,14 +225,16 @@ def _converse(
         debug=app_ctx.debug_line if app_ctx.debug else None,
     )
     with conversation:
-        conversation.connect()
         if opts.message is not None:
+            conversation.connect()
             _answer_one(app_ctx, conversation, opts.message, opts)
             return 0
-        if not io.stdin_tty:
-            for question in _questions(app_ctx):
+        if piped is not None:
+            conversation.connect()
+            for question in piped:
                 _answer_one(app_ctx, conversation, question, opts)
             return 0
+        conversation.connect()
         from akool_cli.chat.repl import Repl
         from akool_cli.config import state_dir
 

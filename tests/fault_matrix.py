@@ -1,0 +1,422 @@
+"""The fault matrix: every failure the contract describes, driven through the emulator's
+fault switches against the installed `akool`, with the exit code and the bound expected.
+
+Used by tests/test_reliability.py (which asserts each row) and by
+`python -m tests.fault_matrix` (`make reliability`), which writes docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional
+
+from akool_cli.emulator.state import MESSAGES, Fault
+
+AKOOL_ENV = "AKOOL_TEST_BIN"
+
+
+@dataclass
+class Case:
+    name: str
+    args: List[str]
+    exit_code: int
+    stderr: str  # must appear in the error line
+    faults: List[Dict] = field(default_factory=list)
+    config: Dict = field(default_factory=dict)
+    bound: float = 10.0  # seconds the command may take, at most
+    needs_session: bool = False  # args use {sid} (a session created beforehand)
+    base_url: Optional[Callable[[str], str]] = None
+    env: Dict[str, str] = field(default_factory=dict)
+
+
+FAST_CHAT = ["--answer-idle", "0.1", "--answer-timeout", "3"]
+
+BUSINESS = {1003: 6, 1008: 4, 1009: 5, 1101: 3, 1102: 3, 1200: 5}
+
+
+def _dead_port_url(_: str) -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def cases() -> List[Case]:
+    rows: List[Case] = []
+    for code in sorted(c for c in MESSAGES if c != 1000):
+        rows.append(
+            Case(
+                f"business code {code}",
+                ["session", "list"],
+                BUSINESS.get(code, 1),
+                f"(code {code})",
+                faults=[{"endpoint": "list", "code": code}],
+                bound=5,
+            )
+        )
+    for status in (500, 502, 503):
+        rows.append(
+            Case(
+                f"HTTP {status} with an HTML body",
+                ["session", "list"],
+                7,
+                f"the service failed (HTTP {status})",
+                faults=[{"http_status": status}],
+                bound=10,
+            )
+        )
+    rows += [
+        Case("HTTP 429", ["session", "list"], 7, "rate limiting", faults=[{"http_status": 429}]),
+        Case(
+            "truncated JSON body",
+            ["session", "list"],
+            7,
+            "not JSON",
+            faults=[{"truncate": True}],
+            bound=5,
+        ),
+        Case(
+            "JSON that is not the envelope",
+            ["session", "list"],
+            7,
+            "not the API's envelope",
+            faults=[{"not_envelope": True}],
+            bound=5,
+        ),
+        Case(
+            "answer slower than --timeout",
+            ["--timeout", "0.5", "session", "list"],
+            7,
+            "no answer from",
+            faults=[{"delay": 3}],
+            bound=6,
+            env={"AKOOL_MAX_RETRIES": "0"},
+        ),
+        Case(
+            "connection refused",
+            ["session", "list"],
+            7,
+            "connection refused",
+            base_url=_dead_port_url,
+            bound=10,
+        ),
+        Case(
+            "connection reset mid-body",
+            ["session", "list"],
+            7,
+            "broke mid-answer",
+            faults=[{"reset": True}],
+            bound=10,
+        ),
+        Case(
+            "create answers HTTP 503 (never retried)",
+            ["session", "create", "--avatar-id", "Kai_1080P_back"],
+            7,
+            "HTTP 503",
+            faults=[{"endpoint": "create", "http_status": 503}],
+            bound=5,
+        ),
+        Case(
+            "no credential",
+            ["session", "list"],
+            3,
+            "no credential found",
+            env={"AKOOL_API_KEY": ""},
+            bound=5,
+        ),
+        Case(
+            "session fails while waiting",
+            ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait"],
+            8,
+            "failed",
+            config={"fail_sessions": True},
+            bound=5,
+        ),
+        Case(
+            "session not ready before --wait-timeout",
+            ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "--wait-timeout", "1"],
+            9,
+            "not ready after 1 s",
+            config={"ready_after": 60},
+            bound=5,
+        ),
+        Case(
+            "chat: handshake refused",
+            ["chat", "{sid}", "-m", "hi", *FAST_CHAT],
+            7,
+            "handshake refused",
+            config={"chat_fault": "refuse"},
+            needs_session=True,
+        ),
+        Case(
+            "chat: socket drops before every answer",
+            ["chat", "{sid}", "-m", "hi", *FAST_CHAT],
+            7,
+            "cannot talk to the chat room",
+            config={"chat_fault": "drop_before"},
+            needs_session=True,
+        ),
+        Case(
+            "chat: socket drops in the middle of every answer",
+            ["chat", "{sid}", "-m", "hi", *FAST_CHAT],
+            7,
+            "cannot talk to the chat room",
+            config={"chat_fault": "drop_mid", "answer_mode": "delta"},
+            needs_session=True,
+        ),
+        Case(
+            "chat: one drop mid-answer, then recovery",
+            ["chat", "{sid}", "-m", "hi", *FAST_CHAT],
+            0,
+            "",
+            config={"chat_fault": "drop_mid", "chat_fault_times": 1, "answer_mode": "delta"},
+            needs_session=True,
+        ),
+        Case(
+            "chat: garbage frames before the answer",
+            ["chat", "{sid}", "-m", "hi", *FAST_CHAT],
+            0,
+            "",
+            config={"chat_fault": "garbage"},
+            needs_session=True,
+        ),
+        Case(
+            "chat: a server that never answers",
+            ["chat", "{sid}", "-m", "hi", *FAST_CHAT],
+            9,
+            "no complete answer within 3 s",
+            config={"chat_fault": "silent"},
+            needs_session=True,
+            bound=8,
+        ),
+    ]
+    return rows
+
+
+@dataclass
+class Observed:
+    exit_code: int
+    error_lines: List[str]
+    stderr: str
+    seconds: float
+
+    def problems(self, case: Case) -> List[str]:
+        found = []
+        if self.exit_code != case.exit_code:
+            found.append(f"exit {self.exit_code}, expected {case.exit_code}")
+        if "Traceback" in self.stderr:
+            found.append("a traceback")
+        if case.exit_code == 0:
+            if self.error_lines:
+                found.append("an error line on success")
+        elif len(self.error_lines) != 1 or case.stderr not in self.error_lines[0]:
+            found.append(f"error lines {self.error_lines!r}, expected one with {case.stderr!r}")
+        if self.seconds > case.bound:
+            found.append(f"took {self.seconds:.1f} s, bound {case.bound:g} s")
+        return found
+
+
+def run_case(case: Case, emulator, akool: str) -> Observed:
+    """Set the emulator up for ``case``, run the command, reset the faults."""
+    from akool_cli.api.auth import Credential
+    from akool_cli.api.client import Client
+    from akool_cli.emulator.server import apply_config
+
+    state = emulator.state
+    args = list(case.args)
+    if case.needs_session:
+        with Client(
+            base_url=emulator.base_url, credential=Credential("api_key", "emulator-key")
+        ) as client:
+            created = client.sessions.create("Kai_1080P_back")
+        # remember its chat URLs as `akool session create` would
+        from akool_cli.config import SessionRecords, state_dir
+
+        SessionRecords(state_dir()).remember(
+            created.id,
+            base_url=emulator.base_url,
+            avatar_id="Kai_1080P_back",
+            stream_urls=created.raw["stream_urls"],
+        )
+        args = [a.replace("{sid}", created.id) for a in args]
+    apply_config(state, case.config)
+    with state.lock:
+        state.faults[:] = [Fault(**f) for f in case.faults]
+    base = case.base_url(emulator.base_url) if case.base_url else emulator.base_url
+    env = {**os.environ, "AKOOL_BASE_URL": base, "AKOOL_API_KEY": "emulator-key", **case.env}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [akool, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    seconds = time.monotonic() - started
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    return Observed(proc.returncode, errors, proc.stderr, seconds)
+
+
+SIGNAL_CASES = [
+    (
+        "SIGINT during `session create --wait`",
+        ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"],
+        "SIGINT",
+        130,
+    ),
+    (
+        "SIGTERM during `session create --wait`",
+        ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"],
+        "SIGTERM",
+        143,
+    ),
+    (
+        "SIGINT during `chat --avatar-id`",
+        ["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", "--answer-timeout", "60"],
+        "SIGINT",
+        130,
+    ),
+    (
+        "SIGTERM during `chat --avatar-id`",
+        ["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", "--answer-timeout", "60"],
+        "SIGTERM",
+        143,
+    ),
+]
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 10.0, what: str = "it") -> object:
+    """Poll ``predicate`` until it is true; AssertionError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def run_signal_case(args: List[str], signame: str, emulator, akool: str) -> Dict:
+    """Start a command that creates a session, signal it mid-way, report what happened.
+
+    The session never becomes ready (create) or the avatar never answers (chat), so the
+    signal always lands while the command waits.
+    """
+    import signal
+
+    state = emulator.state
+    state.ready_after = 120.0 if args[0] == "session" else 0.0
+    state.chat.fault = "silent"
+    env = {**os.environ, "AKOOL_BASE_URL": emulator.base_url, "AKOOL_API_KEY": "emulator-key"}
+    proc = subprocess.Popen(
+        [akool, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        if args[0] == "session":
+            wait_for(lambda: state.snapshot()["requests"] >= 2, what="the first poll")
+        else:
+            wait_for(lambda: state.snapshot()["questions"], what="the question")
+        created = [s["_id"] for s in state.snapshot()["sessions"]]
+        started = time.monotonic()
+        proc.send_signal(getattr(signal, signame))
+        out, err = proc.communicate(timeout=20)
+        seconds = time.monotonic() - started
+    finally:
+        proc.kill()
+        proc.wait()
+    snap = state.snapshot()
+    return {
+        "exit_code": proc.returncode,
+        "stdout": out,
+        "stderr": err,
+        "seconds": seconds,
+        "created": created,
+        "closed": snap["closed"],
+        "left": snap["sessions"],
+    }
+
+
+def write_report(path: str) -> int:
+    """Run every case (and the soak) and write the table; the number of failing rows."""
+    import sys
+    import tempfile
+
+    from akool_cli.emulator.server import Emulator
+    from akool_cli.emulator.state import ChatSettings
+    from tests.soak import soak
+
+    akool = os.path.join(os.path.dirname(sys.executable), "akool")
+    failing = 0
+    lines = ["| case | expected | observed | passes |", "|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.update(AKOOL_CONFIG_DIR=f"{tmp}/c", AKOOL_STATE_DIR=f"{tmp}/s", HOME=tmp)
+        for case in cases():
+            with Emulator() as emulator:
+                emulator.state.ready_after = 0.0
+                emulator.state.chat = ChatSettings(chunk_delay=0.0)
+                observed = run_case(case, emulator, akool)
+            problems = observed.problems(case)
+            failing += bool(problems)
+            first = observed.error_lines[0] if observed.error_lines else "(no error line)"
+            expected = f"exit {case.exit_code}, ≤ {case.bound:g} s"
+            seen = f"exit {observed.exit_code} in {observed.seconds:.2f} s: `{first}`"
+            lines.append(
+                f"| {case.name} | {expected} | {seen} | "
+                f"{'yes' if not problems else 'no: ' + '; '.join(problems)} |"
+            )
+            print(lines[-1], flush=True)
+        for name, args, signame, code in SIGNAL_CASES:
+            with Emulator() as emulator:
+                seen = run_signal_case(args, signame, emulator, akool)
+            ok = (
+                seen["exit_code"] == code
+                and seen["closed"] == seen["created"]
+                and not seen["left"]
+                and "Traceback" not in seen["stderr"]
+            )
+            failing += not ok
+            lines.append(
+                f"| {name} | exit {code}, the session it created closed | exit "
+                f"{seen['exit_code']} {seen['seconds']:.2f} s after the signal; "
+                f"{len(seen['closed'])} of {len(seen['created'])} session(s) closed | "
+                f"{'yes' if ok else 'no'} |"
+            )
+            print(lines[-1], flush=True)
+        with Emulator() as emulator:
+            result = soak(emulator)
+    ok = result["errors"] == 0 and result["lost"] == 0
+    failing += not ok
+    lines.append(
+        f"| soak: {result['chat_clients']} chat clients × {result['questions']} questions and "
+        f"{result['http_requests']} HTTP requests from {result['threads']} threads | no error, "
+        f"no lost answer | {result['errors']} errors, {result['lost']} lost; chat answer p50 "
+        f"{result['chat_p50_ms']:.1f} ms, p99 {result['chat_p99_ms']:.1f} ms; HTTP p50 "
+        f"{result['http_p50_ms']:.1f} ms, p99 {result['http_p99_ms']:.1f} ms; "
+        f"{result['seconds']:.1f} s | {'yes' if ok else 'no'} |"
+    )
+    print(lines[-1])
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(
+            "# Reliability\n\n"
+            "Written by `make reliability`; every row is also a test in `make test` "
+            "(`tests/test_reliability.py`). Each case runs the installed `akool` against the "
+            "emulator on loopback with one fault switched on. Passing means: the expected exit "
+            "code, exactly one `error:` line on stderr naming the cause (none on success), "
+            "no traceback, and within the bound.\n\n" + "\n".join(lines) + "\n"
+        )
+    return failing
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(1 if write_report("docs/reliability.md") else 0)
