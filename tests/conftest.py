@@ -4,6 +4,7 @@ test, and helpers to drive the CLI in-process (CliRunner) or as the installed
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -104,9 +105,16 @@ class Result:
     stderr: str
 
 
+def _runner() -> CliRunner:
+    """A CliRunner keeping stderr apart (older click needs ``mix_stderr=False`` for that)."""
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
+
+
 def run_cli(args: List[str], input: Optional[str] = None, env: Optional[Dict] = None) -> Result:
     """The CLI in-process through Typer's CliRunner (stdout and stderr apart)."""
-    result = CliRunner().invoke(app, args, input=input, env=env, catch_exceptions=False)
+    result = _runner().invoke(app, args, input=input, env=env, catch_exceptions=False)
     return Result(result.exit_code, result.stdout, result.stderr)
 
 

@@ -203,6 +203,14 @@ def test_no_command_prints_or_logs_the_credential(emu, monkeypatch):
         (["session", "list", "--size", "-1"], ""),
         (["session", "list", "--status", "unknown"], ""),
     ],
+    ids=[
+        "1MB question",
+        "1MB question, --avatar-id",
+        "non-UTF-8 ids",
+        "overlong id",
+        "negative size",
+        "unknown status",
+    ],
 )
 def test_bad_input_refused_before_any_request(emu, monkeypatch, args, stdin):
     monkeypatch.setenv("AKOOL_BASE_URL", emu.url)
