@@ -43,8 +43,13 @@ class Repl:
 
     # -- terminal plumbing ----------------------------------------------------------
 
-    def _style(self, text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.io.color else text
+    def _style(self, text: str, code: str, prompt: bool = False) -> str:
+        if not self.io.color:
+            return text
+        if prompt and self._readline is not None:
+            # readline must not count the escape codes as part of the prompt's width
+            return f"\001\x1b[{code}m\002{text}\001\x1b[0m\002"
+        return f"\x1b[{code}m{text}\x1b[0m"
 
     def _load_history(self) -> None:
         try:
@@ -80,7 +85,7 @@ class Repl:
     def _read_question(self) -> Optional[str]:
         """The next question; None to leave. Lines ending in a backslash continue."""
         parts: List[str] = []
-        prompt = self._style("you> ", "1;32")
+        prompt = self._style("you> ", "1;32", prompt=True)
         while True:
             try:
                 line = input(prompt if not parts else "...> ")

@@ -115,6 +115,7 @@ class Server:
             peer = request.transport.get_extra_info("peername") if request.transport else None
             if peer:
                 self.state.peers.add(f"{peer[0]}:{peer[1]}")
+            self.state.user_agents.add(request.headers.get("User-Agent", ""))
         fault = self.state.take_fault(endpoint)
         if fault is None:
             return await handler(request)

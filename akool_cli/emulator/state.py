@@ -146,6 +146,7 @@ class State:
             self.faults: List[Fault] = []
             self.requests = 0
             self.peers: Set[str] = set()
+            self.user_agents: Set[str] = set()
             self.chat_connections = 0
             self.questions: List[str] = []
             self._number = 8000 + secrets.randbelow(1000)
@@ -273,6 +274,7 @@ class State:
                 "paused": list(self.paused),
                 "requests": self.requests,
                 "connections": len(self.peers),
+                "user_agents": sorted(self.user_agents),
                 "chat_connections": self.chat_connections,
                 "questions": list(self.questions),
                 "faults": [asdict(f) for f in self.faults],
