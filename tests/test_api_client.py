@@ -78,6 +78,15 @@ def test_business_codes_map_to_error_classes(emu, code, cls, exit_code):
     assert info.value.response.status_code == 200  # business errors come with HTTP 200
 
 
+def test_errors_carry_the_response_without_the_secret(emu):
+    emu.fault(endpoint="list", code=1009)
+    with pytest.raises(errors.PermissionDeniedError) as info:
+        make_client(emu).sessions.list()
+    sent = info.value.response.request.headers
+    assert sent["x-api-key"] == "***"
+    assert DEFAULT_API_KEY not in repr(info.value) + str(info.value) + str(dict(sent))
+
+
 def test_wrong_and_missing_credentials(emu):
     with pytest.raises(errors.AuthenticationError) as info:
         make_client(emu, credential=Credential("api_key", "nope")).sessions.list()

@@ -174,6 +174,7 @@ class Client:
                     )
                 retry_after = None
             else:
+                _redact(response.request)
                 try:
                     body = self._parse(response)
                 except ServerError as exc:
@@ -275,6 +276,15 @@ def _http_session(base_url: str) -> requests.Session:
     if bundle:
         http.verify = bundle
     return http
+
+
+def _redact(request: Any) -> None:
+    """Errors carry the response, and the response its request: keep the secret out."""
+    if request is None:
+        return
+    for name in ("Authorization", "x-api-key"):
+        if name in request.headers:
+            request.headers[name] = "***"
 
 
 def _ms(started: float) -> int:
