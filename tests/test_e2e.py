@@ -68,7 +68,8 @@ def test_help_imports_nothing_heavy():
         "from akool_cli.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ['requests', 'websocket', 'platformdirs', 'aiohttp', 'akool_cli.emulator',"
-        " 'akool_cli.api.client', 'akool_cli.config']\n"
+        " 'akool_cli.api.client', 'akool_cli.config', 'akool_cli.cli.context', 'akool_cli.output',"
+        " 'akool_cli.api.models', 'akool_cli.chat']\n"
         "sys.stderr.write('LOADED=' + ','.join(m for m in heavy if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)

@@ -359,7 +359,7 @@ class Sessions:
         timeout: float,
         on_status: Optional[Callable[[Session, float], None]] = None,
         first_delay: float = 0.5,
-        max_delay: float = 5.0,
+        max_delay: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> Session:
         """Poll ``detail`` with growing pauses until the session is ready (status 3).
@@ -394,4 +394,4 @@ class Sessions:
                     hint="raise --wait-timeout, or check later with `akool session detail`",
                 )
             self._client._sleep(min(delay, remaining))
-            delay = min(delay * 1.6, max_delay)
+            delay = min(delay * 1.5, max_delay)

@@ -10,10 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from akool_cli import __version__
+from akool_cli.api import DEFAULT_TIMEOUT
 from akool_cli.cli import auth, chat, emulator, session
 from akool_cli.cli.complete import complete_profile
-from akool_cli.cli.context import DEFAULT_TIMEOUT, AppContext, install_sigterm_handler
-from akool_cli.output import IOStreams
 
 app = typer.Typer(
     name="akool",
@@ -84,6 +83,9 @@ def root(
         raise typer.BadParameter(
             f"{base_url!r} is not an http(s) URL", param_hint="'--base-url' / AKOOL_BASE_URL"
         )
+    from akool_cli.cli.context import AppContext
+    from akool_cli.output import IOStreams
+
     ctx.obj = AppContext(
         io=IOStreams.system(),
         base_url_option=base_url,
@@ -94,7 +96,9 @@ def root(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the app with SIGTERM turned into an exception, so cleanup code runs."""
+    from akool_cli.cli import install_sigterm_handler
+
     install_sigterm_handler()
     try:
         app(prog_name="akool")

@@ -1,13 +1,15 @@
 """``akool auth``: log in, show status, print the token, log out."""
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from akool_cli.api.errors import AuthenticationError, NoCredentialError, UsageError
-from akool_cli.cli.context import AppContext, run_command
-from akool_cli.cli.validate import read_stdin_lines
+from akool_cli.cli._invoke import invoke
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
 
 app = typer.Typer(
     help="Log in to the API and manage the stored credential.",
@@ -23,7 +25,9 @@ class LoginOptions:
     verify: bool = True
 
 
-def _read_secret_from_stdin(app_ctx: AppContext, what: str) -> str:
+def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
+    from akool_cli.cli.validate import read_stdin_lines
+
     lines = read_stdin_lines(app_ctx.io.stdin, what)
     if len(lines) != 1:
         raise UsageError(f"expected the {what} as one line on standard input")
@@ -39,7 +43,7 @@ def _prompt_hidden(label: str) -> str:
     return value
 
 
-def _obtain(opts: LoginOptions, app_ctx: AppContext) -> Any:
+def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
     """The credential to store, from stdin, a prompt, or a token exchange."""
     from akool_cli.api.auth import Credential
 
@@ -80,7 +84,7 @@ def _obtain(opts: LoginOptions, app_ctx: AppContext) -> Any:
     return Credential("token", token)
 
 
-def run_login(opts: LoginOptions, app_ctx: AppContext) -> int:
+def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
     credential = _obtain(opts, app_ctx)
     if opts.verify:
         client = app_ctx.client(credential=credential)
@@ -132,10 +136,10 @@ def login(
       $ akool auth login --client-id "$ID" --with-client-secret < secret.txt
     """
     opts = LoginOptions(with_api_key, client_id, with_client_secret, verify)
-    raise typer.Exit(run_command(ctx.obj, run_login, opts, ctx.obj))
+    invoke(ctx, run_login, opts)
 
 
-def _status_data(app_ctx: AppContext) -> dict:
+def _status_data(app_ctx: "AppContext") -> dict:
     credential, source = app_ctx.credential()
     return {
         "profile": app_ctx.profile,
@@ -146,7 +150,7 @@ def _status_data(app_ctx: AppContext) -> dict:
     }
 
 
-def run_status(as_json: bool, app_ctx: AppContext) -> int:
+def run_status(as_json: bool, app_ctx: "AppContext") -> int:
     from akool_cli.output import render_fields
 
     data = _status_data(app_ctx)
@@ -184,10 +188,10 @@ def status(
       $ akool auth status
       $ akool --profile staging auth status --json
     """
-    raise typer.Exit(run_command(ctx.obj, run_status, as_json, ctx.obj))
+    invoke(ctx, run_status, as_json)
 
 
-def run_token(app_ctx: AppContext) -> int:
+def run_token(app_ctx: "AppContext") -> int:
     credential, _ = app_ctx.credential()
     if credential is None:
         raise NoCredentialError("not logged in", hint="run `akool auth login`")
@@ -203,10 +207,10 @@ def token(ctx: typer.Context) -> None:
 
       $ curl -H "x-api-key: $(akool auth token)" …
     """
-    raise typer.Exit(run_command(ctx.obj, run_token, ctx.obj))
+    invoke(ctx, run_token)
 
 
-def run_logout(app_ctx: AppContext) -> int:
+def run_logout(app_ctx: "AppContext") -> int:
     removed = app_ctx.store().delete_credential(app_ctx.profile)
     if removed:
         app_ctx.io.info(f"Removed the stored credential of profile {app_ctx.profile!r}.")
@@ -227,4 +231,4 @@ def logout(ctx: typer.Context) -> None:
       $ akool auth logout
       $ akool --profile staging auth logout
     """
-    raise typer.Exit(run_command(ctx.obj, run_logout, ctx.obj))
+    invoke(ctx, run_logout)

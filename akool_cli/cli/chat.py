@@ -8,15 +8,17 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional, Tuple
 
 import typer
 
 from akool_cli.api.errors import NotFoundError, UsageError
-from akool_cli.cli import validate
+from akool_cli.cli._invoke import invoke
 from akool_cli.cli.complete import complete_avatar, complete_session_id
-from akool_cli.cli.context import AppContext, run_command
 from akool_cli.cli.session import close_quietly, create_and_remember, wait_until_ready
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
 
 MAX_QUESTION = 64 * 1024  # characters; a longer line is refused before it is sent
 MAX_PROMPT_FILE = 1024 * 1024
@@ -52,6 +54,7 @@ def _question(text: str) -> str:
 def _check(opts: ChatOptions) -> Any:
     """Refuse bad input before anything is sent; return the chat settings."""
     from akool_cli.chat.protocol import ChatSettings
+    from akool_cli.cli import validate
 
     if opts.session_id is not None and opts.avatar_id is not None:
         raise UsageError("give a session id or --avatar-id, not both")
@@ -97,7 +100,7 @@ def _check(opts: ChatOptions) -> Any:
 
 
 def resolve_room(
-    app_ctx: AppContext, session_id: Optional[str], url: Optional[str]
+    app_ctx: "AppContext", session_id: Optional[str], url: Optional[str]
 ) -> Tuple[str, str]:
     """(client room URL, server room URL) for the session: the explicit --url, what
     ``create`` said (remembered locally), what ``detail`` says, or a derivation from
@@ -135,12 +138,14 @@ def resolve_room(
     )
 
 
-def _questions(app_ctx: AppContext) -> Iterator[str]:
+def _questions(app_ctx: "AppContext") -> Iterator[str]:
+    from akool_cli.cli import validate
+
     for line in validate.iter_stdin_lines(app_ctx.io.stdin, "questions"):
         yield _question(line)
 
 
-def _answer_one(app_ctx: AppContext, conversation: Any, question: str, opts: ChatOptions) -> None:
+def _answer_one(app_ctx: "AppContext", conversation: Any, question: str, opts: ChatOptions) -> None:
     io = app_ctx.io
     if opts.as_json:
         answer = conversation.ask(question, idle=opts.answer_idle, timeout=opts.answer_timeout)
@@ -174,7 +179,7 @@ def _session_lines(session_id: Optional[str], client_url: str, server_url: str) 
     return lines + [f"chat room    {client_url}", f"server room  {server_url}"]
 
 
-def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
+def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     settings = _check(opts)
     io = app_ctx.io
     piped: Optional[Iterator[str]] = None
@@ -205,7 +210,7 @@ def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
 
 
 def _converse(
-    app_ctx: AppContext,
+    app_ctx: "AppContext",
     opts: ChatOptions,
     settings: Any,
     session_id: Optional[str],
@@ -336,4 +341,4 @@ def chat(
         url,
         wait_timeout,
     )
-    raise typer.Exit(run_command(ctx.obj, run_chat, opts, ctx.obj))
+    invoke(ctx, run_chat, opts)

@@ -4,21 +4,17 @@ config store and API client (one per process, so one keep-alive connection)."""
 from __future__ import annotations
 
 import os
-import signal
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from akool_cli.api import DEFAULT_BASE_URL
+from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from akool_cli.api.errors import (
     EXIT_INTERRUPTED,
-    EXIT_TERMINATED,
     AkoolError,
     Interrupted,
     UsageError,
 )
 from akool_cli.output import IOStreams
-
-DEFAULT_TIMEOUT = 30.0
 
 
 @dataclass
@@ -89,18 +85,6 @@ class AppContext:
         client = self._cache.pop("client", None)
         if client is not None:
             client.close()
-
-
-def _raise_terminated(signum: int, frame: Any) -> None:
-    raise Interrupted("terminated", exit_code=EXIT_TERMINATED)
-
-
-def install_sigterm_handler() -> None:
-    """Turn SIGTERM into an exception so ``finally`` blocks (closing sessions) run."""
-    try:
-        signal.signal(signal.SIGTERM, _raise_terminated)
-    except ValueError:  # not the main thread (e.g. an embedding test runner)
-        pass
 
 
 def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -> int:

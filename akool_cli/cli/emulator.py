@@ -3,12 +3,15 @@
 import json
 import threading
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
 from akool_cli.api.errors import AkoolError, UsageError
-from akool_cli.cli.context import AppContext, run_command
+from akool_cli.cli._invoke import invoke
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
 
 
 def _load_script(path: Path) -> dict:
@@ -23,7 +26,6 @@ def _load_script(path: Path) -> dict:
 
 
 def run_emulator(
-    app_ctx: AppContext,
     host: str,
     port: int,
     tokens: List[str],
@@ -32,6 +34,7 @@ def run_emulator(
     answer_mode: str,
     chunks: int,
     script: Optional[Path],
+    app_ctx: "AppContext",
 ) -> int:
     try:
         from akool_cli.emulator.server import Emulator
@@ -111,18 +114,15 @@ def emulator(
     """
     if answer_mode not in ("single", "delta", "cumulative"):
         raise typer.BadParameter("use single, delta or cumulative", param_hint="--answer-mode")
-    raise typer.Exit(
-        run_command(
-            ctx.obj,
-            run_emulator,
-            ctx.obj,
-            host,
-            port,
-            token or [],
-            api_key or [],
-            ready_after,
-            answer_mode,
-            chunks,
-            script,
-        )
+    invoke(
+        ctx,
+        run_emulator,
+        host,
+        port,
+        token or [],
+        api_key or [],
+        ready_after,
+        answer_mode,
+        chunks,
+        script,
     )

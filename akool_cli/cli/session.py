@@ -1,15 +1,17 @@
 """``akool session``: create, detail, list, pause and close live avatar sessions."""
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional
 
 import typer
 
 from akool_cli.api.errors import AkoolError, UsageError
-from akool_cli.cli import validate
+from akool_cli.cli._invoke import invoke
 from akool_cli.cli.complete import complete_avatar, complete_session_id, complete_status
-from akool_cli.cli.context import AppContext, run_command
-from akool_cli.output import IOStreams, render_fields, tsv
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
+    from akool_cli.output import IOStreams
 
 app = typer.Typer(
     help="Create, inspect, list, pause and close live avatar sessions.",
@@ -40,7 +42,9 @@ def session_rows(session: Any, record: Optional[Dict[str, Any]]) -> List[Any]:
     ]
 
 
-def show_session(io: IOStreams, session: Any, record: Optional[Dict[str, Any]]) -> None:
+def show_session(io: "IOStreams", session: Any, record: Optional[Dict[str, Any]]) -> None:
+    from akool_cli.output import render_fields
+
     render_fields(io, session_rows(session, record), status=session.status)
 
 
@@ -56,7 +60,7 @@ class CreateOptions:
     quiet: bool = False
 
 
-def wait_until_ready(app_ctx: AppContext, session_id: str, timeout: float) -> Any:
+def wait_until_ready(app_ctx: "AppContext", session_id: str, timeout: float) -> Any:
     """Poll until ready; a spinner with status and elapsed time on a terminal."""
     client = app_ctx.client()
     io = app_ctx.io
@@ -73,7 +77,7 @@ def wait_until_ready(app_ctx: AppContext, session_id: str, timeout: float) -> An
         return client.sessions.wait_ready(session_id, timeout=timeout, on_status=on_status)
 
 
-def close_quietly(app_ctx: AppContext, session_id: str) -> None:
+def close_quietly(app_ctx: "AppContext", session_id: str) -> None:
     """Close a session this command created and will not hand over; say so on stderr."""
     try:
         app_ctx.client().sessions.close(session_id)
@@ -84,7 +88,7 @@ def close_quietly(app_ctx: AppContext, session_id: str) -> None:
         app_ctx.io.info(f"Closed session {session_id}.")
 
 
-def create_and_remember(app_ctx: AppContext, avatar_id: str) -> Any:
+def create_and_remember(app_ctx: "AppContext", avatar_id: str) -> Any:
     session = app_ctx.client().sessions.create(avatar_id)
     raw_urls = session.raw.get("stream_urls")
     app_ctx.records().remember(
@@ -96,7 +100,7 @@ def create_and_remember(app_ctx: AppContext, avatar_id: str) -> Any:
     return session
 
 
-def run_create(opts: CreateOptions, app_ctx: AppContext) -> int:
+def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
     io = app_ctx.io
     session = create_and_remember(app_ctx, opts.avatar_id)
     if opts.wait:
@@ -148,19 +152,23 @@ def create(
       $ akool session create --avatar-id Kai_1080P_back --json | jq .stream_urls
     """
 
-    def run(opts: CreateOptions, app_ctx: AppContext) -> int:
+    def run(opts: CreateOptions, app_ctx: "AppContext") -> int:
+        from akool_cli.cli import validate
+
         _check_output_flags(opts.as_json, opts.quiet)
         opts.avatar_id = validate.avatar_id(opts.avatar_id)
         return run_create(opts, app_ctx)
 
     opts = CreateOptions(avatar_id, wait, wait_timeout, as_json, quiet)
-    raise typer.Exit(run_command(ctx.obj, run, opts, ctx.obj))
+    invoke(ctx, run, opts)
 
 
 # -- detail -----------------------------------------------------------------------
 
 
-def run_detail(session_id: str, as_json: bool, app_ctx: AppContext) -> int:
+def run_detail(session_id: str, as_json: bool, app_ctx: "AppContext") -> int:
+    from akool_cli.cli import validate
+
     session_id = validate.session_id(session_id)
     session = app_ctx.client().sessions.detail(session_id)
     if as_json:
@@ -188,14 +196,16 @@ def detail(
       $ akool session detail 6698c9d69cf7b0d61d1b6420
       $ akool session detail "$ID" --json | jq -r .status
     """
-    raise typer.Exit(run_command(ctx.obj, run_detail, session_id, as_json, ctx.obj))
+    invoke(ctx, run_detail, session_id, as_json)
 
 
 # -- close / pause ----------------------------------------------------------------
 
 
-def run_each(action: str, ids: List[str], quiet: bool, app_ctx: AppContext) -> int:
+def run_each(action: str, ids: List[str], quiet: bool, app_ctx: "AppContext") -> int:
     """Apply close/pause to every id; go on past failures; exit with the first one's code."""
+    from akool_cli.cli import validate
+
     ids = validate.session_ids(ids, app_ctx.io.stdin)
     sessions = app_ctx.client().sessions
     call = sessions.close if action == "close" else sessions.pause
@@ -238,7 +248,7 @@ def close(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
       $ akool session close 6698c9d69cf7b0d61d1b6420
       $ akool session list --status processing -q | akool session close -
     """
-    raise typer.Exit(run_command(ctx.obj, run_each, "close", ids, quiet, ctx.obj))
+    invoke(ctx, run_each, "close", ids, quiet)
 
 
 @app.command("pause")
@@ -252,7 +262,7 @@ def pause(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
       $ akool session pause "$ID"
       $ akool session list --status completed -q | akool session pause -
     """
-    raise typer.Exit(run_command(ctx.obj, run_each, "pause", ids, quiet, ctx.obj))
+    invoke(ctx, run_each, "pause", ids, quiet)
 
 
 # -- list -----------------------------------------------------------------------
@@ -268,7 +278,7 @@ class ListOptions:
     quiet: bool = False
 
 
-def _pages(opts: ListOptions, app_ctx: AppContext) -> Iterator[Any]:
+def _pages(opts: ListOptions, app_ctx: "AppContext") -> Iterator[Any]:
     sessions = app_ctx.client().sessions
     if opts.all_pages:
         yield from sessions.iter_pages(size=opts.size, status=opts.status, start_page=opts.page)
@@ -276,8 +286,10 @@ def _pages(opts: ListOptions, app_ctx: AppContext) -> Iterator[Any]:
         yield sessions.list(page=opts.page, size=opts.size, status=opts.status)
 
 
-def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
+def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
+    from akool_cli.output import tsv
+
     _check_output_flags(opts.as_json, opts.quiet)
     io = app_ctx.io
     shown = 0
@@ -363,4 +375,4 @@ def list_(
       $ akool session list --all --json | jq -r '.[] | select(.status == 3) | ._id'
     """
     opts = ListOptions(page, size, _parse_status(status), all_pages, as_json, quiet)
-    raise typer.Exit(run_command(ctx.obj, run_list, opts, ctx.obj))
+    invoke(ctx, run_list, opts)
