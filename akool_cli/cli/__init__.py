@@ -1,11 +1,9 @@
 """The Typer command tree. Commands parse, call a ``run_*`` function, and render."""
 
-import signal
 import sys
-from typing import Any
 
 
-def _raise_terminated(signum: int, frame: Any) -> None:
+def _raise_terminated(signum: int, frame: object) -> None:
     from akool_cli.api.errors import EXIT_TERMINATED, Interrupted
 
     raise Interrupted("terminated", exit_code=EXIT_TERMINATED)
@@ -13,6 +11,8 @@ def _raise_terminated(signum: int, frame: Any) -> None:
 
 def install_sigterm_handler() -> None:
     """Turn SIGTERM into an exception so ``finally`` blocks (closing sessions) run."""
+    import signal
+
     try:
         signal.signal(signal.SIGTERM, _raise_terminated)
     except ValueError:  # not the main thread (e.g. an embedding test runner)
