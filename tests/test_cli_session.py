@@ -206,3 +206,15 @@ def test_table_colour_on_a_terminal_without_no_color(logged_in):
     streams.no_color = False
     run_list(ListOptions(), AppContext(io=streams, base_url_option=logged_in.url))
     assert "\x1b[31m" in streams.stdout.getvalue()  # failed in red
+
+
+def test_an_unwritable_record_does_not_lose_the_session(cli, logged_in, private_env):
+    state = private_env / "state"
+    state.mkdir()
+    (state / "sessions.json").write_text("{corrupt")
+    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == logged_in.snapshot()["sessions"][0]["_id"]
+    assert "could not remember" in result.stderr and "sessions.json" in result.stderr
+    closed = cli(["session", "close", result.stdout.strip()])
+    assert closed.exit_code == 0 and logged_in.snapshot()["sessions"] == []

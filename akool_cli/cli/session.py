@@ -84,19 +84,31 @@ def close_quietly(app_ctx: "AppContext", session_id: str) -> None:
     except AkoolError as exc:
         app_ctx.io.warn(f"could not close session {session_id}: {exc}")
     else:
-        app_ctx.records().forget(session_id)
+        forget(app_ctx, session_id)
         app_ctx.io.info(f"Closed session {session_id}.")
+
+
+def forget(app_ctx: "AppContext", session_id: str) -> None:
+    """Drop a closed session's local record; best effort, the close itself succeeded."""
+    try:
+        app_ctx.records().forget(session_id)
+    except AkoolError:
+        pass
 
 
 def create_and_remember(app_ctx: "AppContext", avatar_id: str) -> Any:
     session = app_ctx.client().sessions.create(avatar_id)
     raw_urls = session.raw.get("stream_urls")
-    app_ctx.records().remember(
-        session.id,
-        base_url=app_ctx.base_url(),
-        avatar_id=avatar_id,
-        stream_urls=raw_urls if isinstance(raw_urls, dict) else {},
-    )
+    try:
+        app_ctx.records().remember(
+            session.id,
+            base_url=app_ctx.base_url(),
+            avatar_id=avatar_id,
+            stream_urls=raw_urls if isinstance(raw_urls, dict) else {},
+        )
+    except AkoolError as exc:
+        # The session exists and is billing: losing its record must not lose the session.
+        app_ctx.io.warn(f"could not remember session {session.id}'s chat URLs: {exc}")
     return session
 
 
@@ -221,7 +233,7 @@ def run_each(action: str, ids: List[str], quiet: bool, app_ctx: "AppContext") ->
             first_failure = first_failure or exc.exit_code
             continue
         if action == "close":
-            app_ctx.records().forget(session_id)
+            forget(app_ctx, session_id)
         if quiet:
             app_ctx.io.out(session_id)
         else:
