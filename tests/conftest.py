@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from akool_cli.cli.app import app
 from akool_cli.emulator.server import Emulator, apply_config
-from akool_cli.emulator.state import DEFAULT_API_KEY, ChatSettings, Fault
+from akool_cli.emulator.state import DEFAULT_API_KEY, AvatarSettings, Fault
 
 AKOOL = str(Path(sys.executable).with_name("akool"))
 
@@ -70,7 +70,7 @@ def emu(_emulator: Emulator) -> Iterator[Emu]:
     state.reset()
     state.ready_after = 0.0
     state.fail_sessions = False
-    state.chat = ChatSettings(chunk_delay=0.0)
+    state.chat = AvatarSettings(chunk_delay=0.0)
     yield Emu(_emulator)
     state.reset()
 
@@ -131,6 +131,15 @@ def run_akool(
         env={**os.environ, **(env or {})},
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def spawn(args: List[str]):
+    """The installed ``akool`` on a pseudo-terminal (pexpect), with the test's environment."""
+    import pexpect
+
+    return pexpect.spawn(
+        AKOOL, args, env=dict(os.environ), encoding="utf-8", timeout=15, dimensions=(40, 120)
+    )
 
 
 @pytest.fixture

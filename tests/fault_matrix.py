@@ -351,7 +351,7 @@ def write_report(path: str) -> int:
     import tempfile
 
     from akool_cli.emulator.server import Emulator
-    from akool_cli.emulator.state import ChatSettings
+    from akool_cli.emulator.state import AvatarSettings
     from tests.soak import soak
 
     akool = os.path.join(os.path.dirname(sys.executable), "akool")
@@ -362,7 +362,7 @@ def write_report(path: str) -> int:
         for case in cases():
             with Emulator() as emulator:
                 emulator.state.ready_after = 0.0
-                emulator.state.chat = ChatSettings(chunk_delay=0.0)
+                emulator.state.chat = AvatarSettings(chunk_delay=0.0)
                 observed = run_case(case, emulator, akool)
             problems = observed.problems(case)
             failing += bool(problems)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 
@@ -11,7 +10,7 @@ import pexpect
 import pytest
 import websocket
 
-from tests.conftest import AKOOL
+from tests.conftest import AKOOL, spawn
 from tests.fault_matrix import SIGNAL_CASES, run_signal_case, wait_for
 
 FAST = ["--answer-idle", "0.15", "--answer-timeout", "10"]
@@ -201,14 +200,7 @@ def test_avatar_id_closes_its_session_on_signals(emu, name, args, signame, code)
 
 
 def _repl(session_id: str) -> pexpect.spawn:
-    child = pexpect.spawn(
-        AKOOL,
-        ["chat", session_id, "--answer-idle", "0.15"],
-        env=dict(os.environ),
-        encoding="utf-8",
-        timeout=15,
-        dimensions=(40, 120),
-    )
+    child = spawn(["chat", session_id, "--answer-idle", "0.15"])
     child.expect("you> ")
     return child
 

@@ -12,13 +12,7 @@ from pathlib import Path
 import pexpect
 
 from akool_cli import __version__
-from tests.conftest import AKOOL
-
-
-def spawn(args, **kw) -> pexpect.spawn:
-    return pexpect.spawn(
-        AKOOL, args, env=dict(os.environ), encoding="utf-8", timeout=15, dimensions=(40, 120), **kw
-    )
+from tests.conftest import AKOOL, spawn
 
 
 def test_interactive_login_hides_the_key_and_stores_it(emu, private_env):

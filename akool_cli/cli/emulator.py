@@ -38,13 +38,13 @@ def run_emulator(
 ) -> int:
     try:
         from akool_cli.emulator.server import Emulator
-        from akool_cli.emulator.state import ChatSettings, State
+        from akool_cli.emulator.state import AvatarSettings, State
     except ImportError:
         raise AkoolError(
             "the emulator needs the 'emulator' extra (aiohttp)",
             hint="pip install 'akool-cli[emulator]'",
         ) from None
-    chat = ChatSettings(
+    chat = AvatarSettings(
         answer_mode=answer_mode,
         chunks=chunks,
         script=_load_script(script) if script else {},

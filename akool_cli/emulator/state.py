@@ -107,7 +107,7 @@ class EmuSession:
 
 
 @dataclass
-class ChatSettings:
+class AvatarSettings:
     answer_mode: str = "single"  # single | delta | cumulative
     chunks: int = 3  # frames per answer in delta/cumulative mode
     chunk_delay: float = 0.02
@@ -125,7 +125,7 @@ class State:
         tokens: Optional[List[str]] = None,
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
-        chat: Optional[ChatSettings] = None,
+        chat: Optional[AvatarSettings] = None,
     ) -> None:
         self.lock = threading.RLock()
         self.ready_after = ready_after
@@ -134,7 +134,7 @@ class State:
         self.tokens: List[str] = list(tokens or [DEFAULT_TOKEN])
         self.client_id = client_id
         self.client_secret = client_secret
-        self.chat = chat or ChatSettings()
+        self.chat = chat or AvatarSettings()
         self.reset()
 
     def reset(self) -> None:
