@@ -78,6 +78,10 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def write_json(path: Path, data: Any) -> None:
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
 def read_json(path: Path, default: Any) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -140,7 +144,7 @@ class Store:
                 profile.pop(key, None)
             else:
                 profile[key] = value
-        atomic_write_text(self.config_path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        write_json(self.config_path, data)
 
     # credentials
     def _credentials(self) -> Dict[str, Any]:
@@ -165,14 +169,14 @@ class Store:
     def save_credential(self, profile: str, credential: Credential) -> None:
         data = self._credentials()
         data[profile] = {"kind": credential.kind, "value": credential.value}
-        atomic_write_text(self.credentials_path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        write_json(self.credentials_path, data)
 
     def delete_credential(self, profile: str) -> bool:
         data = self._credentials()
         if profile not in data:
             return False
         del data[profile]
-        atomic_write_text(self.credentials_path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        write_json(self.credentials_path, data)
         return True
 
 
@@ -213,7 +217,7 @@ class SessionRecords:
         records = self.all()
         kept = [r for r in records if r["id"] != session_id]
         if len(kept) != len(records):
-            atomic_write_text(self.path, json.dumps(kept, indent=1) + "\n")
+            write_json(self.path, kept)
 
     def remember(
         self, session_id: str, *, base_url: str, avatar_id: str, stream_urls: Dict[str, Any]
@@ -229,4 +233,4 @@ class SessionRecords:
             }
         )
         records = records[-MAX_SESSION_RECORDS:]
-        atomic_write_text(self.path, json.dumps(records, indent=1) + "\n")
+        write_json(self.path, records)

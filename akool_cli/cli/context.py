@@ -43,10 +43,13 @@ class AppContext:
         return self._cache["records"]
 
     def base_url(self) -> str:
+        """The option's, else the profile's (read once per command), else the default."""
         if self.base_url_option:
             return self.base_url_option.rstrip("/")
-        stored = self.store().profile(self.profile).get("base_url")
-        return str(stored).rstrip("/") if stored else DEFAULT_BASE_URL
+        if "base_url" not in self._cache:
+            stored = self.store().profile(self.profile).get("base_url")
+            self._cache["base_url"] = str(stored).rstrip("/") if stored else DEFAULT_BASE_URL
+        return self._cache["base_url"]
 
     def credential(self) -> Tuple[Any, str]:
         from akool_cli.config import resolve_credential
