@@ -9,6 +9,8 @@ State dir (``AKOOL_STATE_DIR`` or the platform's user state dir for "akool"):
 
 - ``sessions.json``    the sessions this CLI created, with their stream URLs (``detail``
   does not return the chat URLs, so ``chat`` needs what ``create`` said)
+- ``tokens.json``      tokens exchanged for ``AKOOL_CLIENT_ID`` + ``AKOOL_CLIENT_SECRET``,
+  keyed by base URL and client id (never the secret)
 - ``chat_history``     the chat prompt's line history
 
 Every file is written atomically (temp file + rename), 0600, in a 0700 directory.
@@ -21,10 +23,10 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
-from akool_cli.api.auth import KINDS, Credential
-from akool_cli.api.errors import ConfigError
+from akool_cli.api.auth import KINDS, ClientCredentials, Credential
+from akool_cli.api.errors import ConfigError, UsageError
 
 DEFAULT_PROFILE = "default"
 MAX_SESSION_RECORDS = 200
@@ -180,20 +182,71 @@ class Store:
         return True
 
 
+CLIENT_ENV = "AKOOL_CLIENT_ID and AKOOL_CLIENT_SECRET"
+
+
 def resolve_credential(
-    store: Store, profile: str, env: Mapping[str, str] = os.environ
-) -> Tuple[Optional[Credential], str]:
-    """The credential to use and where it came from: env token, env key, then the profile."""
+    store: Store,
+    profile: str,
+    env: Mapping[str, str] = os.environ,
+    token_cache: Optional[TokenCache] = None,
+) -> Tuple[Union[Credential, ClientCredentials, None], str]:
+    """The credential to use and where it came from: ``AKOOL_TOKEN``, ``AKOOL_API_KEY``,
+    ``AKOOL_CLIENT_ID`` + ``AKOOL_CLIENT_SECRET`` (exchanged for a token), then the profile."""
     token = env.get("AKOOL_TOKEN")
     if token:
         return Credential("token", token), "AKOOL_TOKEN"
     key = env.get("AKOOL_API_KEY")
     if key:
         return Credential("api_key", key), "AKOOL_API_KEY"
+    client_id, secret = env.get("AKOOL_CLIENT_ID"), env.get("AKOOL_CLIENT_SECRET")
+    if client_id or secret:
+        if not (client_id and secret):
+            missing = "AKOOL_CLIENT_SECRET" if client_id else "AKOOL_CLIENT_ID"
+            raise UsageError(f"{missing} is not set", hint=f"set both of {CLIENT_ENV}, or neither")
+        return ClientCredentials(client_id, secret, cache=token_cache), CLIENT_ENV
     stored = store.credential(profile)
     if stored is not None:
         return stored, f"{store.credentials_path} (profile {profile!r})"
     return None, "none"
+
+
+class TokenCache:
+    """Tokens exchanged for client credentials, reused across processes (0600 file)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / "tokens.json"
+
+    @staticmethod
+    def _key(base_url: str, client_id: str) -> str:
+        return f"{base_url.rstrip('/')} {client_id}"
+
+    def _read(self) -> Dict[str, Any]:
+        try:
+            return read_json(self.path, {})
+        except ConfigError:
+            return {}  # a cache: an unreadable one is an empty one
+
+    def get(self, base_url: str, client_id: str) -> Optional[str]:
+        entry = self._read().get(self._key(base_url, client_id))
+        token = entry.get("token") if isinstance(entry, dict) else None
+        return token if isinstance(token, str) and token else None
+
+    def put(self, base_url: str, client_id: str, token: str) -> None:
+        data = self._read()
+        data[self._key(base_url, client_id)] = {"token": token, "obtained_at": int(time.time())}
+        try:
+            write_json(self.path, data)
+        except ConfigError:
+            pass  # the next command exchanges again; nothing is lost
+
+    def drop(self, base_url: str, client_id: str) -> None:
+        data = self._read()
+        if data.pop(self._key(base_url, client_id), None) is not None:
+            try:
+                write_json(self.path, data)
+            except ConfigError:
+                pass
 
 
 class SessionRecords:

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, TextIO, Tuple
 
-STATUS_STYLES = {1: "yellow", 2: "cyan", 3: "green", 4: "red"}
+STATUS_STYLES = {1: "yellow", 2: "green", 3: "blue", 4: "red"}  # queueing, live, ended, failed
 
 
 def _isatty(stream: Any) -> bool:
@@ -109,9 +109,9 @@ class IOStreams:
 
 
 def status_text(status: Optional[int]) -> str:
-    from akool_cli.api.models import status_name
+    from akool_cli.api.models import status_word
 
-    return status_name(status)
+    return status_word(status)
 
 
 def render_fields(

@@ -15,7 +15,7 @@ def main() -> None:
     out = sys.stdout
     out.write("[")
     while True:
-        body = http.post(
+        body = http.get(
             url, params={"page": page, "size": size}, headers={"x-api-key": key}, timeout=30
         ).json()
         items = body["data"]["result"]

@@ -39,7 +39,7 @@ echo emulator-key | akool --base-url "$base_url" auth login --with-api-key
 show "akool auth status"
 akool auth status
 
-say "Create a session and wait until it is ready (-q prints only the id)"
+say "Create a session and wait until it is live (-q prints only the id)"
 show 'ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)'
 ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
 echo "ID=$ID"
@@ -47,27 +47,37 @@ echo "ID=$ID"
 show 'akool session detail "$ID"'
 akool session detail "$ID"
 
-show "akool session list --status completed"
-akool session list --status completed
+show "akool session list --status live"
+akool session list --status live
 
 show 'akool session detail "$ID" --json'
 akool session detail "$ID" --json
 
-say "Chat: one question, then two piped questions as JSON lines"
+say "Chat (dialogue: the avatar answers), then two piped questions as JSON lines"
 show 'akool chat "$ID" --message "Hello there"'
 akool chat "$ID" --message "Hello there"
 show "printf 'Hi\\nWhat can you do?\\n' | akool chat \"\$ID\" --json"
 printf 'Hi\nWhat can you do?\n' | akool chat "$ID" --json
 
+say "Say (retelling: the avatar says the text as it is)"
+show 'akool say "$ID" "Welcome to the show"'
+akool say "$ID" "Welcome to the show"
+
 show 'akool session pause "$ID"'
 akool session pause "$ID"
 
-say "Everything still running, closed in one pipe"
-show "akool session list --status completed -q | akool session close -"
-akool session list --status completed -q | akool session close -
+say "Close every live session in one pipe; closing twice is fine"
+show "akool session list --status live -q | akool session close -"
+akool session list --status live -q | akool session close -
+show 'akool session close "$ID"'
+akool session close "$ID"
+
+say "An ended session stays readable"
+show 'akool session detail "$ID"'
+akool session detail "$ID"
 
 say "Errors are one line and a documented exit code"
-show 'akool session detail "$ID"; echo "exit $?"'
-akool session detail "$ID" || echo "exit $?"
+show 'akool chat "$ID" -m "Still there?"; echo "exit $?"'
+akool chat "$ID" -m "Still there?" || echo "exit $?"
 
 say "Tour complete."

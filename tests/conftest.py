@@ -69,7 +69,9 @@ def emu(_emulator: Emulator) -> Iterator[Emu]:
     state = _emulator.state
     state.reset()
     state.ready_after = 0.0
+    state.idle_timeout = 120.0
     state.fail_sessions = False
+    state.stream_shape = "rtmp"
     state.chat = AvatarSettings(chunk_delay=0.0)
     yield Emu(_emulator)
     state.reset()

@@ -49,7 +49,119 @@ def test_one_shot_json_has_the_answer_fields(cli, logged_in, session_id):
     assert data["question"] == "Say hi"
     assert data["answer"] == "Hi! How can I assist you today?"
     assert data["message_id"].startswith("msg-") and isinstance(data["elapsed_ms"], int)
-    assert data["language"] == "English" and data["voice_id"] == "v1" and data["mode_type"] == 1
+    assert data["language"] == "English" and data["voice_id"] == "v1" and data["mode_type"] == 2
+    assert logged_in.snapshot()["payloads"][0]["mode_type"] == 2  # dialogue by default
+
+
+@pytest.mark.parametrize("mode, sent", [("retell", 1), ("1", 1), ("dialogue", 2), ("2", 2)])
+def test_mode_chooses_retelling_or_dialogue(cli, logged_in, session_id, mode, sent):
+    result = cli(["chat", session_id, "--mode", mode, "-m", "Hello, I am Kai", *FAST])
+    assert result.exit_code == 0, result.stderr
+    expected = "Hello, I am Kai" if sent == 1 else "You said: Hello, I am Kai"
+    assert result.stdout == expected + "\n"
+    assert logged_in.snapshot()["payloads"][-1]["mode_type"] == sent
+
+
+def test_an_unknown_mode_is_a_usage_error(cli, logged_in, session_id):
+    result = cli(["chat", session_id, "--mode", "sing", "-m", "Hi"])
+    assert result.exit_code == 2 and "dialogue" in result.stderr
+    assert logged_in.snapshot()["requests"] == 1  # the fixture's create only
+
+
+def test_answer_ended_completes_the_answer_without_the_quiet_period(cli, logged_in, session_id):
+    logged_in.config(answer_ended=True, answer_mode="delta", chunks=3)
+    # The quiet period is longer than the whole answer may take: only answer_ended can end it.
+    args = ["chat", session_id, "-m", "Hi", "--answer-idle", "60", "--answer-timeout", "5"]
+    result = cli(args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hi\n"
+    logged_in.config(answer_ended=False)
+    assert cli(args).exit_code == 9  # the same answer without the mark waits for the quiet
+
+
+def test_transcripts_of_a_person_are_never_part_of_an_answer(cli, logged_in, session_id):
+    logged_in.config(user_transcript=True, answer_mode="delta", chunks=2)
+    result = cli(["--debug", "chat", session_id, "-m", "Hi there", "--json", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["answer"] == "You said: Hi there"
+    assert "a person said 'Hi there'" in result.stderr
+    plain = cli(["chat", session_id, "-m", "Hi there", *FAST])
+    assert plain.stdout == "You said: Hi there\n" and "person" not in plain.stderr
+
+
+def test_say_makes_the_avatar_say_the_text(cli, logged_in, session_id):
+    result = cli(["say", session_id, "Welcome to the show", *FAST[:2]])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Welcome to the show\n"
+    assert logged_in.snapshot()["payloads"][-1]["mode_type"] == 1
+
+
+def test_say_json_and_lines_from_stdin(cli, logged_in, session_id):
+    result = cli(["say", session_id, "-", "--json"], input="One\n\nTwo\n")
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["question"], d["answer"], d["mode_type"]) for d in lines] == [
+        ("One", "One", 1),
+        ("Two", "Two", 1),
+    ]
+    assert set(lines[0]) >= {"message_id", "question", "answer", "elapsed_ms"}
+
+
+def test_say_no_wait_only_sends(cli, logged_in, session_id):
+    logged_in.config(chat_fault="silent")  # nothing would ever come back
+    result = cli(["say", session_id, "Be right back", "--no-wait", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["question"] == "Be right back"
+    wait_for(lambda: logged_in.snapshot()["questions"] == ["Be right back"], what="the text")
+    plain = cli(["say", session_id, "Again", "--no-wait"])
+    assert plain.exit_code == 0 and plain.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["chat", "{sid}", "-m", "Hi"], ["say", "{sid}", "Hi"]])
+def test_an_ended_session_exits_8(cli, logged_in, session_id, command):
+    assert cli(["session", "close", session_id]).exit_code == 0
+    result = cli([a.replace("{sid}", session_id) for a in command] + FAST[:2])
+    assert result.exit_code == 8, result.stderr
+    assert f"session {session_id} has ended" in result.stderr
+    assert logged_in.snapshot()["chat_connections"] == 0
+
+
+def test_a_session_created_elsewhere_that_ended_exits_8_before_connecting(cli, logged_in):
+    sid = logged_in.create()["_id"]
+    logged_in.state.close(sid)
+    result = cli(["chat", sid, "-m", "Hi", *FAST])
+    assert result.exit_code == 8 and "has ended (completed, 3)" in result.stderr
+
+
+def test_a_queueing_session_is_waited_for(cli, logged_in):
+    logged_in.config(ready_after=0.6)
+    sid = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()
+    result = cli(["chat", sid, "-m", "Hi", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hi\n"
+    assert "queueing; waiting until it is live" in result.stderr
+
+
+def test_the_room_closing_mid_chat_means_the_session_ended(cli, logged_in, session_id):
+    logged_in.config(chat_fault="silent", chat_fault_times=1)
+
+    def close_soon():
+        wait_for(lambda: logged_in.snapshot()["questions"], what="the question")
+        logged_in.state.close(session_id)
+        import asyncio
+
+        server = logged_in.emulator.server
+        loop = logged_in.emulator._loop
+        sockets = list(server.rooms_clients.get(logged_in.state.get(session_id).room, ()))
+        for ws in sockets:
+            asyncio.run_coroutine_threadsafe(ws.close(code=1001, message=b"closed"), loop)
+
+    thread = threading.Thread(target=close_soon)
+    thread.start()
+    result = cli(["chat", session_id, "-m", "Hi", "--answer-timeout", "10"])
+    thread.join(10)
+    assert result.exit_code == 8, result.stderr
+    assert "has ended" in result.stderr
 
 
 @pytest.mark.parametrize("mode", ["single", "delta", "cumulative"])
@@ -173,7 +285,14 @@ def test_avatar_id_creates_chats_and_closes(cli, logged_in):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "You said: Hi\n"
     snap = logged_in.snapshot()
-    assert snap["sessions"] == [] and len(snap["closed"]) == 1
+    assert [s["status"] for s in snap["sessions"]] == [3] and len(snap["closed"]) == 1
+
+
+def test_avatar_id_when_the_session_fails_exits_8(cli, logged_in):
+    logged_in.config(fail_sessions=True)
+    result = cli(["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", *FAST])
+    assert result.exit_code == 8 and "failed (4)" in result.stderr
+    assert logged_in.snapshot()["chat_connections"] == 0
 
 
 def test_avatar_id_closes_its_session_on_error(cli, logged_in):

@@ -15,6 +15,7 @@ from akool_cli.chat.protocol import (
     derive_chat_urls,
     encode_question,
     new_message_id,
+    parse_mode,
     room_member_id,
     server_url_for,
 )
@@ -56,17 +57,42 @@ def test_encode_puts_the_payload_as_a_json_string():
         "message_id": "msg-1",
         "voice_id": "21m00Tcm4TlvDq8ikWAM",
         "language": "en",
-        "mode_type": 1,
+        "mode_type": 2,
         "prompt": {"from": "text", "content": "a tutor"},
         "question": "Hello",
     }
 
 
-def test_defaults_send_mode_type_1_and_no_empty_fields():
+def test_defaults_send_dialogue_mode_and_no_empty_fields():
     payload = json.loads(
         json.loads(encode_question("q", to="s", message_id="m", settings=ChatSettings()))["payload"]
     )
-    assert payload == {"message_id": "m", "mode_type": 1, "question": "q"}
+    assert payload == {"message_id": "m", "mode_type": 2, "question": "q"}
+
+
+@pytest.mark.parametrize("text, mode", [("dialogue", 2), ("Retell", 1), (" 1 ", 1), ("2", 2)])
+def test_modes_by_name_or_number(text, mode):
+    assert parse_mode(text) == mode
+
+
+@pytest.mark.parametrize("text", ["", "3", "speak", "0"])
+def test_unknown_modes_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_mode(text)
+
+
+def test_answer_ended_and_user_transcripts_are_read_from_the_payload():
+    ended = json.dumps(
+        {
+            "type": "chat",
+            "payload": json.dumps({"message_id": "m", "answer": "x", "answer_ended": True}),
+        }
+    )
+    assert decode_frame(ended).ended and not decode_frame(ended).from_user
+    heard = {"type": "chat", "payload": {"message_id": "m", "type": "user", "answer": "hi"}}
+    assert decode_frame(json.dumps(heard)).from_user
+    not_true = {"type": "chat", "payload": {"message_id": "m", "answer_ended": "yes"}}
+    assert not decode_frame(json.dumps(not_true)).ended
 
 
 def test_message_ids_are_fresh():

@@ -45,7 +45,7 @@ def test_detail_shows_remembered_chat_urls(cli, logged_in):
     result = cli(["session", "detail", sid])
     assert result.exit_code == 0
     assert "chat room" in result.stdout and "ws://" in result.stdout
-    assert "completed (3)" in result.stdout
+    assert "live (processing, 2)" in result.stdout
     raw = json.loads(cli(["session", "detail", sid, "--json"]).stdout)
     assert set(raw["stream_urls"]) == {"client_pull_stream_url"}  # unchanged API data
 
@@ -53,9 +53,7 @@ def test_detail_shows_remembered_chat_urls(cli, logged_in):
 def test_detail_of_unknown_session_exits_4(cli, logged_in):
     result = cli(["session", "detail", "0123456789abcdef01234567"])
     assert result.exit_code == 4
-    assert result.stderr.strip().splitlines()[0] == (
-        "error: The content you get does not exist (code 1008)"
-    )
+    assert result.stderr.strip().splitlines()[0] == "error: content not exist (code 1008)"
     assert result.stdout == ""
 
 
@@ -87,15 +85,31 @@ def test_list_piped_is_tab_separated(cli, logged_in):
     result = cli(["session", "list"])
     lines = result.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == [b, a]  # newest first
-    assert all(line.split("\t")[1] == "completed" for line in lines)
+    assert all(line.split("\t")[1] == "live" for line in lines)
     assert all(len(line.split("\t")) == 4 for line in lines)
 
 
-def test_list_status_filter_by_name_and_number(cli, logged_in):
+@pytest.mark.parametrize(
+    "names, number",
+    [(["queueing"], "1"), (["processing", "live"], "2"), (["completed", "ended"], "3")],
+)
+def test_list_status_filter_by_name_word_and_number(cli, logged_in, names, number):
     logged_in.state.seed(8)  # statuses 1,2,3,4,1,2,3,4
-    by_name = cli(["session", "list", "--status", "processing", "-q"]).stdout.split()
-    by_number = cli(["session", "list", "--status", "2", "-q"]).stdout.split()
-    assert len(by_name) == 2 and by_name == by_number
+    by_number = cli(["session", "list", "--status", number, "-q"]).stdout.split()
+    assert len(by_number) == 2
+    for name in names:
+        assert cli(["session", "list", "--status", name, "-q"]).stdout.split() == by_number
+    sent = logged_in.snapshot()["requests"]
+    assert sent == 1 + len(names)  # one GET each, the API's number in the query
+
+
+def test_list_is_a_get_and_a_post_is_not_served(logged_in):
+    import requests
+
+    url = f"{logged_in.url}/api/open/v3/liveAvatar/session/list"
+    assert requests.post(url, headers={"x-api-key": "emulator-key"}, timeout=5).status_code == 405
+    got = requests.get(url, params={"status": 2}, headers={"x-api-key": "emulator-key"}, timeout=5)
+    assert got.json()["code"] == 1000
 
 
 def test_list_all_json_walks_every_page(cli, logged_in):
@@ -124,7 +138,59 @@ def test_close_goes_on_past_a_missing_id(cli, logged_in):
     result = cli(["session", "close", "ffffffffffffffffffffffff", sid, "-q"])
     assert result.exit_code == 4
     assert result.stdout.split() == [sid]
-    assert "ffffffffffffffffffffffff: The content you get does not exist" in result.stderr
+    assert "ffffffffffffffffffffffff: content not exist (code 1008)" in result.stderr
+
+
+def test_closing_twice_is_fine_and_the_session_reads_ended(cli, logged_in):
+    sid = logged_in.create()["_id"]
+    first = cli(["session", "close", sid])
+    assert first.exit_code == 0 and f"Closed session {sid}." in first.stderr
+    second = cli(["session", "close", sid])
+    assert second.exit_code == 0, second.stderr
+    assert "had already ended" in second.stderr and "error" not in second.stderr
+    assert cli(["session", "close", sid, "-q"]).stdout.split() == [sid]
+    detail = cli(["session", "detail", sid])
+    assert "ended (completed, 3)" in detail.stdout
+    assert json.loads(cli(["session", "detail", sid, "--json"]).stdout)["status"] == 3
+
+
+def test_pausing_an_ended_session_exits_8(cli, logged_in):
+    sid = logged_in.create()["_id"]
+    cli(["session", "close", sid])
+    result = cli(["session", "pause", sid])
+    assert result.exit_code == 8
+    assert "session has ended" in result.stderr and "(code 1219)" in result.stderr
+
+
+def test_a_paused_session_left_silent_ends(cli, logged_in):
+    logged_in.config(idle_timeout=0.2)
+    sid = logged_in.create()["_id"]
+    assert cli(["session", "pause", sid]).exit_code == 0
+    from tests.fault_matrix import wait_for
+
+    wait_for(lambda: logged_in.snapshot()["sessions"][0]["status"] == 3, what="the idle end")
+    assert "ended (completed, 3)" in cli(["session", "detail", sid]).stdout
+
+
+def test_agora_stream_urls_are_shown_with_the_token_masked(cli, logged_in):
+    logged_in.config(stream_shape="agora")
+    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(cli(["session", "create", "--avatar-id", "Kai_1080P_back", "--json"]).stdout)
+    urls = data["stream_urls"]
+    assert set(urls) == {"agora_app_id", "agora_channel", "agora_token"}  # --json: unchanged
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("agora_channel ") for line in lines)
+    token_line = next(line for line in lines if line.startswith("agora_token "))
+    assert "…" in token_line or "*" in token_line
+    sid = lines[0].split()[-1]
+    created = next(s for s in logged_in.state.sessions.values() if s.id == sid)
+    assert created.task_id not in token_line  # the real token is never printed whole
+    assert "pull stream" not in result.stdout
+    listed = cli(["session", "list"])
+    assert listed.exit_code == 0 and all(
+        line.endswith("\t-") for line in listed.stdout.splitlines()
+    )
 
 
 def test_pause_records_the_pause(cli, logged_in):
@@ -133,12 +199,21 @@ def test_pause_records_the_pause(cli, logged_in):
     assert logged_in.snapshot()["paused"] == [sid]
 
 
-def test_create_wait_exit_8_when_the_session_fails_and_closes_it(cli, logged_in):
+def test_create_wait_returns_as_soon_as_the_session_is_live(cli, logged_in):
+    logged_in.config(ready_after=0.5)
+    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "--wait"])
+    assert result.exit_code == 0, result.stderr
+    assert "live (processing, 2)" in result.stdout
+    assert logged_in.snapshot()["sessions"][0]["status"] == 2
+    assert "waiting until it is live" in result.stderr
+
+
+def test_create_wait_exit_8_when_the_session_fails(cli, logged_in):
     logged_in.config(fail_sessions=True)
     result = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"])
     assert result.exit_code == 8
-    assert "failed" in result.stderr
-    assert len(logged_in.snapshot()["closed"]) == 1
+    assert "failed (4)" in result.stderr and result.stdout == ""
+    assert "had already ended" in result.stderr  # the cleanup close found it over
 
 
 def test_create_wait_timeout_exits_9_and_closes_the_session(cli, logged_in):
@@ -147,12 +222,30 @@ def test_create_wait_timeout_exits_9_and_closes_the_session(cli, logged_in):
         ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "--wait-timeout", "0.3"]
     )
     assert result.exit_code == 9
-    assert "not ready after 0.3 s" in result.stderr
+    assert "not live after 0.3 s" in result.stderr
     assert len(logged_in.snapshot()["closed"]) == 1
 
 
 @pytest.mark.parametrize(
-    "code, exit_code", [(1003, 6), (1008, 4), (1009, 5), (1200, 5), (1101, 3), (1205, 1)]
+    "code, exit_code",
+    [
+        (1003, 6),
+        (1008, 4),
+        (1216, 4),
+        (1009, 5),
+        (1200, 5),
+        (1101, 3),
+        (1109, 3),
+        (1004, 3),
+        (1006, 10),
+        (1103, 10),
+        (1104, 10),
+        (1213, 10),
+        (1221, 10),
+        (1219, 8),
+        (1205, 1),
+        (2001, 1),
+    ],
 )
 def test_business_codes_become_exit_codes(cli, logged_in, code, exit_code):
     logged_in.fault(endpoint="list", code=code)
@@ -160,6 +253,25 @@ def test_business_codes_become_exit_codes(cli, logged_in, code, exit_code):
     assert result.exit_code == exit_code
     assert f"(code {code})" in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2  # one line, maybe a hint
+
+
+@pytest.mark.parametrize("code", [1005, 1215])
+def test_a_busy_create_is_retried_then_succeeds(cli, logged_in, monkeypatch, code):
+    monkeypatch.setenv("AKOOL_MAX_RETRIES", "2")
+    logged_in.fault(endpoint="create", code=code, times=2)
+    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert [s["_id"] for s in logged_in.snapshot()["sessions"]] == [result.stdout.strip()]
+
+
+@pytest.mark.parametrize("code", [1005, 1215])
+def test_busy_past_the_retries_exits_7_with_the_code(cli, logged_in, monkeypatch, code):
+    monkeypatch.setenv("AKOOL_MAX_RETRIES", "1")
+    logged_in.fault(endpoint="create", code=code)
+    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back"])
+    assert result.exit_code == 7
+    assert f"(code {code})" in result.stderr
+    assert logged_in.snapshot()["sessions"] == [] and logged_in.snapshot()["requests"] == 2
 
 
 def test_server_error_exits_7(cli, logged_in):
@@ -196,7 +308,7 @@ def test_list_on_a_terminal_is_a_table(logged_in):
     assert not re.search(r"\x1b\[(3|9)\dm", out)  # NO_COLOR: no colour, bold allowed
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert plain.splitlines()[0].split()[:3] == ["ID", "STATUS", "TASK"]
-    assert plain.count("processing") == 2
+    assert plain.count(" live ") == 2
     assert "Showing 2 of 3 sessions" in streams.stderr.getvalue()
 
 
@@ -217,4 +329,4 @@ def test_an_unwritable_record_does_not_lose_the_session(cli, logged_in, private_
     assert result.stdout.strip() == logged_in.snapshot()["sessions"][0]["_id"]
     assert "could not remember" in result.stderr and "sessions.json" in result.stderr
     closed = cli(["session", "close", result.stdout.strip()])
-    assert closed.exit_code == 0 and logged_in.snapshot()["sessions"] == []
+    assert closed.exit_code == 0 and logged_in.snapshot()["sessions"][0]["status"] == 3

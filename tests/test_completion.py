@@ -57,10 +57,13 @@ def test_avatar_ids_and_status_names_complete():
     ]
     assert complete("akool session list --status ")[0] == [
         "queueing",
+        "live",
         "processing",
+        "ended",
         "completed",
         "failed",
     ]
+    assert complete("akool chat --mode r")[0] == ["retell"]
     assert complete("akool chat --avatar-id w")[0] == ["who_1080P_back"]
 
 

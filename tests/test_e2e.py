@@ -23,12 +23,40 @@ def test_the_tour(akool, emu):
     assert created.exit_code == 0, created.stderr
     sid = created.stdout.strip()
     detail = json.loads(akool(["session", "detail", sid, "--json"]).stdout)
-    assert detail["_id"] == sid and detail["status"] == 3
-    listed = akool(["session", "list", "--status", "completed", "-q"])
+    assert detail["_id"] == sid and detail["status"] == 2  # live
+    listed = akool(["session", "list", "--status", "live", "-q"])
     assert listed.stdout.split() == [sid]
+    chat = akool(["chat", sid, "-m", "Hello", "--answer-idle", "0.1"])
+    assert chat.stdout == "You said: Hello\n"  # dialogue: the avatar answers
+    said = akool(["say", sid, "Welcome to the show", "--answer-idle", "0.1"])
+    assert said.stdout == "Welcome to the show\n"  # retelling: it says the text as is
     assert akool(["session", "pause", sid]).exit_code == 0
     assert akool(["session", "close", sid]).exit_code == 0
+    assert akool(["session", "close", sid]).exit_code == 0  # closing twice is fine
     assert emu.snapshot()["closed"] == [sid]
+    ended = akool(["session", "detail", sid])
+    assert ended.exit_code == 0 and "ended (completed, 3)" in ended.stdout
+
+
+def test_client_credentials_from_the_environment_no_login_step(akool, emu, private_env):
+    env = {
+        "AKOOL_BASE_URL": emu.url,
+        "AKOOL_CLIENT_ID": "emulator-client",
+        "AKOOL_CLIENT_SECRET": "emulator-secret",
+    }
+    first = akool(["session", "list", "-q"], env=env)
+    assert first.exit_code == 0, first.stderr
+    assert akool(["session", "list", "-q"], env=env).exit_code == 0
+    assert emu.snapshot()["requests"] == 3  # one exchange, then the cached token
+    cache = private_env / "state" / "tokens.json"
+    assert oct(cache.stat().st_mode & 0o777) == "0o600"
+    assert "emulator-secret" not in cache.read_text()
+    status = akool(["auth", "status"], env=env)
+    assert "AKOOL_CLIENT_ID and AKOOL_CLIENT_SECRET" in status.stdout
+    assert "client id emulator-client" in status.stdout and "(cached)" in status.stdout
+    assert akool(["auth", "token"], env=env).stdout.strip() == "emulator-token"
+    lone = akool(["session", "list"], env={**env, "AKOOL_CLIENT_SECRET": ""})
+    assert lone.exit_code == 2 and "AKOOL_CLIENT_SECRET is not set" in lone.stderr
 
 
 def test_version_and_module_entry_point(akool):

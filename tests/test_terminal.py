@@ -48,7 +48,8 @@ def test_create_wait_shows_a_spinner_on_a_terminal(logged_in):
     logged_in.config(ready_after=1.0)
     child = spawn(["session", "create", "--avatar-id", "Kai_1080P_back", "--wait"])
     child.expect("Waiting for session")
-    child.expect("completed \\(3\\)")
+    child.expect("queueing \\(1\\)")  # the spinner names the status
+    child.expect("live \\(processing, 2\\)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict
+from typing import Dict, Optional
+
+try:  # Python 3.8+: typing.Protocol
+    from typing import Protocol
+except ImportError:  # pragma: no cover
+    Protocol = object  # type: ignore[assignment,misc]
 
 TOKEN = "token"
 API_KEY = "api_key"
@@ -39,5 +44,33 @@ class Credential:
 
     def __repr__(self) -> str:  # never the secret, even in a traceback or a debugger
         return f"Credential(kind={self.kind!r}, value={self.masked!r})"
+
+    __str__ = __repr__
+
+
+class TokenCache(Protocol):
+    """Where exchanged tokens are kept between processes, keyed by base URL and client id."""
+
+    def get(self, base_url: str, client_id: str) -> Optional[str]: ...
+
+    def put(self, base_url: str, client_id: str, token: str) -> None: ...
+
+    def drop(self, base_url: str, client_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """A client id and secret, exchanged at ``getToken`` for a bearer token on first use.
+
+    With a ``cache``, the token is reused across processes (a token lives about a year);
+    a token the API rejects (1101) is exchanged again, once.
+    """
+
+    client_id: str
+    client_secret: str
+    cache: Optional[TokenCache] = None
+
+    def __repr__(self) -> str:
+        return f"ClientCredentials(client_id={self.client_id!r}, client_secret='***')"
 
     __str__ = __repr__

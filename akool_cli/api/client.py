@@ -12,20 +12,22 @@ import math
 import random
 import re
 import time
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 import requests
 
 from akool_cli import __version__
-from akool_cli.api import API_PREFIX, DEFAULT_BASE_URL
-from akool_cli.api.auth import Credential
+from akool_cli.api import API_PREFIX, DEFAULT_BASE_URL, ENDED, FAILED, LIVE
+from akool_cli.api.auth import ClientCredentials, Credential
 from akool_cli.api.errors import (
+    RETRYABLE_CODES,
     AkoolError,
     APIConnectionError,
     APITimeoutError,
     NoCredentialError,
     ProtocolError,
     ServerError,
+    SessionEndedError,
     SessionFailedError,
     TransportError,
     WaitTimeoutError,
@@ -79,7 +81,7 @@ class Client:
         self,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        credential: Optional[Credential] = None,
+        credential: Union[Credential, ClientCredentials, None] = None,
         timeout: float = 30.0,
         max_retries: int = 2,
         debug: Optional[DebugHook] = None,
@@ -91,6 +93,7 @@ class Client:
         self.max_retries = max(0, max_retries)
         self._debug = debug
         self._sleep = sleep
+        self._token: Optional[Credential] = None  # exchanged from ClientCredentials
         self._http = _http_session(self.base_url)
         self.sessions = Sessions(self)
 
@@ -108,12 +111,60 @@ class Client:
     def url(self, path: str) -> str:
         return f"{self.base_url}{API_PREFIX}{path}"
 
+    def _secrets(self) -> List[str]:
+        found = []
+        if isinstance(self.credential, Credential):
+            found.append(self.credential.value)
+        elif isinstance(self.credential, ClientCredentials):
+            found.append(self.credential.client_secret)
+        if self._token is not None:
+            found.append(self._token.value)
+        return [s for s in found if s]
+
     def _log(self, line: str) -> None:
         if self._debug is None:
             return
-        if self.credential is not None and self.credential.value:
-            line = line.replace(self.credential.value, "***")
+        for secret in self._secrets():
+            line = line.replace(secret, "***")
         self._debug(line)
+
+    def effective_credential(self) -> Credential:
+        """The credential requests carry: client credentials are exchanged (or taken
+        from their cache) for a token on first use."""
+        credential = self.credential
+        if credential is None:
+            raise NoCredentialError(
+                "no credential found",
+                hint="run `akool auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN",
+            )
+        if isinstance(credential, ClientCredentials):
+            if self._token is None:
+                self._token = Credential("token", self._exchange(credential, cached=True))
+            return self._token
+        return credential
+
+    def _exchange(self, creds: ClientCredentials, *, cached: bool) -> str:
+        """A token for ``creds``: the cached one when allowed, else a fresh exchange."""
+        cache = creds.cache
+        if cached and cache is not None:
+            token = cache.get(self.base_url, creds.client_id)
+            if token:
+                return token
+        token = self.get_token(creds.client_id, creds.client_secret)
+        if cache is not None:
+            cache.put(self.base_url, creds.client_id, token)
+        return token
+
+    def _reexchange(self) -> bool:
+        """After a 1101: exchange the client credentials again, once. False if not possible."""
+        creds = self.credential
+        if not isinstance(creds, ClientCredentials):
+            return False
+        if creds.cache is not None:
+            creds.cache.drop(self.base_url, creds.client_id)
+        self._log("the token was rejected; exchanging the client credentials again")
+        self._token = Credential("token", self._exchange(creds, cached=False))
+        return True
 
     def request(
         self,
@@ -127,22 +178,18 @@ class Client:
     ) -> Dict[str, Any]:
         """Send one call and return the whole envelope (``code`` was 1000).
 
-        ``retry`` allows retries with backoff on connection errors, timeouts, 5xx and 429.
-        Only calls that are safe to repeat may ask for it.
+        ``retry`` allows retries with backoff on connection errors, timeouts, 5xx and 429;
+        only calls that are safe to repeat may ask for it. Codes 1005 and 1215 say the
+        server refused and did nothing, so they are retried on every call.
         """
-        headers: Dict[str, str] = {}
-        if authenticated:
-            if self.credential is None:
-                raise NoCredentialError(
-                    "no credential found",
-                    hint="run `akool auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN",
-                )
-            headers.update(self.credential.headers())
         url = self.url(path)
-        attempts = 1 + (self.max_retries if retry else 0)
         connect_timeout = min(self.timeout, 10.0)
-        for attempt in range(attempts):
+        attempt = 0
+        reauthenticated = False
+        while True:
+            headers = self.effective_credential().headers() if authenticated else {}
             started = time.monotonic()
+            retry_after: Optional[float] = None
             try:
                 response = self._http.request(
                     method,
@@ -158,7 +205,7 @@ class Client:
                     f"no answer from {self.base_url} within {self.timeout:g} s",
                     hint="raise --timeout, or check the service",
                 )
-                retry_after = None
+                retryable = retry
             except requests.RequestException as exc:
                 reason = _short_reason(exc)
                 self._log(f"{method} {url} -> {reason} ({_ms(started)} ms)")
@@ -172,33 +219,39 @@ class Client:
                         f"cannot reach {self.base_url}: {reason}",
                         hint="check your network and --base-url / AKOOL_BASE_URL",
                     )
-                retry_after = None
+                retryable = retry
             else:
                 _redact(response.request)
                 try:
                     body = self._parse(response)
                 except ServerError as exc:
                     self._log(f"{method} {url} -> HTTP {response.status_code} ({_ms(started)} ms)")
-                    error = exc
+                    error, retryable = exc, retry
                     retry_after = _retry_after(response)
                 except AkoolError as exc:
                     self._log(
                         f"{method} {url} -> HTTP {response.status_code}, "
                         f"code {exc.code} ({_ms(started)} ms)"
                     )
-                    raise
+                    if exc.code == 1101 and authenticated and not reauthenticated:
+                        reauthenticated = True
+                        if self._reexchange():
+                            continue
+                    if exc.code not in RETRYABLE_CODES:
+                        raise
+                    error, retryable = exc, True
                 else:
                     self._log(
                         f"{method} {url} -> HTTP {response.status_code}, "
                         f"code {body.get('code')} ({_ms(started)} ms)"
                     )
                     return body
-            if attempt + 1 >= attempts:
+            if not retryable or attempt >= self.max_retries:
                 raise error
             delay = retry_after if retry_after is not None else backoff_delay(attempt)
-            self._log(f"retrying in {delay:.2f} s ({attempt + 1}/{self.max_retries})")
+            attempt += 1
+            self._log(f"retrying in {delay:.2f} s ({attempt}/{self.max_retries})")
             self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
     def _parse(response: requests.Response) -> Dict[str, Any]:
@@ -310,8 +363,9 @@ class Sessions:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    # create, close and pause are never retried: once the request may have reached
-    # the server, repeating it could start a second billable session or act twice.
+    # create, close and pause are never retried on a network failure: once the request may
+    # have reached the server, repeating it could start a second billable session or act
+    # twice. (1005 and 1215 are retried: the server says it did nothing.)
     def create(self, avatar_id: str) -> Session:
         body = self._client.request(
             "POST", "/liveAvatar/session/create", json={"avatar_id": avatar_id}
@@ -319,6 +373,7 @@ class Sessions:
         return Session.from_api(body.get("data"))
 
     def close(self, session_id: str) -> None:
+        """Close a session. An ended one raises SessionEndedError (code 1219)."""
         self._client.request("POST", "/liveAvatar/session/close", json={"id": session_id})
 
     def pause(self, session_id: str) -> None:
@@ -331,11 +386,10 @@ class Sessions:
         return Session.from_api(body.get("data"))
 
     def list(self, *, page: int = 1, size: int = 100, status: Optional[int] = None) -> SessionPage:
-        # A POST that only reads: it changes nothing, so it is safe to repeat.
         params: Dict[str, Any] = {"page": page, "size": size}
         if status is not None:
             params["status"] = status
-        body = self._client.request("POST", "/liveAvatar/session/list", params=params, retry=True)
+        body = self._client.request("GET", "/liveAvatar/session/list", params=params, retry=True)
         return SessionPage.from_api(body.get("data"))
 
     def iter_pages(
@@ -352,7 +406,7 @@ class Sessions:
                 return
             page_number += 1
 
-    def wait_ready(
+    def wait_live(
         self,
         session_id: str,
         *,
@@ -362,9 +416,10 @@ class Sessions:
         max_delay: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> Session:
-        """Poll ``detail`` with growing pauses until the session is ready (status 3).
+        """Poll ``detail`` with growing pauses until the session is live (status 2).
 
-        Raises SessionFailedError on status 4 and WaitTimeoutError after ``timeout`` seconds.
+        Raises SessionEndedError if it ends (3) and SessionFailedError if it fails (4)
+        first, and WaitTimeoutError after ``timeout`` seconds.
         """
         started = clock()
         delay = first_delay
@@ -380,17 +435,22 @@ class Sessions:
             if session is not None:
                 if on_status is not None:
                     on_status(session, elapsed)
-                if session.status == 3:
+                if session.status == LIVE:
                     return session
-                if session.status == 4:
+                if session.status == ENDED:
+                    raise SessionEndedError(
+                        f"session {session_id} ended before it was live ({session.status_label})",
+                        hint="create a new session",
+                    )
+                if session.status == FAILED:
                     raise SessionFailedError(
-                        f"session {session_id} failed (status 4)",
+                        f"session {session_id} failed ({session.status_label})",
                         hint="create a new session; check the avatar id",
                     )
             remaining = timeout - elapsed
             if remaining <= 0:
                 raise WaitTimeoutError(
-                    f"session {session_id} was not ready after {timeout:g} s",
+                    f"session {session_id} was not live after {timeout:g} s",
                     hint="raise --wait-timeout, or check later with `akool session detail`",
                 )
             self._client._sleep(min(delay, remaining))

@@ -19,6 +19,7 @@ EXIT_INVALID_PARAMETER = 6
 EXIT_NETWORK = 7
 EXIT_SESSION_FAILED = 8
 EXIT_TIMEOUT = 9
+EXIT_PAYMENT = 10
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
@@ -87,6 +88,18 @@ class AuthenticationError(APIError):
     exit_code = EXIT_AUTH
 
 
+class PaymentRequiredError(APIError):
+    """The account cannot pay for it: quota, credit, payment or subscription."""
+
+    exit_code = EXIT_PAYMENT
+
+
+class SessionEndedError(APIError):
+    """The session is over (closed, timed out, or failed); code 1219 from the API."""
+
+    exit_code = EXIT_SESSION_FAILED
+
+
 class NoCredentialError(AuthenticationError):
     """No credential was found anywhere; nothing was sent."""
 
@@ -113,6 +126,11 @@ class ProtocolError(TransportError):
     """A body that is not JSON, or JSON that is not what the contract describes."""
 
 
+class ServiceBusyError(TransportError):
+    """The server refused the call and did nothing: 1005 ("Frequent operation") or 1215
+    (busy). Retried on every endpoint; what is left after the retries exits 7."""
+
+
 class SessionFailedError(AkoolError):
     exit_code = EXIT_SESSION_FAILED
 
@@ -131,23 +149,35 @@ class Interrupted(AkoolError):
         self.exit_code = exit_code
 
 
+# Business codes -> error classes (the vendor's table; API-NOTES "Business codes").
 _BY_CODE = {
     1003: InvalidParameterError,
-    1008: NotFoundError,
-    1009: PermissionDeniedError,
-    1200: PermissionDeniedError,
-    1101: AuthenticationError,
-    1102: AuthenticationError,
+    **dict.fromkeys((1008, 1014, 1216), NotFoundError),
+    **dict.fromkeys((1009, 1010, 1200), PermissionDeniedError),
+    **dict.fromkeys((1101, 1102, 1109, 1004), AuthenticationError),
+    **dict.fromkeys((1006, 1103, 1104, 1213, 1221), PaymentRequiredError),
+    **dict.fromkeys((1005, 1215), ServiceBusyError),
+    1219: SessionEndedError,
 }
+RETRYABLE_CODES = frozenset((1005, 1215))
 
 _HINTS = {
     1101: "log in again with `akool auth login`, or check AKOOL_TOKEN / AKOOL_API_KEY",
     1102: "log in with `akool auth login`, or set AKOOL_API_KEY",
+    1109: "check the credential: the API knows no such account",
+    1004: "the account needs verification on akool.com",
     1200: "contact Akool support about the account",
+    1005: "the service is limiting calls; wait a moment and try again",
+    1215: "the live avatar service is busy; try again in a moment",
+    1006: "the account's quota is used up; top it up on akool.com",
+    1104: "the account's credit is used up; top it up on akool.com",
+    1103: "the account has an unpaid or overdue payment",
+    1213: "this needs a subscription",
+    1221: "this needs a subscription",
 }
 
 
-def error_for_code(code: int, msg: str, *, response: Any = None) -> APIError:
+def error_for_code(code: int, msg: str, *, response: Any = None) -> AkoolError:
     """The error instance for a business code other than 1000."""
     cls = _BY_CODE.get(code, APIError)
     message = msg.strip() if isinstance(msg, str) and msg.strip() else "the API reported an error"

@@ -4,31 +4,46 @@ so ``--json`` can print exactly what the API sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES
+from akool_cli.api import BUILTIN_AVATARS, LIVE, OVER, STATUS_NAMES, STATUS_WORDS
 from akool_cli.api.errors import ProtocolError
 
 __all__ = ["BUILTIN_AVATARS", "STATUS_NAMES", "Session", "SessionPage", "StreamUrls"]
 
-STATUS_BY_NAME = {name: number for number, name in STATUS_NAMES.items()}
+# Both vocabularies: the API's names and the words a person uses.
+STATUS_BY_NAME = {
+    **{name: number for number, name in STATUS_NAMES.items()},
+    **{word: number for number, word in STATUS_WORDS.items()},
+}
 
 
-def status_name(status: Optional[int]) -> str:
+def status_word(status: Optional[int]) -> str:
+    """``live``, ``ended``, ``queueing``, ``failed`` (or ``unknown``)."""
     if status is None:
         return "unknown"
-    return STATUS_NAMES.get(status, f"unknown ({status})")
+    return STATUS_WORDS.get(status, f"unknown ({status})")
+
+
+def status_label(status: Optional[int]) -> str:
+    """For a person: ``live (processing, 2)``, ``ended (completed, 3)``, ``failed (4)``."""
+    if status is None:
+        return "unknown"
+    word, name = STATUS_WORDS.get(status), STATUS_NAMES.get(status)
+    if word is None or name is None:
+        return f"unknown ({status})"
+    return f"{word} ({status})" if word == name else f"{word} ({name}, {status})"
 
 
 def parse_status(value: str) -> int:
-    """A status given by name or number (``processing`` or ``2``); ValueError otherwise."""
+    """A status by name, word or number (``processing``, ``live`` or ``2``); ValueError else."""
     text = value.strip().lower()
     if text in STATUS_BY_NAME:
         return STATUS_BY_NAME[text]
     if text.isdigit() and int(text) in STATUS_NAMES:
         return int(text)
-    names = ", ".join(f"{n} ({k})" for k, n in STATUS_NAMES.items())
-    raise ValueError(f"unknown status {value!r}; use one of {names}")
+    names = "|".join(STATUS_BY_NAME)
+    raise ValueError(f"unknown status {value!r}; use {names}, or 1-4")
 
 
 def _opt_str(obj: Dict[str, Any], key: str) -> Optional[str]:
@@ -40,12 +55,52 @@ def _opt_str(obj: Dict[str, Any], key: str) -> Optional[str]:
     raise ProtocolError(f"unexpected answer from the API: {key!r} is not a string")
 
 
+# The keys a session's ``stream_urls`` is documented to carry, with a label for people.
+# Servers may send others (e.g. ``agora_app_id``, ``agora_channel``, ``agora_token``):
+# they are kept, shown under their own name, and never required.
+STREAM_LABELS = {
+    "client_pull_stream_url": "pull stream",
+    "client_push_stream_url": "push stream",
+    "client_chat_room_url": "chat room",
+    "server_chat_room_url": "server room",
+}
+_SECRET_WORDS = ("token", "secret", "password", "signature", "credential")
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a ``stream_urls`` key holds something to mask in human output."""
+    lowered = key.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
 @dataclass(frozen=True)
 class StreamUrls:
-    client_pull_stream_url: Optional[str] = None
-    client_chat_room_url: Optional[str] = None
-    server_chat_room_url: Optional[str] = None
-    client_push_stream_url: Optional[str] = None
+    """A session's ``stream_urls``: every key the API sent, the documented ones typed."""
+
+    values: Dict[str, Any] = field(default_factory=dict)
+
+    def _get(self, key: str) -> Optional[str]:
+        value = self.values.get(key)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def client_pull_stream_url(self) -> Optional[str]:
+        return self._get("client_pull_stream_url")
+
+    @property
+    def client_push_stream_url(self) -> Optional[str]:
+        return self._get("client_push_stream_url")
+
+    @property
+    def client_chat_room_url(self) -> Optional[str]:
+        return self._get("client_chat_room_url")
+
+    @property
+    def server_chat_room_url(self) -> Optional[str]:
+        return self._get("server_chat_room_url")
+
+    def items(self) -> Iterator[Tuple[str, Any]]:
+        return iter(self.values.items())
 
     @classmethod
     def from_api(cls, obj: Any) -> StreamUrls:
@@ -53,12 +108,9 @@ class StreamUrls:
             return cls()
         if not isinstance(obj, dict):
             raise ProtocolError("unexpected answer from the API: 'stream_urls' is not an object")
-        return cls(
-            client_pull_stream_url=_opt_str(obj, "client_pull_stream_url"),
-            client_chat_room_url=_opt_str(obj, "client_chat_room_url"),
-            server_chat_room_url=_opt_str(obj, "server_chat_room_url"),
-            client_push_stream_url=_opt_str(obj, "client_push_stream_url"),
-        )
+        for key in STREAM_LABELS:
+            _opt_str(obj, key)  # a documented key of the wrong type is a protocol error
+        return cls(values=dict(obj))
 
 
 @dataclass(frozen=True)
@@ -70,8 +122,21 @@ class Session:
     raw: Dict[str, Any] = field(repr=False, compare=False)
 
     @property
-    def status_name(self) -> str:
-        return status_name(self.status)
+    def status_word(self) -> str:
+        return status_word(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == LIVE
+
+    @property
+    def is_over(self) -> bool:
+        """Ended (3) or failed (4): nothing more will happen to it."""
+        return self.status in OVER
 
     @classmethod
     def from_api(cls, data: Any) -> Session:

@@ -1,10 +1,11 @@
 """One websocket conversation with a session's chat room.
 
 ``Conversation.ask`` sends a question and gathers its answer: frames sharing the
-question's ``message_id``, complete after ``idle`` seconds without a new one, bounded
-by ``timeout``. A refused connection, a failed handshake or a socket dropping
-mid-answer is retried a few times with backoff (re-sending the pending question);
-after that it raises ChatConnectionError. Nothing here can wait forever.
+question's ``message_id``, complete at a frame marked ``answer_ended`` or else after
+``idle`` seconds without a new one, bounded by ``timeout``. A refused connection, a
+failed handshake or a socket dropping mid-answer is retried a few times with backoff
+(re-sending the pending question); after that it raises ChatConnectionError. Nothing
+here can wait forever.
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ class Conversation:
         reconnects: int = 3,
         debug: Optional[DebugHook] = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_refused: Optional[Callable[[], None]] = None,
     ) -> None:
+        """``on_refused`` is called when the room refuses the handshake (a session that
+        is not live refuses it); it may raise to stop, or return to retry as usual."""
         self.url = url
         self.server_id = server_id
         self.settings = settings or ChatSettings()
@@ -94,6 +98,7 @@ class Conversation:
         self.reconnects = max(0, reconnects)
         self._debug = debug
         self._sleep = sleep
+        self._on_refused = on_refused
         self._ws: Optional[websocket.WebSocket] = None
 
     def _log(self, line: str) -> None:
@@ -134,6 +139,11 @@ class Conversation:
             try:
                 self._open()
                 return
+            except websocket.WebSocketBadStatusException as exc:
+                reason = _describe(exc)
+                attempt += 1
+                if self._on_refused is not None:
+                    self._on_refused()
             except (OSError, websocket.WebSocketException) as exc:
                 reason = _describe(exc)
                 attempt += 1
@@ -151,6 +161,25 @@ class Conversation:
         self.close()
 
     # -- questions ----------------------------------------------------------------
+
+    def send(self, question: str) -> str:
+        """Send a question without waiting for its answer; its message id."""
+        message_id = new_message_id()
+        frame = encode_question(
+            question, to=self.server_id, message_id=message_id, settings=self.settings
+        )
+        attempt = 0
+        if self._ws is None:
+            self.connect()
+        while True:
+            try:
+                self._ws.send(frame)
+            except (OSError, websocket.WebSocketException) as exc:
+                attempt += 1
+                self._reconnect(attempt, _describe(exc))
+                continue
+            self._log(f"chat: sent {message_id}")
+            return message_id
 
     def ask(
         self,
@@ -216,10 +245,15 @@ class Conversation:
             if decoded.message_id != message_id:
                 self._log(f"chat: skipped a frame for {decoded.message_id}")
                 continue
+            if decoded.from_user:
+                self._log(f"chat: a person said {decoded.answer[:200]!r}")
+                continue
             new = assembler.add(decoded)
             last_frame_at = time.monotonic()
             if new and on_text is not None:
                 on_text(new)
+            if decoded.ended:
+                break
         return ChatAnswer(
             message_id=message_id,
             question=question,

@@ -3,7 +3,12 @@
 Sent frame:     {"type": "chat", "to": "<server id>", "payload": "<JSON string>"}
 Received frame: {"type": "chat", "from": ..., "to": ..., "payload": "<JSON string>" | {...}}
 Frames sharing a ``message_id`` form one answer; each frame's ``answer`` is either the
-next piece (delta) or the whole text so far (cumulative).
+next piece (delta) or the whole text so far (cumulative). A payload with
+``answer_ended: true`` completes the answer; a payload whose ``type`` is ``user`` is the
+service's transcript of what a person said, never part of an answer.
+
+``mode_type`` 1 is retelling (the avatar speaks the text it is sent), 2 is dialogue (the
+avatar answers it). The server's default is 1; this client sends 2 unless told otherwise.
 """
 
 from __future__ import annotations
@@ -15,9 +20,22 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
+RETELL, DIALOGUE = 1, 2
+MODES = {"retell": RETELL, "dialogue": DIALOGUE}
+
 
 class FrameError(ValueError):
     """A frame that is not a chat frame; the reason says why (for --debug)."""
+
+
+def parse_mode(value: str) -> int:
+    """``dialogue``/``2`` or ``retell``/``1``; ValueError otherwise."""
+    text = value.strip().lower()
+    if text in MODES:
+        return MODES[text]
+    if text in ("1", "2"):
+        return int(text)
+    raise ValueError(f"unknown mode {value!r}; use dialogue (2) or retell (1)")
 
 
 @dataclass
@@ -26,7 +44,7 @@ class ChatSettings:
 
     voice_id: Optional[str] = None
     language: Optional[str] = None
-    mode_type: int = 1
+    mode_type: int = DIALOGUE
     prompt_from: Optional[str] = None  # "text" | "url"
     prompt_content: Optional[str] = None
 
@@ -100,6 +118,8 @@ class ChatFrame:
     message_id: str
     answer: str
     payload: Dict[str, Any] = field(repr=False)
+    ended: bool = False  # the payload said answer_ended: true
+    from_user: bool = False  # a transcript of what a person said, not an answer
 
 
 def decode_frame(data: Any) -> ChatFrame:
@@ -135,7 +155,13 @@ def decode_frame(data: Any) -> ChatFrame:
         answer = ""
     if not isinstance(answer, str):
         raise FrameError("answer is not text")
-    return ChatFrame(message_id=message_id, answer=answer, payload=payload)
+    return ChatFrame(
+        message_id=message_id,
+        answer=answer,
+        payload=payload,
+        ended=payload.get("answer_ended") is True,
+        from_user=payload.get("type") == "user",
+    )
 
 
 class AnswerAssembler:

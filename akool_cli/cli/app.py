@@ -11,7 +11,7 @@ import typer
 
 from akool_cli import __version__
 from akool_cli.api import DEFAULT_TIMEOUT
-from akool_cli.cli import auth, chat, emulator, session
+from akool_cli.cli import auth, chat, emulator, say, session
 from akool_cli.cli.complete import complete_profile
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app = typer.Typer(
 app.add_typer(auth.app, name="auth", rich_help_panel="Core commands")
 app.add_typer(session.app, name="session", rich_help_panel="Core commands")
 app.command("chat", rich_help_panel="Core commands")(chat.chat)
+app.command("say", rich_help_panel="Core commands")(say.say)
 app.command("emulator", rich_help_panel="Development")(emulator.emulator)
 
 

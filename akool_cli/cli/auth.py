@@ -140,14 +140,25 @@ def login(
 
 
 def _status_data(app_ctx: "AppContext") -> dict:
+    from akool_cli.api.auth import ClientCredentials, mask
+
     credential, source = app_ctx.credential()
-    return {
+    data = {
         "profile": app_ctx.profile,
         "base_url": app_ctx.base_url(),
         "source": source,
-        "kind": credential.kind if credential else None,
-        "credential": credential.masked if credential else None,
+        "kind": None,
+        "credential": None,
     }
+    if isinstance(credential, ClientCredentials):
+        token = app_ctx.token_cache().get(app_ctx.base_url(), credential.client_id)
+        data["kind"] = "client_credentials"
+        data["credential"] = f"client id {credential.client_id}"
+        data["token"] = mask(token) if token else None
+    elif credential is not None:
+        data["kind"] = credential.kind
+        data["credential"] = credential.masked
+    return data
 
 
 def run_status(as_json: bool, app_ctx: "AppContext") -> int:
@@ -157,16 +168,17 @@ def run_status(as_json: bool, app_ctx: "AppContext") -> int:
     if as_json:
         app_ctx.io.json(data)
     else:
-        kind = {"api_key": "API key", "token": "token"}.get(data["kind"] or "", "")
-        render_fields(
-            app_ctx.io,
-            [
-                ("profile", data["profile"]),
-                ("base url", data["base_url"]),
-                ("credential", f"{kind} {data['credential']}" if data["credential"] else "none"),
-                ("from", data["source"]),
-            ],
-        )
+        kind = {"api_key": "API key ", "token": "token "}.get(data["kind"] or "", "")
+        rows = [
+            ("profile", data["profile"]),
+            ("base url", data["base_url"]),
+            ("credential", f"{kind}{data['credential']}" if data["credential"] else "none"),
+            ("from", data["source"]),
+        ]
+        if data["kind"] == "client_credentials":
+            cached = data["token"]
+            rows.append(("token", f"{cached} (cached)" if cached else "exchanged on first use"))
+        render_fields(app_ctx.io, rows)
     if data["credential"] is None:
         raise NoCredentialError(
             "not logged in", hint="run `akool auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN"
@@ -181,7 +193,8 @@ def status(
 ) -> None:
     """Show the profile, base URL and where the credential comes from (masked).
 
-    Exits 3 when there is no credential.
+    The credential comes from AKOOL_TOKEN, AKOOL_API_KEY, AKOOL_CLIENT_ID with
+    AKOOL_CLIENT_SECRET, or the profile, in that order. Exits 3 when there is none.
 
     [b]Examples[/b]
 
@@ -195,7 +208,8 @@ def run_token(app_ctx: "AppContext") -> int:
     credential, _ = app_ctx.credential()
     if credential is None:
         raise NoCredentialError("not logged in", hint="run `akool auth login`")
-    app_ctx.io.out(credential.value)
+    # Client credentials are exchanged for a token here if none is cached.
+    app_ctx.io.out(app_ctx.client().effective_credential().value)
     return 0
 
 
@@ -216,7 +230,7 @@ def run_logout(app_ctx: "AppContext") -> int:
         app_ctx.io.info(f"Removed the stored credential of profile {app_ctx.profile!r}.")
     else:
         app_ctx.io.info(f"Profile {app_ctx.profile!r} has no stored credential; nothing to do.")
-    for name in ("AKOOL_TOKEN", "AKOOL_API_KEY"):
+    for name in ("AKOOL_TOKEN", "AKOOL_API_KEY", "AKOOL_CLIENT_ID"):
         if app_ctx.env.get(name):
             app_ctx.io.warn(f"{name} is set in the environment and still takes effect.")
     return 0

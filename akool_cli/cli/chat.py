@@ -14,8 +14,8 @@ import typer
 
 from akool_cli.api.errors import NotFoundError, UsageError
 from akool_cli.cli._invoke import invoke
-from akool_cli.cli.complete import complete_avatar, complete_session_id
-from akool_cli.cli.session import close_quietly, create_and_remember, wait_until_ready
+from akool_cli.cli.complete import complete_avatar, complete_mode, complete_session_id
+from akool_cli.cli.session import close_quietly, create_and_remember, wait_until_live
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
@@ -30,7 +30,7 @@ class ChatOptions:
     avatar_id: Optional[str] = None
     voice_id: Optional[str] = None
     language: Optional[str] = None
-    mode_type: int = 1
+    mode_type: int = 2  # dialogue: the avatar answers
     prompt: Optional[str] = None
     prompt_url: Optional[str] = None
     prompt_file: Optional[Path] = None
@@ -41,6 +41,17 @@ class ChatOptions:
     keep: bool = False
     url: Optional[str] = None
     wait_timeout: float = 300.0
+    no_wait: bool = False  # send, do not wait for the avatar's frames (say --no-wait)
+    from_stdin: bool = False  # questions are stdin's lines even on a terminal (say ID -)
+
+
+def mode_option(value: str) -> int:
+    from akool_cli.chat.protocol import parse_mode
+
+    try:
+        return parse_mode(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--mode") from None
 
 
 def _question(text: str) -> str:
@@ -118,6 +129,8 @@ def resolve_room(
     if urls.get("client_chat_room_url") and urls.get("server_chat_room_url"):
         return urls["client_chat_room_url"], urls["server_chat_room_url"]
     session = app_ctx.client().sessions.detail(session_id)
+    if session.is_over:
+        raise ended_error(session)
     found = session.stream_urls
     if found.client_chat_room_url and found.server_chat_room_url:
         return found.client_chat_room_url, found.server_chat_room_url
@@ -136,6 +149,35 @@ def resolve_room(
         f"no chat room is known for session {session_id}",
         hint="chat with a session this CLI created, or pass --url wss://…/client_<n>.chat",
     )
+
+
+def ended_error(session: Any) -> Exception:
+    from akool_cli.api import FAILED
+    from akool_cli.api.errors import SessionEndedError
+
+    if session.status == FAILED:
+        message = f"session {session.id} has ended: it failed (4)"
+    else:
+        message = f"session {session.id} has ended (completed, {session.status})"
+    return SessionEndedError(
+        message, hint="start a new one: akool session create --avatar-id ID --wait"
+    )
+
+
+def session_check(app_ctx: "AppContext", session_id: str, wait_timeout: float) -> Any:
+    """What to do when the chat room refuses the handshake: a session that is over
+    exits 8; one still queueing is waited for until it is live."""
+    from akool_cli.api import QUEUEING
+
+    def check() -> None:
+        session = app_ctx.client().sessions.detail(session_id)
+        if session.is_over:
+            raise ended_error(session)
+        if session.status == QUEUEING:
+            app_ctx.io.info(f"Session {session_id} is queueing; waiting until it is live…")
+            wait_until_live(app_ctx, session_id, wait_timeout)
+
+    return check
 
 
 def _questions(app_ctx: "AppContext") -> Iterator[str]:
@@ -183,7 +225,7 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     settings = _check(opts)
     io = app_ctx.io
     piped: Optional[Iterator[str]] = None
-    if opts.message is None and not io.stdin_tty:
+    if opts.message is None and (opts.from_stdin or not io.stdin_tty):
         # The first question is read and checked before anything is sent (or created);
         # the rest stream in as they come.
         questions = _questions(app_ctx)
@@ -197,8 +239,8 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
         if opts.avatar_id is not None:
             session = create_and_remember(app_ctx, opts.avatar_id)
             created = session_id = session.id
-            io.info(f"Created session {created}; waiting until it is ready…")
-            wait_until_ready(app_ctx, created, opts.wait_timeout)
+            io.info(f"Created session {created}; waiting until it is live…")
+            wait_until_live(app_ctx, created, opts.wait_timeout)
         client_url, server_url = resolve_room(app_ctx, session_id, opts.url)
         return _converse(app_ctx, opts, settings, session_id, client_url, server_url, piped)
     finally:
@@ -228,8 +270,17 @@ def _converse(
         settings=settings,
         connect_timeout=min(app_ctx.timeout, 10.0),
         debug=app_ctx.debug_line if app_ctx.debug else None,
+        on_refused=session_check(app_ctx, session_id, opts.wait_timeout) if session_id else None,
     )
     with conversation:
+        if opts.no_wait:
+            conversation.connect()
+            for question in [opts.message] if opts.message is not None else piped or []:
+                message_id = conversation.send(question)
+                if opts.as_json:
+                    io.out(json.dumps({"message_id": message_id, "question": question}))
+                    io.flush()
+            return 0
         if opts.message is not None:
             conversation.connect()
             _answer_one(app_ctx, conversation, opts.message, opts)
@@ -284,7 +335,16 @@ def chat(
     language: Annotated[
         Optional[str], typer.Option("--language", help="Language code, e.g. en.")
     ] = None,
-    mode_type: Annotated[int, typer.Option("--mode-type", help="The payload's mode_type.")] = 1,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            "--mode-type",
+            metavar="MODE",
+            help="dialogue (2): the avatar answers; retell (1): it says the text as given.",
+            autocompletion=complete_mode,
+        ),
+    ] = "dialogue",
     prompt: Annotated[
         Optional[str], typer.Option("--prompt", help="Describe the avatar's role (text).")
     ] = None,
@@ -316,12 +376,15 @@ def chat(
 
     On a terminal: an interactive prompt with history (/help lists commands).
     With --message: one question, one answer. Piped: each line is a question.
+    The avatar answers (dialogue); --mode retell makes it say your text as is.
+    A session that has ended exits 8.
 
     [b]Examples[/b]
 
       $ akool chat 6698c9d69cf7b0d61d1b6420
       $ akool chat "$ID" --message "Say hi" --json
       $ printf 'Hi\\nWhat can you do?\\n' | akool chat "$ID" --json
+      $ akool chat "$ID" --mode retell -m "Hello, I am Kai"
       $ akool chat --avatar-id Kai_1080P_back
     """
     opts = ChatOptions(
@@ -329,7 +392,7 @@ def chat(
         avatar_id,
         voice_id,
         language,
-        mode_type,
+        mode_option(mode),
         prompt,
         prompt_url,
         prompt_file,

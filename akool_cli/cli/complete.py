@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import List
 
-from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES
+from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES, STATUS_WORDS
 
 
 def _starting(candidates: List[str], incomplete: str) -> List[str]:
@@ -17,7 +17,12 @@ def complete_avatar(incomplete: str) -> List[str]:
 
 
 def complete_status(incomplete: str) -> List[str]:
-    return _starting(list(STATUS_NAMES.values()), incomplete)
+    words = [w for pair in zip(STATUS_WORDS.values(), STATUS_NAMES.values()) for w in pair]
+    return _starting(list(dict.fromkeys(words)), incomplete)
+
+
+def complete_mode(incomplete: str) -> List[str]:
+    return _starting(["dialogue", "retell"], incomplete)
 
 
 def complete_profile(incomplete: str) -> List[str]:

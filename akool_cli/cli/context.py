@@ -51,10 +51,17 @@ class AppContext:
             self._cache["base_url"] = str(stored).rstrip("/") if stored else DEFAULT_BASE_URL
         return self._cache["base_url"]
 
+    def token_cache(self) -> Any:
+        if "tokens" not in self._cache:
+            from akool_cli.config import TokenCache, state_dir
+
+            self._cache["tokens"] = TokenCache(state_dir(self.env))
+        return self._cache["tokens"]
+
     def credential(self) -> Tuple[Any, str]:
         from akool_cli.config import resolve_credential
 
-        return resolve_credential(self.store(), self.profile, self.env)
+        return resolve_credential(self.store(), self.profile, self.env, self.token_cache())
 
     def max_retries(self) -> int:
         raw = self.env.get("AKOOL_MAX_RETRIES", "2")

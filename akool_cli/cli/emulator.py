@@ -31,6 +31,7 @@ def run_emulator(
     tokens: List[str],
     api_keys: List[str],
     ready_after: float,
+    idle_timeout: float,
     answer_mode: str,
     chunks: int,
     script: Optional[Path],
@@ -52,6 +53,7 @@ def run_emulator(
     state = State(
         ready_after=ready_after, api_keys=api_keys or None, tokens=tokens or None, chat=chat
     )
+    state.idle_timeout = idle_timeout
     emulator = Emulator(host, port, state)
     try:
         emulator.start()
@@ -65,7 +67,7 @@ def run_emulator(
         f"  API keys: {', '.join(sorted(state.api_keys))}\n"
         f"  tokens: {', '.join(state.tokens)}\n"
         f"  client id / secret: {state.client_id} / {state.client_secret}\n"
-        f"  sessions are ready after {ready_after:g} s; answers: {answer_mode}"
+        f"  sessions are live after {ready_after:g} s; answers: {answer_mode}"
     )
     try:
         threading.Event().wait()
@@ -87,8 +89,14 @@ def emulator(
         Optional[List[str]], typer.Option("--api-key", help="Accept this API key (repeatable).")
     ] = None,
     ready_after: Annotated[
-        float, typer.Option("--ready-after", min=0, help="Seconds until a new session is ready.")
+        float, typer.Option("--ready-after", min=0, help="Seconds until a new session is live.")
     ] = 3.0,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout", min=0, help="Seconds a paused session may stay silent before it ends."
+        ),
+    ] = 120.0,
     answer_mode: Annotated[
         str,
         typer.Option("--answer-mode", help="single | delta | cumulative frames per answer."),
@@ -122,6 +130,7 @@ def emulator(
         token or [],
         api_key or [],
         ready_after,
+        idle_timeout,
         answer_mode,
         chunks,
         script,

@@ -1,5 +1,6 @@
 """``akool session``: create, detail, list, pause and close live avatar sessions."""
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional
 
@@ -28,18 +29,30 @@ def _check_output_flags(as_json: bool, quiet: bool) -> None:
 
 
 def session_rows(session: Any, record: Optional[Dict[str, Any]]) -> List[Any]:
-    """Every field a user needs, chat URLs from the local record when the API omits them."""
-    urls = session.stream_urls
+    """Every field a user needs, chat URLs from the local record when the API omits them.
+
+    ``stream_urls`` keys beyond the documented ones are shown under their own name;
+    secrets among them (a token) are masked.
+    """
+    from akool_cli.api.auth import mask
+    from akool_cli.api.models import STREAM_LABELS, is_secret_key
+
     remembered = (record or {}).get("stream_urls") or {}
-    return [
+    urls = {**remembered, **{k: v for k, v in session.stream_urls.items() if v}}
+    rows = [
         ("id", session.id),
-        ("status", f"{session.status_name} ({session.status})" if session.status else None),
+        ("status", session.status_label if session.status is not None else None),
         ("task id", session.task_id),
-        ("pull stream", urls.client_pull_stream_url or remembered.get("client_pull_stream_url")),
-        ("push stream", urls.client_push_stream_url),
-        ("chat room", urls.client_chat_room_url or remembered.get("client_chat_room_url")),
-        ("server room", urls.server_chat_room_url or remembered.get("server_chat_room_url")),
     ]
+    for key, label in STREAM_LABELS.items():
+        value = urls.get(key)
+        rows.append((label, value if isinstance(value, str) else None))
+    for key, value in urls.items():
+        if key in STREAM_LABELS or value in (None, ""):
+            continue
+        text = value if isinstance(value, str) else json.dumps(value)
+        rows.append((key, mask(text) if is_secret_key(key) else text))
+    return rows
 
 
 def show_session(io: "IOStreams", session: Any, record: Optional[Dict[str, Any]]) -> None:
@@ -60,27 +73,32 @@ class CreateOptions:
     quiet: bool = False
 
 
-def wait_until_ready(app_ctx: "AppContext", session_id: str, timeout: float) -> Any:
-    """Poll until ready; a spinner with status and elapsed time on a terminal."""
+def wait_until_live(app_ctx: "AppContext", session_id: str, timeout: float) -> Any:
+    """Poll until live (status 2); a spinner with status and elapsed time on a terminal."""
     client = app_ctx.client()
     io = app_ctx.io
     if not io.stderr_tty:
-        return client.sessions.wait_ready(session_id, timeout=timeout)
+        return client.sessions.wait_live(session_id, timeout=timeout)
     console = io.console(err=True)
     with console.status(f"Waiting for session {session_id}…") as spinner:
 
         def on_status(session: Any, elapsed: float) -> None:
             spinner.update(
-                f"Waiting for session {session_id}: {session.status_name} ({elapsed:.1f} s)"
+                f"Waiting for session {session_id}: {session.status_label} ({elapsed:.1f} s)"
             )
 
-        return client.sessions.wait_ready(session_id, timeout=timeout, on_status=on_status)
+        return client.sessions.wait_live(session_id, timeout=timeout, on_status=on_status)
 
 
 def close_quietly(app_ctx: "AppContext", session_id: str) -> None:
     """Close a session this command created and will not hand over; say so on stderr."""
+    from akool_cli.api.errors import SessionEndedError
+
     try:
         app_ctx.client().sessions.close(session_id)
+    except SessionEndedError:
+        forget(app_ctx, session_id)
+        app_ctx.io.info(f"Session {session_id} had already ended.")
     except AkoolError as exc:
         app_ctx.io.warn(f"could not close session {session_id}: {exc}")
     else:
@@ -117,11 +135,11 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
     session = create_and_remember(app_ctx, opts.avatar_id)
     if opts.wait:
         if not opts.quiet and not opts.as_json:
-            io.info(f"Created session {session.id}; waiting until it is ready…")
+            io.info(f"Created session {session.id}; waiting until it is live…")
         try:
-            session = wait_until_ready(app_ctx, session.id, opts.wait_timeout)
+            session = wait_until_live(app_ctx, session.id, opts.wait_timeout)
         except BaseException:
-            # Nobody received the id of a session that never became ready: close it
+            # Nobody received the id of a session that never became live: close it
             # rather than leave it running (and billing) behind a failure or Ctrl-C.
             close_quietly(app_ctx, session.id)
             raise
@@ -145,7 +163,9 @@ def create(
             autocompletion=complete_avatar,
         ),
     ],
-    wait: Annotated[bool, typer.Option("--wait", help="Wait until the session is ready.")] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait until the session is live (status 2).")
+    ] = False,
     wait_timeout: Annotated[
         float, typer.Option("--wait-timeout", min=0.1, help="Seconds --wait may take (exit 9).")
     ] = 300.0,
@@ -154,8 +174,9 @@ def create(
 ) -> None:
     """Start a live avatar session.
 
-    With --wait, polls until the session is ready (exit 8 if it fails, 9 on
-    timeout); a session that never became ready is closed again.
+    With --wait, polls until the session is live: its stream runs and its chat
+    room accepts questions. A session that ends or fails first exits 8, the
+    timeout exits 9; a session that never became live is closed again.
 
     [b]Examples[/b]
 
@@ -200,8 +221,9 @@ def detail(
 ) -> None:
     """Show a session's status and stream URLs.
 
-    The API's detail omits the chat-room URLs; they are shown from the local
-    record when this CLI created the session.
+    Status: queueing (1), live (processing, 2), ended (completed, 3) or
+    failed (4). The API's detail omits the chat-room URLs; they are shown from
+    the local record when this CLI created the session.
 
     [b]Examples[/b]
 
@@ -215,7 +237,11 @@ def detail(
 
 
 def run_each(action: str, ids: List[str], quiet: bool, app_ctx: "AppContext") -> int:
-    """Apply close/pause to every id; go on past failures; exit with the first one's code."""
+    """Apply close/pause to every id; go on past failures; exit with the first one's code.
+
+    Closing is idempotent: a session that had already ended counts as closed.
+    """
+    from akool_cli.api.errors import SessionEndedError
     from akool_cli.cli import validate
 
     ids = validate.session_ids(ids, app_ctx.io.stdin)
@@ -224,8 +250,15 @@ def run_each(action: str, ids: List[str], quiet: bool, app_ctx: "AppContext") ->
     done = "Closed" if action == "close" else "Paused"
     first_failure = 0
     for session_id in ids:
+        note = f"{done} session {session_id}."
         try:
             call(session_id)
+        except SessionEndedError as exc:
+            if action != "close":
+                app_ctx.io.error(f"{session_id}: session has ended ({exc})", exc.hint)
+                first_failure = first_failure or exc.exit_code
+                continue
+            note = f"Session {session_id} had already ended; nothing to close."
         except AkoolError as exc:
             if exc.exit_code in (3, 7):  # no point trying the rest
                 raise
@@ -237,7 +270,7 @@ def run_each(action: str, ids: List[str], quiet: bool, app_ctx: "AppContext") ->
         if quiet:
             app_ctx.io.out(session_id)
         else:
-            app_ctx.io.info(f"{done} session {session_id}.")
+            app_ctx.io.info(note)
     return first_failure
 
 
@@ -255,10 +288,12 @@ IdsArg = Annotated[
 def close(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
     """Close sessions (stops billing).
 
+    Closing a session that has already ended succeeds (exit 0) with a note.
+
     [b]Examples[/b]
 
       $ akool session close 6698c9d69cf7b0d61d1b6420
-      $ akool session list --status processing -q | akool session close -
+      $ akool session list --status live -q | akool session close -
     """
     invoke(ctx, run_each, "close", ids, quiet)
 
@@ -267,12 +302,13 @@ def close(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
 def pause(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
     """Pause sessions' streaming; the next chat message resumes it.
 
-    A paused session left silent too long times out on the server.
+    A paused session left silent too long ends on the server. Pausing an ended
+    session exits 8.
 
     [b]Examples[/b]
 
       $ akool session pause "$ID"
-      $ akool session list --status completed -q | akool session pause -
+      $ akool session list --status live -q | akool session pause -
     """
     invoke(ctx, run_each, "pause", ids, quiet)
 
@@ -329,7 +365,7 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
             )
         else:
             for s in page.sessions:
-                tsv(io, [s.id, s.status_name, s.task_id, s.stream_urls.client_pull_stream_url])
+                tsv(io, [s.id, s.status_word, s.task_id, s.stream_urls.client_pull_stream_url])
         shown += len(page.items)
         io.flush()
     if opts.as_json:
@@ -367,7 +403,7 @@ def list_(
         Optional[str],
         typer.Option(
             "--status",
-            help="queueing|processing|completed|failed, or 1..4.",
+            help="queueing, live (or processing), ended (or completed), failed, or 1-4.",
             autocompletion=complete_status,
         ),
     ] = None,
@@ -377,14 +413,15 @@ def list_(
 ) -> None:
     """List sessions, newest first.
 
-    On a terminal a table; piped, one session per line: id, status, task id,
-    stream URL, tab-separated.
+    On a terminal a table; piped, one session per line: id, status (queueing,
+    live, ended, failed), task id, stream URL, tab-separated. --json keeps the
+    API's status numbers.
 
     [b]Examples[/b]
 
-      $ akool session list --status processing
+      $ akool session list --status live
       $ akool session list --all -q | wc -l
-      $ akool session list --all --json | jq -r '.[] | select(.status == 3) | ._id'
+      $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
     """
     opts = ListOptions(page, size, _parse_status(status), all_pages, as_json, quiet)
     invoke(ctx, run_list, opts)

@@ -1,9 +1,10 @@
 """The emulator's HTTP and websocket server (aiohttp), on one loopback port.
 
-It follows the vendor's page and API-NOTES to the letter, quirks included: business
-errors come with HTTP 200, ``list`` is a POST with query parameters answering
-``data.count`` + ``data.result``, ``detail`` answers only the pull URL, and the
-token from ``getToken`` is top-level. Control endpoints under ``/_emulator/`` let
+It follows contract v2 (API-NOTES and the vendor's corrected pages) to the letter, quirks
+included, and accepts nothing the vendor does not document: business errors come with
+HTTP 200, ``list`` is a GET with query parameters answering ``data.count`` +
+``data.result``, ``detail`` answers only the pull URL, and the token from ``getToken``
+is top-level. Control endpoints under ``/_emulator/`` let
 tests (and CI jobs) switch faults on and read what happened.
 """
 
@@ -20,7 +21,9 @@ from aiohttp import WSMsgType, web
 from akool_cli.emulator.state import (
     ANSWER_MODES,
     CHAT_FAULTS,
+    LIVE,
     MESSAGES,
+    STREAM_SHAPES,
     EmuSession,
     Fault,
     State,
@@ -49,12 +52,21 @@ def envelope(code: int, data: Any = None, **extra: Any) -> web.Response:
     return web.json_response(body)  # HTTP 200 whatever the code, as the API does
 
 
-def _stream_urls(request: web.Request, session: EmuSession, full: bool) -> Dict[str, str]:
+def _stream_urls(request: web.Request, session: EmuSession, shape: str) -> Dict[str, str]:
+    """``stream_urls`` as each endpoint shows it; later v3 servers send the agora shape."""
     host = request.host
+    if session.shape == "agora":
+        return {
+            "agora_app_id": "emu0app" + session.task_id[:12],
+            "agora_channel": session.stream_name,
+            "agora_token": "007eJx" + session.task_id,
+        }
     urls = {"client_pull_stream_url": f"http://{host}/final_openapi_live/{session.stream_name}.flv"}
-    if full:
+    if shape == "create":
         urls["client_chat_room_url"] = f"ws://{host}/{session.room}/client_{session.number}.chat"
         urls["server_chat_room_url"] = f"ws://{host}/{session.room}/server_{session.number}.chat"
+    if shape == "list":
+        urls["client_push_stream_url"] = f"http://{host}/openapi_live/{session.stream_name}.whip"
     return urls
 
 
@@ -70,12 +82,7 @@ def session_data(request: web.Request, session: EmuSession, shape: str) -> Dict[
     if shape == "create":
         data["app_name"] = "openapi_live"
         data["stream_name"] = session.stream_name
-    urls = _stream_urls(request, session, full=shape == "create")
-    if shape == "list":
-        urls["client_push_stream_url"] = (
-            f"http://{request.host}/openapi_live/{session.stream_name}.whip"
-        )
-    data["stream_urls"] = urls
+    data["stream_urls"] = _stream_urls(request, session, shape)
     return data
 
 
@@ -92,7 +99,7 @@ class Server:
         r.add_get(f"{PREFIX}/liveAvatar/session/detail", self.detail)
         r.add_post(f"{PREFIX}/liveAvatar/session/close", self.close)
         r.add_post(f"{PREFIX}/liveAvatar/session/pause", self.pause)
-        r.add_post(f"{PREFIX}/liveAvatar/session/list", self.list)
+        r.add_get(f"{PREFIX}/liveAvatar/session/list", self.list)
         r.add_get("/_emulator/state", self.ctl_state)
         r.add_post("/_emulator/faults", self.ctl_add_fault)
         r.add_delete("/_emulator/faults", self.ctl_clear_faults)
@@ -198,16 +205,14 @@ class Server:
         session_id = (await self._body(request)).get("id")
         if not isinstance(session_id, str) or not session_id:
             return envelope(1003)
-        if not action(session_id):
-            return envelope(1008)
-        return envelope(1000)
+        return envelope(action(session_id))
 
     async def close(self, request: web.Request) -> web.Response:
+        response = await self._by_id(request, self.state.close)
         session_id = (await self._body(request)).get("id")
         session = self.state.get(session_id) if isinstance(session_id, str) else None
-        response = await self._by_id(request, self.state.close)
-        if session is not None and self.state.get(session.id) is None:
-            # A closed session's chat room goes away with it.
+        if session is not None and session.ended:
+            # An ended session's chat room goes away with it.
             for group in (self.rooms_clients, self.rooms_servers):
                 for ws in list(group.get(session.room, ())):
                     await ws.close(code=1001, message=b"session closed")
@@ -283,10 +288,19 @@ class Server:
             return None
         return session
 
-    async def client_socket(self, request: web.Request) -> web.StreamResponse:
-        session = self._room_session(request)
+    def _refuse(self, session: Optional[EmuSession]) -> Optional[web.Response]:
+        """The handshake's refusal, unless the room exists and its session is live."""
         if session is None:
             return web.Response(status=404, text="no such chat room")
+        if session.status(time.monotonic()) != LIVE:
+            return web.Response(status=403, text="the session is not live")
+        return None
+
+    async def client_socket(self, request: web.Request) -> web.StreamResponse:
+        session = self._room_session(request)
+        refused = self._refuse(session)
+        if refused is not None:
+            return refused
         if self.state.chat.fault == "refuse":
             self.state.take_chat_fault()
             return web.Response(status=403, text="handshake refused")
@@ -309,7 +323,8 @@ class Server:
                 question = str(payload.get("question", ""))
                 with self.state.lock:
                     self.state.questions.append(question)
-                    session.paused = False  # a message resumes a paused session
+                    self.state.payloads.append(payload)
+                self.state.message(session)  # a message resumes a paused session
                 servers = self.rooms_servers.get(room)
                 if servers:
                     out = json.dumps(
@@ -352,42 +367,52 @@ class Server:
             ):
                 await ws.send_str(junk)
         question = str(payload.get("question", ""))
-        answer = chat.script.get(question.strip(), chat.script.get("*", f"You said: {question}"))
+        message_id = payload.get("message_id", "")
+        if str(payload.get("mode_type", 1)) == "2":  # dialogue: the avatar answers it
+            default = chat.script.get("*", f"You said: {question}")
+            answer = chat.script.get(question.strip(), default)
+        else:  # retelling, the server's default: the avatar speaks the text it is sent
+            answer = question
+        base = {
+            "message_id": message_id,
+            "voice_id": payload.get("voice_id", ""),
+            "language": LANGUAGES.get(
+                str(payload.get("language", "")), payload.get("language", "")
+            ),
+            "mode_type": payload.get("mode_type", 1),
+            "prompt": payload.get("prompt", {"from": "text", "content": ""}),
+            "question": question,
+        }
+        if chat.user_transcript:  # what the service heard a person say: not an answer
+            await self._send(ws, server_id, client_id, {**base, "type": "user", "answer": question})
         pieces = _pieces(answer, 1 if chat.answer_mode == "single" else chat.chunks)
         sent = ""
         for index, piece in enumerate(pieces):
             sent += piece
-            text = sent if chat.answer_mode == "cumulative" else piece
-            reply = {
-                "message_id": payload.get("message_id", ""),
-                "voice_id": payload.get("voice_id", ""),
-                "language": LANGUAGES.get(
-                    str(payload.get("language", "")), payload.get("language", "")
-                ),
-                "mode_type": payload.get("mode_type", 1),
-                "prompt": payload.get("prompt", {"from": "text", "content": ""}),
-                "question": question,
-                "answer": text,
-            }
-            frame = {
-                "type": "chat",
-                "from": server_id,
-                "to": client_id,
-                "payload": json.dumps(reply),
-            }
+            reply = {**base, "answer": sent if chat.answer_mode == "cumulative" else piece}
+            if chat.answer_ended and index + 1 == len(pieces):
+                reply["answer_ended"] = True
             if ws.closed:
                 return
-            await ws.send_str(json.dumps(frame))
+            await self._send(ws, server_id, client_id, reply)
             if fault == "drop_mid" and index == 0:
                 await ws.close(code=1011, message=b"dropped")
                 return
             if index + 1 < len(pieces) and chat.chunk_delay:
                 await asyncio.sleep(chat.chunk_delay)
 
+    @staticmethod
+    async def _send(
+        ws: web.WebSocketResponse, server_id: str, client_id: str, payload: Dict[str, Any]
+    ) -> None:
+        frame = {"type": "chat", "from": server_id, "to": client_id, "payload": json.dumps(payload)}
+        await ws.send_str(json.dumps(frame))
+
     async def server_socket(self, request: web.Request) -> web.StreamResponse:
         session = self._room_session(request)
-        if session is None:
-            return web.Response(status=404, text="no such chat room")
+        refused = self._refuse(session)
+        if refused is not None:
+            return refused
         ws = web.WebSocketResponse(heartbeat=None)
         await ws.prepare(request)
         room = session.room
@@ -453,6 +478,10 @@ def apply_config(state: State, raw: Any) -> None:
         raise ValueError("config is a JSON object")
     known = {
         "ready_after",
+        "idle_timeout",
+        "stream_shape",
+        "answer_ended",
+        "user_transcript",
         "fail_sessions",
         "answer_mode",
         "chunks",
@@ -467,9 +496,19 @@ def apply_config(state: State, raw: Any) -> None:
     with state.lock:
         if "ready_after" in raw:
             state.ready_after = max(0.0, float(raw["ready_after"]))
+        if "idle_timeout" in raw:
+            state.idle_timeout = max(0.0, float(raw["idle_timeout"]))
         if "fail_sessions" in raw:
             state.fail_sessions = bool(raw["fail_sessions"])
+        if "stream_shape" in raw:
+            if raw["stream_shape"] not in STREAM_SHAPES:
+                raise ValueError(f"stream_shape is one of {', '.join(STREAM_SHAPES)}")
+            state.stream_shape = raw["stream_shape"]
         chat = state.chat
+        if "answer_ended" in raw:
+            chat.answer_ended = bool(raw["answer_ended"])
+        if "user_transcript" in raw:
+            chat.user_transcript = bool(raw["user_transcript"])
         if "answer_mode" in raw:
             if raw["answer_mode"] not in ANSWER_MODES:
                 raise ValueError(f"answer_mode is one of {', '.join(ANSWER_MODES)}")

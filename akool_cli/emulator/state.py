@@ -21,24 +21,60 @@ DEFAULT_CLIENT_SECRET = "emulator-secret"
 ENDPOINTS = ("getToken", "create", "detail", "close", "pause", "list")
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
 ANSWER_MODES = ("single", "delta", "cumulative")
+STREAM_SHAPES = ("rtmp", "agora")
 
+# The ``msg`` the emulator answers with each business code (API-NOTES, "Business codes").
 MESSAGES = {
     1000: "OK",
-    1003: "Parameter error or Parameter can not be empty",
-    1008: "The content you get does not exist",
-    1009: "You do not have permission to operate",
-    1101: "Invalid authorization or The request token has expired",
-    1102: "Authorization cannot be empty",
-    1200: "The account has been banned",
-    1201: "create audio error, please try again later",
-    1202: "The same video cannot be translated lipSync in the same language more than 1 times",
-    1203: "video should be with audio",
-    1204: "Your video duration is exceed 60s!",
-    1205: "Create video error, please try again later",
-    1207: "The video you are using exceeds the size limit allowed by the system by 300M",
-    1209: "Please upload a video in another encoding format",
-    1210: "The video you are using exceeds the value allowed by the system by 60fp",
-    1211: "Create lipsync error, please try again later",
+    1003: "Parameter error",
+    1004: "Requires verification",
+    1005: "Frequent operation",
+    1006: "Insufficient quota balance",
+    1007: "Face count changes exceed",
+    1008: "content not exist",
+    1009: "permission denied",
+    1010: "This content cannot be operated",
+    1011: "This content has been operated",
+    1013: "Use audio in video",
+    1014: "Resource does not exist",
+    1015: "Video processing error",
+    1016: "Face swapping error",
+    1017: "Audio not created",
+    1101: "Illegal token",
+    1102: "token cannot be empty",
+    1103: "Not paid or payment is overdue",
+    1104: "Insufficient credit balance",
+    1105: "avatar processing error",
+    1108: "image processing error",
+    1109: "account not exist",
+    1110: "audio processing error",
+    1111: "avatar callback processing error",
+    1112: "voice processing error",
+    1200: "Account blocked",
+    1201: "create audio processing error",
+    1202: "Video lip sync same language out of range",
+    1203: "Using Video and Audio",
+    1204: "video duration exceed",
+    1205: "create video processing error",
+    1206: "background change processing error",
+    1207: "video size exceed",
+    1208: "video parsing error",
+    1209: "The video encoding format is not supported",
+    1210: "video fps exceed",
+    1211: "Creating lip sync errors",
+    1212: "Sentiment analysis fails",
+    1213: "Requires subscription user to use",
+    1214: "liveAvatar in processing",
+    1215: "liveAvatar processing is busy",
+    1216: "liveAvatar session not exist",
+    1217: "liveAvatar callback error",
+    1218: "liveAvatar processing error",
+    1219: "liveAvatar closed",
+    1220: "liveAvatar upload avatar error",
+    1221: "Account not subscribed",
+    1222: "Resource already exist",
+    1223: "liveAvatar upload exceed",
+    2001: "server error",
 }
 
 
@@ -79,8 +115,19 @@ class Fault:
         return fault
 
 
+QUEUEING, LIVE, ENDED, FAILED = 1, 2, 3, 4
+
+
 @dataclass
 class EmuSession:
+    """One session and the rules of its status (API-NOTES, "Sessions").
+
+    queueing (1) until ``ready_after`` seconds have passed, then live (2) until closed,
+    or failed (4) instead when ``fail`` is set. Closing ends it (3); so does staying
+    paused without a chat message for ``idle_timeout`` seconds. An ended session stays
+    readable. ``fixed_status`` (seeded sessions) overrides the clock.
+    """
+
     id: str
     avatar_id: str
     task_id: str
@@ -88,18 +135,30 @@ class EmuSession:
     number: int
     created: float
     ready_after: float
+    idle_timeout: float = 120.0
     fail: bool = False
     fixed_status: Optional[int] = None
-    paused: bool = False
+    paused_at: Optional[float] = None
+    ended: bool = False
+    shape: str = "rtmp"  # "rtmp": pull + chat URLs; "agora": agora_* keys, no URLs
     uid: int = 100010
 
     def status(self, now: float) -> int:
+        if self.ended:
+            return ENDED
         if self.fixed_status is not None:
             return self.fixed_status
-        elapsed = now - self.created
-        if elapsed >= self.ready_after:
-            return 4 if self.fail else 3
-        return 1 if elapsed < self.ready_after / 2 else 2
+        if now - self.created < self.ready_after:
+            return QUEUEING
+        if self.fail:
+            return FAILED
+        if self.paused_at is not None and now - self.paused_at >= self.idle_timeout:
+            return ENDED
+        return LIVE
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
     @property
     def room(self) -> str:
@@ -108,12 +167,16 @@ class EmuSession:
 
 @dataclass
 class AvatarSettings:
+    """How the emulated avatar answers in its chat room."""
+
     answer_mode: str = "single"  # single | delta | cumulative
     chunks: int = 3  # frames per answer in delta/cumulative mode
     chunk_delay: float = 0.02
     fault: Optional[str] = None  # one of CHAT_FAULTS
     fault_times: Optional[int] = None
     script: Dict[str, str] = field(default_factory=dict)
+    answer_ended: bool = False  # mark the last frame of an answer with answer_ended: true
+    user_transcript: bool = False  # send a ``type: user`` frame before each answer
 
 
 class State:
@@ -129,7 +192,9 @@ class State:
     ) -> None:
         self.lock = threading.RLock()
         self.ready_after = ready_after
+        self.idle_timeout = 120.0
         self.fail_sessions = False
+        self.stream_shape = "rtmp"
         self.api_keys: Set[str] = set(api_keys or [DEFAULT_API_KEY])
         self.tokens: List[str] = list(tokens or [DEFAULT_TOKEN])
         self.client_id = client_id
@@ -149,20 +214,25 @@ class State:
             self.user_agents: Set[str] = set()
             self.chat_connections = 0
             self.questions: List[str] = []
+            self.payloads: List[Dict[str, Any]] = []
+            self.rooms: Dict[str, str] = {}
             self._number = 8000 + secrets.randbelow(1000)
 
     # credentials
     def authorize(self, authorization: Optional[str], api_key: Optional[str]) -> int:
-        """1000 if a valid credential came, 1102 if none, 1101 if a wrong one."""
+        """1000 if a valid credential came, 1102 if none, 1101 if a wrong one.
+
+        With both headers, ``Authorization`` decides and ``x-api-key`` is ignored.
+        """
         if not authorization and not api_key:
             return 1102
         with self.lock:
-            if api_key and api_key in self.api_keys:
-                return 1000
-            if authorization and authorization.startswith("Bearer "):
-                if authorization[len("Bearer ") :].strip() in self.tokens:
-                    return 1000
-        return 1101
+            if authorization:
+                scheme, _, token = authorization.partition(" ")
+                ok = scheme == "Bearer" and token.strip() in self.tokens
+            else:
+                ok = api_key in self.api_keys
+        return 1000 if ok else 1101
 
     # faults
     def take_fault(self, endpoint: str) -> Optional[Fault]:
@@ -200,11 +270,14 @@ class State:
             number=self._number,
             created=time.monotonic(),
             ready_after=self.ready_after,
+            idle_timeout=self.idle_timeout,
             fail=self.fail_sessions,
             fixed_status=fixed_status,
+            shape=self.stream_shape,
         )
         self.sessions[session.id] = session
         self.order.append(session.id)
+        self.rooms[session.room] = session.id
         return session
 
     def create(self, avatar_id: str) -> EmuSession:
@@ -222,30 +295,40 @@ class State:
         with self.lock:
             return self.sessions.get(session_id)
 
-    def close(self, session_id: str) -> bool:
-        with self.lock:
-            session = self.sessions.pop(session_id, None)
-            if session is None:
-                return False
-            self.order.remove(session_id)
-            self.closed.append(session_id)
-            return True
-
-    def pause(self, session_id: str) -> bool:
+    def close(self, session_id: str) -> int:
+        """The business code of a close: 1000, 1008 (unknown) or 1219 (already over)."""
         with self.lock:
             session = self.sessions.get(session_id)
             if session is None:
-                return False
-            session.paused = True
+                return 1008
+            if session.status(time.monotonic()) in (ENDED, FAILED):
+                return 1219
+            session.ended = True
+            self.closed.append(session_id)
+            return 1000
+
+    def pause(self, session_id: str) -> int:
+        """The business code of a pause: 1000, 1008 (unknown) or 1219 (already over)."""
+        with self.lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                return 1008
+            if session.status(time.monotonic()) in (ENDED, FAILED):
+                return 1219
+            if session.paused_at is None:
+                session.paused_at = time.monotonic()
             self.paused.append(session_id)
-            return True
+            return 1000
+
+    def message(self, session: EmuSession) -> None:
+        """A chat message came: it resumes a paused session."""
+        with self.lock:
+            session.paused_at = None
 
     def by_room(self, room: str) -> Optional[EmuSession]:
         with self.lock:
-            for session in self.sessions.values():
-                if session.room == room:
-                    return session
-        return None
+            session_id = self.rooms.get(room)
+            return self.sessions.get(session_id) if session_id else None
 
     def page(self, page: int, size: int, status: Optional[int]) -> tuple:
         """(count, sessions on the page), newest first."""
@@ -277,5 +360,6 @@ class State:
                 "user_agents": sorted(self.user_agents),
                 "chat_connections": self.chat_connections,
                 "questions": list(self.questions),
+                "payloads": list(self.payloads),
                 "faults": [asdict(f) for f in self.faults],
             }
