@@ -35,7 +35,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench.py
 
 reliability: setup
-	$(BIN)/python -m tests.fault_matrix
+	$(BIN)/python tools/reliability_report.py
 
 demo: setup
 	@bash docs/demo.sh

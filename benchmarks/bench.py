@@ -32,7 +32,7 @@ from akool_cli.api.auth import Credential  # noqa: E402
 from akool_cli.api.client import Client  # noqa: E402
 from akool_cli.chat.conversation import Conversation  # noqa: E402
 from akool_cli.chat.protocol import room_member_id  # noqa: E402
-from akool_cli.emulator.server import Emulator  # noqa: E402
+from akool_cli.emulator.runner import Emulator  # noqa: E402
 
 
 def run(cmd: List[str], env: dict) -> Tuple[float, int]:

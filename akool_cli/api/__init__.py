@@ -1,17 +1,55 @@
-"""The HTTP layer: client, resources, models and errors. Imports nothing from the CLI.
+"""A client library for Akool's Live Avatar API. It knows nothing of the command line.
 
-Import :class:`Client` from :mod:`akool_cli.api.client`; this package module stays
-light so that importing the error classes does not import requests.
+    from akool_cli.api import Client, Credential
+
+    with Client(credential=Credential("api_key", key)) as client:
+        session = client.sessions.create("Kai_1080P_back")
+        client.sessions.wait_live(session.id, timeout=120)
+
+Importing this package is cheap: the HTTP stack (requests) loads with :class:`Client`.
 """
 
-DEFAULT_BASE_URL = "https://openapi.akool.com"
-API_PREFIX = "/api/open/v3"
-DEFAULT_TIMEOUT = 30.0
+from typing import Any
 
-# A session's status as the API numbers it. 2 is the one that matters: the stream runs and
-# the chat rooms accept connections ("live"). 3 means the session is over ("ended").
-QUEUEING, LIVE, ENDED, FAILED = 1, 2, 3, 4
-STATUS_NAMES = {QUEUEING: "queueing", LIVE: "processing", ENDED: "completed", FAILED: "failed"}
-STATUS_WORDS = {QUEUEING: "queueing", LIVE: "live", ENDED: "ended", FAILED: "failed"}
-OVER = (ENDED, FAILED)
-BUILTIN_AVATARS = ("Kai_1080P_back", "Katha_1080P_back", "Olivia_1080P_back", "who_1080P_back")
+from akool_cli.api._constants import (
+    API_PREFIX,
+    BUILTIN_AVATARS,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    ENDED,
+    FAILED,
+    LIVE,
+    OVER,
+    QUEUEING,
+    STATUS_NAMES,
+    STATUS_WORDS,
+)
+
+__all__ = [
+    "API_PREFIX",
+    "BUILTIN_AVATARS",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "ENDED",
+    "FAILED",
+    "LIVE",
+    "OVER",
+    "QUEUEING",
+    "STATUS_NAMES",
+    "STATUS_WORDS",
+    "Client",
+    "ClientCredentials",
+    "Credential",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Client":
+        from akool_cli.api.client import Client
+
+        return Client
+    if name in ("Credential", "ClientCredentials"):
+        from akool_cli.api import auth
+
+        return getattr(auth, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,12 +4,12 @@ so ``--json`` can print exactly what the API sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
-from akool_cli.api import BUILTIN_AVATARS, LIVE, OVER, STATUS_NAMES, STATUS_WORDS
+from akool_cli.api._constants import LIVE, OVER, STATUS_NAMES, STATUS_WORDS
 from akool_cli.api.errors import ProtocolError
 
-__all__ = ["BUILTIN_AVATARS", "STATUS_NAMES", "Session", "SessionPage", "StreamUrls"]
+__all__ = ["Session", "StreamUrls", "parse_status", "status_label", "status_word"]
 
 # Both vocabularies: the API's names and the words a person uses.
 STATUS_BY_NAME = {
@@ -157,38 +157,3 @@ class Session:
             stream_urls=StreamUrls.from_api(data.get("stream_urls")),
             raw=data,
         )
-
-
-class SessionPage:
-    """One page of ``list``: ``count`` and the items as the API sent them.
-
-    ``items`` are checked to be objects; ``sessions`` parses them on first use, so
-    printing raw JSON never pays for models it does not need.
-    """
-
-    def __init__(self, count: int, items: List[Dict[str, Any]], raw: Dict[str, Any]) -> None:
-        self.count = count
-        self.items = items
-        self.raw = raw
-        self._sessions: Optional[List[Session]] = None
-
-    @property
-    def sessions(self) -> List[Session]:
-        if self._sessions is None:
-            self._sessions = [Session.from_api(item) for item in self.items]
-        return self._sessions
-
-    @classmethod
-    def from_api(cls, data: Any) -> SessionPage:
-        if not isinstance(data, dict):
-            raise ProtocolError("unexpected answer from the API: the list is not an object")
-        count = data.get("count", 0)
-        # The page's table calls the array `data`; its example (and servers) say `result`.
-        items = data.get("result", data.get("data", []))
-        if items is None:
-            items = []
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ProtocolError("unexpected answer from the API: 'count' is not a count")
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise ProtocolError("unexpected answer from the API: 'result' is not a list of objects")
-        return cls(count=count, items=items, raw=data)

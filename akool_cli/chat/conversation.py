@@ -15,9 +15,19 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
 
+__all__ = ["AnswerTimeoutError", "ChatAnswer", "ChatConnectionError", "Conversation"]
+
 import websocket
 
-from akool_cli.api.errors import AkoolError, TransportError, WaitTimeoutError
+from akool_cli.chat import (
+    CONNECT_TIMEOUT,
+    DEFAULT_ANSWER_IDLE,
+    DEFAULT_ANSWER_TIMEOUT,
+    DEFAULT_RECONNECTS,
+    RECONNECT_FIRST_DELAY,
+    RECONNECT_MAX_DELAY,
+)
+from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError
 from akool_cli.chat.protocol import (
     AnswerAssembler,
     ChatSettings,
@@ -28,18 +38,6 @@ from akool_cli.chat.protocol import (
 )
 
 DebugHook = Callable[[str], None]
-
-
-class ChatConnectionError(TransportError):
-    """The chat room could not be reached, or kept dropping."""
-
-
-class AnswerTimeoutError(WaitTimeoutError):
-    """No complete answer within the answer timeout; ``partial`` holds what came."""
-
-    def __init__(self, message: str, partial: str = "", **kw: Any) -> None:
-        super().__init__(message, **kw)
-        self.partial = partial
 
 
 @dataclass
@@ -83,8 +81,8 @@ class Conversation:
         server_id: str,
         *,
         settings: Optional[ChatSettings] = None,
-        connect_timeout: float = 10.0,
-        reconnects: int = 3,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        reconnects: int = DEFAULT_RECONNECTS,
         debug: Optional[DebugHook] = None,
         sleep: Callable[[float], None] = time.sleep,
         on_refused: Optional[Callable[[], None]] = None,
@@ -126,12 +124,9 @@ class Conversation:
         """Try to (re)connect; ChatConnectionError once the attempts are spent."""
         while True:
             if attempt > self.reconnects:
-                raise ChatConnectionError(
-                    f"cannot talk to the chat room {self.url}: {reason}",
-                    hint="check that the session is running: akool session detail ID",
-                )
+                raise ChatConnectionError(f"cannot talk to the chat room {self.url}: {reason}")
             if attempt:
-                delay = min(2.0, 0.2 * 2 ** (attempt - 1))
+                delay = min(RECONNECT_MAX_DELAY, RECONNECT_FIRST_DELAY * 2 ** (attempt - 1))
                 self._log(
                     f"chat: {reason}; reconnecting in {delay:.1f} s ({attempt}/{self.reconnects})"
                 )
@@ -185,8 +180,8 @@ class Conversation:
         self,
         question: str,
         *,
-        idle: float = 0.8,
-        timeout: float = 30.0,
+        idle: float = DEFAULT_ANSWER_IDLE,
+        timeout: float = DEFAULT_ANSWER_TIMEOUT,
         on_text: Optional[Callable[[str], None]] = None,
         on_restart: Optional[Callable[[], None]] = None,
     ) -> ChatAnswer:
@@ -213,9 +208,7 @@ class Conversation:
                     break
                 if now >= deadline:
                     raise AnswerTimeoutError(
-                        f"no complete answer within {timeout:g} s",
-                        partial=assembler.text,
-                        hint="raise --answer-timeout, or check the avatar's backend",
+                        f"no complete answer within {timeout:g} s", partial=assembler.text
                     )
                 wait = deadline - now
                 if last_frame_at is not None:
@@ -226,8 +219,6 @@ class Conversation:
                     raise websocket.WebSocketConnectionClosedException("closed")
             except (websocket.WebSocketTimeoutException, socket.timeout):
                 continue
-            except AkoolError:
-                raise
             except (OSError, websocket.WebSocketException) as exc:
                 attempt += 1
                 self._reconnect(attempt, _describe(exc))

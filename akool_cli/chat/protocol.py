@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
-RETELL, DIALOGUE = 1, 2
+from akool_cli.chat import DIALOGUE, RETELL
+from akool_cli.chat.errors import BadRoomURL
+
 MODES = {"retell": RETELL, "dialogue": DIALOGUE}
 
 
@@ -70,7 +72,7 @@ def room_member_id(url: str) -> str:
     path = urlsplit(url).path
     last = path.rstrip("/").rsplit("/", 1)[-1]
     if not last.endswith(".chat") or len(last) <= len(".chat"):
-        raise ValueError(f"not a chat room URL: {url}")
+        raise BadRoomURL(f"not a chat room URL: {url}")
     return last[: -len(".chat")]
 
 
@@ -78,7 +80,7 @@ def server_url_for(client_url: str) -> str:
     """The server room beside a client room (``client_8898.chat`` -> ``server_8898.chat``)."""
     member = room_member_id(client_url)
     if not member.startswith("client_"):
-        raise ValueError(f"not a client chat room URL: {client_url}")
+        raise BadRoomURL(f"not a client chat room URL: {client_url}")
     head, _, _ = client_url.rpartition(member)
     return f"{head}server_{member[len('client_') :]}.chat"
 

@@ -1,21 +1,58 @@
-"""The ``akool`` command: global options and the command tree.
+"""The ``akool`` command: global options, and the command groups, loaded on use.
 
-Only Typer (and click) are imported at start-up; each command imports the HTTP
-client, websocket or emulator code when it runs, so ``akool --help`` stays fast.
+Only Typer (and click) are imported at start-up; a group's module is imported when the
+group runs, and the HTTP client, websocket and emulator code when a command needs them.
+A new group is one line in ``GROUPS`` (see docs/architecture.md).
 """
 
-import sys
+from dataclasses import dataclass
 from typing import Annotated, Optional
 
 import typer
 
 from akool_cli import __version__
-from akool_cli.api import DEFAULT_TIMEOUT
-from akool_cli.cli import auth, chat, emulator, say, session
+from akool_cli.api._constants import DEFAULT_TIMEOUT
 from akool_cli.cli.complete import complete_profile
+from akool_cli.cli.lazy import Entry, LazyGroup
+from akool_cli.local import DEFAULT_PROFILE
+
+CORE, DEV = "Core commands", "Development"
+GROUPS = {
+    "auth": Entry(
+        "akool_cli.cli.auth", "Log in to the API and manage the stored credential.", CORE
+    ),
+    "session": Entry(
+        "akool_cli.cli.session",
+        "Create, inspect, list, pause and close live avatar sessions.",
+        CORE,
+    ),
+    "chat": Entry("akool_cli.cli.chat", "Chat with an avatar over the session's websocket.", CORE),
+    "say": Entry(
+        "akool_cli.cli.say", "Make the avatar say TEXT as it is, in a live session.", CORE
+    ),
+    "emulator": Entry(
+        "akool_cli.cli.emulator", "Run an offline emulator of the Live Avatar API on loopback.", DEV
+    ),
+}
+
+
+@dataclass(frozen=True)
+class GlobalOptions:
+    """The root's options, as every command receives them."""
+
+    base_url: Optional[str] = None
+    profile: str = DEFAULT_PROFILE
+    timeout: float = DEFAULT_TIMEOUT
+    debug: bool = False
+
+
+class RootGroup(LazyGroup):
+    entries = GROUPS
+
 
 app = typer.Typer(
     name="akool",
+    cls=RootGroup,
     help="Work with Akool's Live Avatar API from the terminal: log in, start and manage "
     "sessions, chat with an avatar.",
     no_args_is_help=True,
@@ -28,11 +65,6 @@ app = typer.Typer(
     '  $ akool chat "$ID"\n\n'
     "Exit codes, environment variables and scripting recipes: see the README.",
 )
-app.add_typer(auth.app, name="auth", rich_help_panel="Core commands")
-app.add_typer(session.app, name="session", rich_help_panel="Core commands")
-app.command("chat", rich_help_panel="Core commands")(chat.chat)
-app.command("say", rich_help_panel="Core commands")(say.say)
-app.command("emulator", rich_help_panel="Development")(emulator.emulator)
 
 
 def _version(value: bool) -> None:
@@ -54,6 +86,7 @@ def root(
         Optional[str],
         typer.Option(
             "--base-url",
+            metavar="URL",
             envvar="AKOOL_BASE_URL",
             help="API base URL \\[default: the profile's, else https://openapi.akool.com].",
             show_default=False,
@@ -63,14 +96,21 @@ def root(
         str,
         typer.Option(
             "--profile",
+            metavar="NAME",
             envvar="AKOOL_PROFILE",
             help="Profile to use.",
             autocompletion=complete_profile,
         ),
-    ] = "default",
+    ] = DEFAULT_PROFILE,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", envvar="AKOOL_TIMEOUT", min=0.1, help="HTTP timeout in seconds."),
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            envvar="AKOOL_TIMEOUT",
+            min=0.1,
+            help="HTTP timeout in seconds.",
+        ),
     ] = DEFAULT_TIMEOUT,
     debug: Annotated[
         bool,
@@ -84,25 +124,7 @@ def root(
         raise typer.BadParameter(
             f"{base_url!r} is not an http(s) URL", param_hint="'--base-url' / AKOOL_BASE_URL"
         )
-    from akool_cli.cli.context import AppContext
-    from akool_cli.output import IOStreams
-
-    ctx.obj = AppContext(
-        io=IOStreams.system(),
-        base_url_option=base_url,
-        profile=profile.strip(),
-        timeout=timeout,
-        debug=debug,
+    # The machinery (streams, context) is built when a command runs, not for its --help.
+    ctx.obj = GlobalOptions(
+        base_url=base_url, profile=profile.strip(), timeout=timeout, debug=debug
     )
-
-
-def main() -> None:
-    """Run the app with SIGTERM turned into an exception, so cleanup code runs."""
-    from akool_cli.cli import install_sigterm_handler
-
-    install_sigterm_handler()
-    try:
-        app(prog_name="akool")
-    except KeyboardInterrupt:  # outside a command (e.g. while Typer parses)
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)

@@ -5,13 +5,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from akool_cli.api.errors import AuthenticationError, NoCredentialError, UsageError
 from akool_cli.cli._invoke import invoke
+from akool_cli.cli.options import JsonOpt
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
 
 app = typer.Typer(
+    add_completion=False,
     help="Log in to the API and manage the stored credential.",
     no_args_is_help=True,
 )
@@ -26,6 +27,7 @@ class LoginOptions:
 
 
 def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
+    from akool_cli.cli.errors import UsageError
     from akool_cli.cli.validate import read_stdin_lines
 
     lines = read_stdin_lines(app_ctx.io.stdin, what)
@@ -37,6 +39,8 @@ def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
 def _prompt_hidden(label: str) -> str:
     import getpass
 
+    from akool_cli.cli.errors import UsageError
+
     value = getpass.getpass(f"{label}: ").strip()
     if not value:
         raise UsageError(f"the {label.lower()} cannot be empty")
@@ -46,6 +50,7 @@ def _prompt_hidden(label: str) -> str:
 def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
     """The credential to store, from stdin, a prompt, or a token exchange."""
     from akool_cli.api.auth import Credential
+    from akool_cli.cli.errors import UsageError
 
     io = app_ctx.io
     if opts.with_api_key and (opts.client_id or opts.with_client_secret):
@@ -80,22 +85,28 @@ def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
         if not client_id:
             raise UsageError("the client id cannot be empty")
         secret = _prompt_hidden("Client secret")
-    token = app_ctx.client().get_token(client_id, secret)
-    return Credential("token", token)
+    return Credential("token", app_ctx.client().get_token(client_id, secret))
 
 
 def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.api.errors import AuthenticationError
+    from akool_cli.cli.errors import CommandError
+    from akool_cli.cli.exit_codes import ExitCode
+
     credential = _obtain(opts, app_ctx)
     if opts.verify:
         client = app_ctx.client(credential=credential)
         try:
             client.sessions.list(page=1, size=1)
         except AuthenticationError as exc:
-            exc.message = f"the API rejected the credential: {exc.message}"
-            exc.hint = "nothing was stored; check the key or secret"
-            raise
+            raise CommandError(
+                f"the API rejected the credential: {exc}",
+                exit_code=ExitCode.AUTH,
+                code=exc.code,
+                hint="nothing was stored; check the key or secret",
+            ) from None
     store = app_ctx.store()
-    store.save_credential(app_ctx.profile, credential)
+    store.save_credential(app_ctx.profile, credential.kind, credential.value)
     if app_ctx.base_url_option:
         store.update_profile(app_ctx.profile, base_url=app_ctx.base_url_option.rstrip("/"))
     kind = "API key" if credential.kind == "api_key" else "token"
@@ -114,7 +125,8 @@ def login(
         bool, typer.Option("--with-api-key", help="Read an API key from standard input.")
     ] = False,
     client_id: Annotated[
-        Optional[str], typer.Option("--client-id", help="Client id to exchange for a token.")
+        Optional[str],
+        typer.Option("--client-id", metavar="ID", help="Client id to exchange for a token."),
     ] = None,
     with_client_secret: Annotated[
         bool,
@@ -135,11 +147,21 @@ def login(
       $ echo "$AKOOL_KEY" | akool auth login --with-api-key
       $ akool auth login --client-id "$ID" --with-client-secret < secret.txt
     """
-    opts = LoginOptions(with_api_key, client_id, with_client_secret, verify)
+    opts = LoginOptions(
+        with_api_key=with_api_key,
+        client_id=client_id,
+        with_client_secret=with_client_secret,
+        verify=verify,
+    )
     invoke(ctx, run_login, opts)
 
 
-def _status_data(app_ctx: "AppContext") -> dict:
+@dataclass
+class StatusOptions:
+    as_json: bool = False
+
+
+def status_data(app_ctx: "AppContext") -> dict:
     from akool_cli.api.auth import ClientCredentials, mask
 
     credential, source = app_ctx.credential()
@@ -161,11 +183,12 @@ def _status_data(app_ctx: "AppContext") -> dict:
     return data
 
 
-def run_status(as_json: bool, app_ctx: "AppContext") -> int:
-    from akool_cli.output import render_fields
+def run_status(opts: StatusOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.api.errors import NoCredentialError
+    from akool_cli.cli.output import render_fields
 
-    data = _status_data(app_ctx)
-    if as_json:
+    data = status_data(app_ctx)
+    if opts.as_json:
         app_ctx.io.json(data)
     else:
         kind = {"api_key": "API key ", "token": "token "}.get(data["kind"] or "", "")
@@ -180,17 +203,12 @@ def run_status(as_json: bool, app_ctx: "AppContext") -> int:
             rows.append(("token", f"{cached} (cached)" if cached else "exchanged on first use"))
         render_fields(app_ctx.io, rows)
     if data["credential"] is None:
-        raise NoCredentialError(
-            "not logged in", hint="run `akool auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN"
-        )
+        raise NoCredentialError("not logged in")
     return 0
 
 
 @app.command("status")
-def status(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
+def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the profile, base URL and where the credential comes from (masked).
 
     The credential comes from AKOOL_TOKEN, AKOOL_API_KEY, AKOOL_CLIENT_ID with
@@ -201,13 +219,20 @@ def status(
       $ akool auth status
       $ akool --profile staging auth status --json
     """
-    invoke(ctx, run_status, as_json)
+    invoke(ctx, run_status, StatusOptions(as_json=as_json))
 
 
-def run_token(app_ctx: "AppContext") -> int:
+@dataclass
+class TokenOptions:
+    pass
+
+
+def run_token(opts: TokenOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.api.errors import NoCredentialError
+
     credential, _ = app_ctx.credential()
     if credential is None:
-        raise NoCredentialError("not logged in", hint="run `akool auth login`")
+        raise NoCredentialError("not logged in")
     # Client credentials are exchanged for a token here if none is cached.
     app_ctx.io.out(app_ctx.client().effective_credential().value)
     return 0
@@ -221,16 +246,23 @@ def token(ctx: typer.Context) -> None:
 
       $ curl -H "x-api-key: $(akool auth token)" …
     """
-    invoke(ctx, run_token)
+    invoke(ctx, run_token, TokenOptions())
 
 
-def run_logout(app_ctx: "AppContext") -> int:
+@dataclass
+class LogoutOptions:
+    pass
+
+
+def run_logout(opts: LogoutOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.services.credentials import ENV_CREDENTIALS
+
     removed = app_ctx.store().delete_credential(app_ctx.profile)
     if removed:
         app_ctx.io.info(f"Removed the stored credential of profile {app_ctx.profile!r}.")
     else:
         app_ctx.io.info(f"Profile {app_ctx.profile!r} has no stored credential; nothing to do.")
-    for name in ("AKOOL_TOKEN", "AKOOL_API_KEY", "AKOOL_CLIENT_ID"):
+    for name in ENV_CREDENTIALS:
         if app_ctx.env.get(name):
             app_ctx.io.warn(f"{name} is set in the environment and still takes effect.")
     return 0
@@ -245,4 +277,4 @@ def logout(ctx: typer.Context) -> None:
       $ akool auth logout
       $ akool --profile staging auth logout
     """
-    invoke(ctx, run_logout)
+    invoke(ctx, run_logout, LogoutOptions())

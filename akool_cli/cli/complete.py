@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import List
 
-from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES, STATUS_WORDS
+from akool_cli.api._constants import BUILTIN_AVATARS, STATUS_NAMES, STATUS_WORDS
 
 
 def _starting(candidates: List[str], incomplete: str) -> List[str]:
@@ -27,7 +27,8 @@ def complete_mode(incomplete: str) -> List[str]:
 
 def complete_profile(incomplete: str) -> List[str]:
     try:
-        from akool_cli.config import Store, config_dir
+        from akool_cli.local.files import config_dir
+        from akool_cli.local.profiles import Store
 
         return _starting(Store(config_dir(os.environ)).profile_names(), incomplete)
     except Exception:  # completion must never fail loudly
@@ -36,7 +37,8 @@ def complete_profile(incomplete: str) -> List[str]:
 
 def complete_session_id(incomplete: str) -> List[str]:
     try:
-        from akool_cli.config import SessionRecords, state_dir
+        from akool_cli.local.files import state_dir
+        from akool_cli.local.records import SessionRecords
 
         ids = [r["id"] for r in reversed(SessionRecords(state_dir(os.environ)).all())]
         return _starting(list(dict.fromkeys(ids)), incomplete)

@@ -1,5 +1,6 @@
-"""What every command gets: the global options, the IO streams, and lazily built
-config store and API client (one per process, so one keep-alive connection)."""
+"""What every command gets: the global options, the IO streams, and — built on first use —
+the profile store, the API client (one per process: one keep-alive connection) and the
+session service. ``run_command`` turns every failure into one line and an exit code."""
 
 from __future__ import annotations
 
@@ -7,72 +8,83 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
-from akool_cli.api.errors import (
-    EXIT_INTERRUPTED,
-    AkoolError,
-    Interrupted,
-    UsageError,
-)
-from akool_cli.output import IOStreams
+from akool_cli.api._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from akool_cli.cli.exit_codes import ExitCode
+from akool_cli.cli.output import IOStreams
+from akool_cli.local import DEFAULT_PROFILE
+from akool_cli.local.errors import SettingError
 
 
 @dataclass
 class AppContext:
     io: IOStreams
     base_url_option: Optional[str] = None
-    profile: str = "default"
+    profile: str = DEFAULT_PROFILE
     timeout: float = DEFAULT_TIMEOUT
     debug: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     _cache: Dict[str, Any] = field(default_factory=dict, repr=False)
 
-    # config
-    def store(self) -> Any:
-        if "store" not in self._cache:
-            from akool_cli.config import Store, config_dir
+    def _once(self, key: str, build: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
 
-            self._cache["store"] = Store(config_dir(self.env))
-        return self._cache["store"]
+    # local files
+    def store(self) -> Any:
+        def build() -> Any:
+            from akool_cli.local.files import config_dir
+            from akool_cli.local.profiles import Store
+
+            return Store(config_dir(self.env))
+
+        return self._once("store", build)
 
     def records(self) -> Any:
-        if "records" not in self._cache:
-            from akool_cli.config import SessionRecords, state_dir
+        def build() -> Any:
+            from akool_cli.local.files import state_dir
+            from akool_cli.local.records import SessionRecords
 
-            self._cache["records"] = SessionRecords(state_dir(self.env))
-        return self._cache["records"]
+            return SessionRecords(state_dir(self.env))
+
+        return self._once("records", build)
+
+    def token_cache(self) -> Any:
+        def build() -> Any:
+            from akool_cli.local.files import state_dir
+            from akool_cli.local.tokens import TokenFile
+
+            return TokenFile(state_dir(self.env))
+
+        return self._once("tokens", build)
 
     def base_url(self) -> str:
         """The option's, else the profile's (read once per command), else the default."""
         if self.base_url_option:
             return self.base_url_option.rstrip("/")
-        if "base_url" not in self._cache:
+
+        def build() -> str:
             stored = self.store().profile(self.profile).get("base_url")
-            self._cache["base_url"] = str(stored).rstrip("/") if stored else DEFAULT_BASE_URL
-        return self._cache["base_url"]
+            return str(stored).rstrip("/") if stored else DEFAULT_BASE_URL
 
-    def token_cache(self) -> Any:
-        if "tokens" not in self._cache:
-            from akool_cli.config import TokenCache, state_dir
-
-            self._cache["tokens"] = TokenCache(state_dir(self.env))
-        return self._cache["tokens"]
+        return self._once("base_url", build)
 
     def credential(self) -> Tuple[Any, str]:
-        from akool_cli.config import resolve_credential
+        from akool_cli.services.credentials import resolve_credential
 
         return resolve_credential(self.store(), self.profile, self.env, self.token_cache())
 
     def max_retries(self) -> int:
-        raw = self.env.get("AKOOL_MAX_RETRIES", "2")
+        raw = self.env.get("AKOOL_MAX_RETRIES", str(DEFAULT_MAX_RETRIES))
         try:
             return max(0, int(raw))
         except ValueError:
-            raise UsageError(f"AKOOL_MAX_RETRIES must be a whole number, not {raw!r}") from None
+            raise SettingError(f"AKOOL_MAX_RETRIES must be a whole number, not {raw!r}") from None
 
     def debug_line(self, line: str) -> None:
         self.io.err(f"debug: {line}")
 
+    # the API
     def client(self, credential: Any = None) -> Any:
         """The process's one API client; ``credential`` replaces the resolved one."""
         client = self._cache.get("client")
@@ -91,31 +103,54 @@ class AppContext:
             client.credential = credential
         return client
 
+    def sessions(self) -> Any:
+        """The session service (create, wait, chat rooms, close) for this command."""
+
+        def build() -> Any:
+            from akool_cli.services.sessions import SessionService
+
+            return SessionService(
+                self.client, self.records, base_url=self.base_url(), warn=self.io.warn
+            )
+
+        return self._once("sessions", build)
+
     def close(self) -> None:
         client = self._cache.pop("client", None)
         if client is not None:
             client.close()
 
 
+def report(app: AppContext, exc: BaseException) -> int:
+    """Print a failure as one line (and a hint); its exit code."""
+    from akool_cli.cli.errors import Interrupted
+    from akool_cli.cli.failures import describe
+
+    failure = describe(exc, profile=app.profile)
+    if isinstance(exc, (Interrupted, KeyboardInterrupt)):
+        app.io.err(failure.message)
+    else:
+        app.io.error(failure.message, failure.hint)
+    return failure.exit_code
+
+
 def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -> int:
     """Run a command's ``run`` function; turn every failure into one line and an exit code."""
+    from akool_cli.api.errors import AkoolError
+    from akool_cli.chat.errors import ChatError
+    from akool_cli.cli.errors import CLIError
+    from akool_cli.local.errors import LocalError
+
     try:
         code = fn(*args) or 0
         app.io.flush()
         return code
-    except AkoolError as exc:
-        if isinstance(exc, Interrupted):
-            app.io.err(exc.message)
-        else:
-            app.io.error(str(exc), exc.hint)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        app.io.err("interrupted")
-        return EXIT_INTERRUPTED
+    except (AkoolError, ChatError, CLIError, LocalError, KeyboardInterrupt) as exc:
+        return report(app, exc)
     except BrokenPipeError:
         # The reader went away (`| head`): not an error worth a line.
         _silence_stdout()
-        return 0
+        return ExitCode.OK
     finally:
         app.close()
 

@@ -1,21 +1,37 @@
 """``akool emulator``: serve the offline emulator until Ctrl-C."""
 
 import json
-import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
-from akool_cli.api.errors import AkoolError, UsageError
 from akool_cli.cli._invoke import invoke
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
 
+app = typer.Typer(add_completion=False)
+
+
+@dataclass
+class EmulatorOptions:
+    host: str = "127.0.0.1"
+    port: int = 0
+    tokens: List[str] = field(default_factory=list)
+    api_keys: List[str] = field(default_factory=list)
+    ready_after: float = 3.0
+    idle_timeout: float = 120.0
+    answer_mode: str = "single"
+    chunks: int = 3
+    script: Optional[Path] = None
+
 
 def _load_script(path: Path) -> dict:
     """A JSON object mapping questions to answers ("*" for any other question)."""
+    from akool_cli.cli.errors import UsageError
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -25,40 +41,44 @@ def _load_script(path: Path) -> dict:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def run_emulator(
-    host: str,
-    port: int,
-    tokens: List[str],
-    api_keys: List[str],
-    ready_after: float,
-    idle_timeout: float,
-    answer_mode: str,
-    chunks: int,
-    script: Optional[Path],
-    app_ctx: "AppContext",
-) -> int:
+def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
+    import threading
+
+    from akool_cli.cli.errors import CommandError, UsageError
+    from akool_cli.cli.exit_codes import ExitCode
+    from akool_cli.emulator.state import ANSWER_MODES
+
+    if opts.answer_mode not in ANSWER_MODES:
+        raise UsageError(f"--answer-mode is one of {', '.join(ANSWER_MODES)}")
     try:
-        from akool_cli.emulator.server import Emulator
+        from akool_cli.emulator.runner import Emulator
         from akool_cli.emulator.state import AvatarSettings, State
     except ImportError:
-        raise AkoolError(
+        raise CommandError(
             "the emulator needs the 'emulator' extra (aiohttp)",
+            exit_code=ExitCode.API,
             hint="pip install 'akool-cli[emulator]'",
         ) from None
     chat = AvatarSettings(
-        answer_mode=answer_mode,
-        chunks=chunks,
-        script=_load_script(script) if script else {},
+        answer_mode=opts.answer_mode,
+        chunks=opts.chunks,
+        script=_load_script(opts.script) if opts.script else {},
     )
     state = State(
-        ready_after=ready_after, api_keys=api_keys or None, tokens=tokens or None, chat=chat
+        ready_after=opts.ready_after,
+        api_keys=opts.api_keys or None,
+        tokens=opts.tokens or None,
+        chat=chat,
     )
-    state.idle_timeout = idle_timeout
-    emulator = Emulator(host, port, state)
+    state.idle_timeout = opts.idle_timeout
+    emulator = Emulator(opts.host, opts.port, state)
     try:
         emulator.start()
     except OSError as exc:
-        raise AkoolError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise CommandError(
+            f"cannot listen on {opts.host}:{opts.port}: {exc.strerror or exc}",
+            exit_code=ExitCode.API,
+        ) from None
     io = app_ctx.io
     io.out(emulator.base_url)
     io.flush()
@@ -67,7 +87,7 @@ def run_emulator(
         f"  API keys: {', '.join(sorted(state.api_keys))}\n"
         f"  tokens: {', '.join(state.tokens)}\n"
         f"  client id / secret: {state.client_id} / {state.client_secret}\n"
-        f"  sessions are live after {ready_after:g} s; answers: {answer_mode}"
+        f"  sessions are live after {opts.ready_after:g} s; answers: {opts.answer_mode}"
     )
     try:
         threading.Event().wait()
@@ -76,6 +96,7 @@ def run_emulator(
     return 0  # pragma: no cover - only Ctrl-C or SIGTERM leaves the wait
 
 
+@app.command("emulator")
 def emulator(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -83,18 +104,26 @@ def emulator(
         int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")
     ] = 0,
     token: Annotated[
-        Optional[List[str]], typer.Option("--token", help="Accept this bearer token (repeatable).")
+        Optional[List[str]],
+        typer.Option("--token", metavar="TOKEN", help="Accept this bearer token (repeatable)."),
     ] = None,
     api_key: Annotated[
-        Optional[List[str]], typer.Option("--api-key", help="Accept this API key (repeatable).")
+        Optional[List[str]],
+        typer.Option("--api-key", metavar="KEY", help="Accept this API key (repeatable)."),
     ] = None,
     ready_after: Annotated[
-        float, typer.Option("--ready-after", min=0, help="Seconds until a new session is live.")
+        float,
+        typer.Option(
+            "--ready-after", metavar="SECONDS", min=0, help="Seconds until a new session is live."
+        ),
     ] = 3.0,
     idle_timeout: Annotated[
         float,
         typer.Option(
-            "--idle-timeout", min=0, help="Seconds a paused session may stay silent before it ends."
+            "--idle-timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Seconds a paused session may stay silent before it ends.",
         ),
     ] = 120.0,
     answer_mode: Annotated[
@@ -106,7 +135,9 @@ def emulator(
     ] = 3,
     script: Annotated[
         Optional[Path],
-        typer.Option("--script", help="JSON file of question -> answer ('*' for the rest)."),
+        typer.Option(
+            "--script", metavar="FILE", help="JSON file of question -> answer ('*' for the rest)."
+        ),
     ] = None,
 ) -> None:
     """Run an offline emulator of the Live Avatar API on loopback.
@@ -120,18 +151,15 @@ def emulator(
       $ akool emulator --port 8080 --api-key test-key
       $ akool emulator --ready-after 0 --answer-mode delta &
     """
-    if answer_mode not in ("single", "delta", "cumulative"):
-        raise typer.BadParameter("use single, delta or cumulative", param_hint="--answer-mode")
-    invoke(
-        ctx,
-        run_emulator,
-        host,
-        port,
-        token or [],
-        api_key or [],
-        ready_after,
-        idle_timeout,
-        answer_mode,
-        chunks,
-        script,
+    opts = EmulatorOptions(
+        host=host,
+        port=port,
+        tokens=token or [],
+        api_keys=api_key or [],
+        ready_after=ready_after,
+        idle_timeout=idle_timeout,
+        answer_mode=answer_mode,
+        chunks=chunks,
+        script=script,
     )
+    invoke(ctx, run_emulator, opts)

@@ -1,21 +1,41 @@
 """``akool say``: make the avatar say a text as it is (retelling mode)."""
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from akool_cli.chat import RETELL
 from akool_cli.cli._invoke import invoke
-from akool_cli.cli.complete import complete_session_id
+from akool_cli.cli.options import (
+    DEFAULT_ANSWER_IDLE,
+    DEFAULT_ANSWER_TIMEOUT,
+    AnswerIdleOpt,
+    AnswerTimeoutOpt,
+    LanguageOpt,
+    SessionIdArg,
+    VoiceIdOpt,
+)
+
+if TYPE_CHECKING:
+    from akool_cli.cli.chat import ChatOptions
+    from akool_cli.cli.context import AppContext
+
+app = typer.Typer(add_completion=False)
 
 
+def run_say(opts: "ChatOptions", app_ctx: "AppContext") -> int:
+    from akool_cli.cli.chat import run_chat
+    from akool_cli.cli.errors import UsageError
+
+    if opts.message is not None and not opts.message.strip():
+        raise UsageError("TEXT cannot be empty", hint="give the text to say, or - for stdin")
+    return run_chat(opts, app_ctx)
+
+
+@app.command("say")
 def say(
     ctx: typer.Context,
-    session_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ID", help="Session to speak in.", autocompletion=complete_session_id
-        ),
-    ],
+    session_id: SessionIdArg,
     text: Annotated[
         str, typer.Argument(metavar="TEXT", help="What to say; '-' reads lines from stdin.")
     ],
@@ -25,18 +45,10 @@ def say(
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Send and return; do not wait for the avatar.")
     ] = False,
-    voice_id: Annotated[Optional[str], typer.Option("--voice-id", help="Voice model id.")] = None,
-    language: Annotated[
-        Optional[str], typer.Option("--language", help="Language code, e.g. en.")
-    ] = None,
-    answer_idle: Annotated[
-        float,
-        typer.Option("--answer-idle", min=0.01, help="Seconds without a frame that end it."),
-    ] = 0.8,
-    answer_timeout: Annotated[
-        float,
-        typer.Option("--answer-timeout", min=0.1, help="Seconds the avatar may take (exit 9)."),
-    ] = 30.0,
+    voice_id: VoiceIdOpt = None,
+    language: LanguageOpt = None,
+    answer_idle: AnswerIdleOpt = DEFAULT_ANSWER_IDLE,
+    answer_timeout: AnswerTimeoutOpt = DEFAULT_ANSWER_TIMEOUT,
 ) -> None:
     """Make the avatar say TEXT as it is, in a live session (retelling mode).
 
@@ -50,8 +62,7 @@ def say(
       $ printf 'Line one\\nLine two\\n' | akool say "$ID" -
       $ akool say "$ID" "Back in five minutes" --no-wait
     """
-    from akool_cli.chat.protocol import RETELL
-    from akool_cli.cli.chat import ChatOptions, run_chat
+    from akool_cli.cli.chat import ChatOptions
 
     opts = ChatOptions(
         session_id=session_id,
@@ -65,4 +76,4 @@ def say(
         no_wait=no_wait,
         from_stdin=text == "-",
     )
-    invoke(ctx, run_chat, opts)
+    invoke(ctx, run_say, opts)

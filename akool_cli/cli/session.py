@@ -1,64 +1,36 @@
 """``akool session``: create, detail, list, pause and close live avatar sessions."""
 
-import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, List, Optional
 
 import typer
 
-from akool_cli.api.errors import AkoolError, UsageError
 from akool_cli.cli._invoke import invoke
-from akool_cli.cli.complete import complete_avatar, complete_session_id, complete_status
+from akool_cli.cli.options import (
+    DEFAULT_WAIT_TIMEOUT,
+    AvatarIdOpt,
+    JsonOpt,
+    QuietOpt,
+    SessionIdArg,
+    SessionIdsArg,
+    StatusOpt,
+    WaitTimeoutOpt,
+)
+from akool_cli.cli.shared import (
+    check_output_flags,
+    close_created,
+    show_session,
+    wait_until_live,
+)
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
-    from akool_cli.output import IOStreams
 
 app = typer.Typer(
+    add_completion=False,
     help="Create, inspect, list, pause and close live avatar sessions.",
     no_args_is_help=True,
 )
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's data as JSON.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print session ids only.")]
-
-
-def _check_output_flags(as_json: bool, quiet: bool) -> None:
-    if as_json and quiet:
-        raise UsageError("--json and --quiet cannot be used together")
-
-
-def session_rows(session: Any, record: Optional[Dict[str, Any]]) -> List[Any]:
-    """Every field a user needs, chat URLs from the local record when the API omits them.
-
-    ``stream_urls`` keys beyond the documented ones are shown under their own name;
-    secrets among them (a token) are masked.
-    """
-    from akool_cli.api.auth import mask
-    from akool_cli.api.models import STREAM_LABELS, is_secret_key
-
-    remembered = (record or {}).get("stream_urls") or {}
-    urls = {**remembered, **{k: v for k, v in session.stream_urls.items() if v}}
-    rows = [
-        ("id", session.id),
-        ("status", session.status_label if session.status is not None else None),
-        ("task id", session.task_id),
-    ]
-    for key, label in STREAM_LABELS.items():
-        value = urls.get(key)
-        rows.append((label, value if isinstance(value, str) else None))
-    for key, value in urls.items():
-        if key in STREAM_LABELS or value in (None, ""):
-            continue
-        text = value if isinstance(value, str) else json.dumps(value)
-        rows.append((key, mask(text) if is_secret_key(key) else text))
-    return rows
-
-
-def show_session(io: "IOStreams", session: Any, record: Optional[Dict[str, Any]]) -> None:
-    from akool_cli.output import render_fields
-
-    render_fields(io, session_rows(session, record), status=session.status)
 
 
 # -- create ---------------------------------------------------------------------
@@ -68,71 +40,19 @@ def show_session(io: "IOStreams", session: Any, record: Optional[Dict[str, Any]]
 class CreateOptions:
     avatar_id: str
     wait: bool = False
-    wait_timeout: float = 300.0
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT
     as_json: bool = False
     quiet: bool = False
 
 
-def wait_until_live(app_ctx: "AppContext", session_id: str, timeout: float) -> Any:
-    """Poll until live (status 2); a spinner with status and elapsed time on a terminal."""
-    client = app_ctx.client()
-    io = app_ctx.io
-    if not io.stderr_tty:
-        return client.sessions.wait_live(session_id, timeout=timeout)
-    console = io.console(err=True)
-    with console.status(f"Waiting for session {session_id}…") as spinner:
-
-        def on_status(session: Any, elapsed: float) -> None:
-            spinner.update(
-                f"Waiting for session {session_id}: {session.status_label} ({elapsed:.1f} s)"
-            )
-
-        return client.sessions.wait_live(session_id, timeout=timeout, on_status=on_status)
-
-
-def close_quietly(app_ctx: "AppContext", session_id: str) -> None:
-    """Close a session this command created and will not hand over; say so on stderr."""
-    from akool_cli.api.errors import SessionEndedError
-
-    try:
-        app_ctx.client().sessions.close(session_id)
-    except SessionEndedError:
-        forget(app_ctx, session_id)
-        app_ctx.io.info(f"Session {session_id} had already ended.")
-    except AkoolError as exc:
-        app_ctx.io.warn(f"could not close session {session_id}: {exc}")
-    else:
-        forget(app_ctx, session_id)
-        app_ctx.io.info(f"Closed session {session_id}.")
-
-
-def forget(app_ctx: "AppContext", session_id: str) -> None:
-    """Drop a closed session's local record; best effort, the close itself succeeded."""
-    try:
-        app_ctx.records().forget(session_id)
-    except AkoolError:
-        pass
-
-
-def create_and_remember(app_ctx: "AppContext", avatar_id: str) -> Any:
-    session = app_ctx.client().sessions.create(avatar_id)
-    raw_urls = session.raw.get("stream_urls")
-    try:
-        app_ctx.records().remember(
-            session.id,
-            base_url=app_ctx.base_url(),
-            avatar_id=avatar_id,
-            stream_urls=raw_urls if isinstance(raw_urls, dict) else {},
-        )
-    except AkoolError as exc:
-        # The session exists and is billing: losing its record must not lose the session.
-        app_ctx.io.warn(f"could not remember session {session.id}'s chat URLs: {exc}")
-    return session
-
-
 def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.cli import validate
+
+    check_output_flags(opts.as_json, opts.quiet)
+    avatar_id = validate.avatar_id(opts.avatar_id)
     io = app_ctx.io
-    session = create_and_remember(app_ctx, opts.avatar_id)
+    service = app_ctx.sessions()
+    session = service.create(avatar_id)
     if opts.wait:
         if not opts.quiet and not opts.as_json:
             io.info(f"Created session {session.id}; waiting until it is live…")
@@ -141,34 +61,25 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
         except BaseException:
             # Nobody received the id of a session that never became live: close it
             # rather than leave it running (and billing) behind a failure or Ctrl-C.
-            close_quietly(app_ctx, session.id)
+            close_created(app_ctx, session.id)
             raise
     if opts.quiet:
         io.out(session.id)
     elif opts.as_json:
         io.json(session.raw)
     else:
-        show_session(io, session, app_ctx.records().get(session.id))
+        show_session(io, session, service.record(session.id))
     return 0
 
 
 @app.command("create")
 def create(
     ctx: typer.Context,
-    avatar_id: Annotated[
-        str,
-        typer.Option(
-            "--avatar-id",
-            help="Avatar to stream (any id; built-ins complete).",
-            autocompletion=complete_avatar,
-        ),
-    ],
+    avatar_id: AvatarIdOpt,
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait until the session is live (status 2).")
     ] = False,
-    wait_timeout: Annotated[
-        float, typer.Option("--wait-timeout", min=0.1, help="Seconds --wait may take (exit 9).")
-    ] = 300.0,
+    wait_timeout: WaitTimeoutOpt = DEFAULT_WAIT_TIMEOUT,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -184,41 +95,35 @@ def create(
       $ ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
       $ akool session create --avatar-id Kai_1080P_back --json | jq .stream_urls
     """
-
-    def run(opts: CreateOptions, app_ctx: "AppContext") -> int:
-        from akool_cli.cli import validate
-
-        _check_output_flags(opts.as_json, opts.quiet)
-        opts.avatar_id = validate.avatar_id(opts.avatar_id)
-        return run_create(opts, app_ctx)
-
-    opts = CreateOptions(avatar_id, wait, wait_timeout, as_json, quiet)
-    invoke(ctx, run, opts)
+    opts = CreateOptions(
+        avatar_id=avatar_id, wait=wait, wait_timeout=wait_timeout, as_json=as_json, quiet=quiet
+    )
+    invoke(ctx, run_create, opts)
 
 
 # -- detail -----------------------------------------------------------------------
 
 
-def run_detail(session_id: str, as_json: bool, app_ctx: "AppContext") -> int:
+@dataclass
+class DetailOptions:
+    session_id: str
+    as_json: bool = False
+
+
+def run_detail(opts: DetailOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli import validate
 
-    session_id = validate.session_id(session_id)
+    session_id = validate.session_id(opts.session_id)
     session = app_ctx.client().sessions.detail(session_id)
-    if as_json:
+    if opts.as_json:
         app_ctx.io.json(session.raw)
     else:
-        show_session(app_ctx.io, session, app_ctx.records().get(session.id))
+        show_session(app_ctx.io, session, app_ctx.sessions().record(session.id))
     return 0
 
 
 @app.command("detail")
-def detail(
-    ctx: typer.Context,
-    session_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Session id.", autocompletion=complete_session_id)
-    ],
-    as_json: JsonOpt = False,
-) -> None:
+def detail(ctx: typer.Context, session_id: SessionIdArg, as_json: JsonOpt = False) -> None:
     """Show a session's status and stream URLs.
 
     Status: queueing (1), live (processing, 2), ended (completed, 3) or
@@ -230,62 +135,64 @@ def detail(
       $ akool session detail 6698c9d69cf7b0d61d1b6420
       $ akool session detail "$ID" --json | jq -r .status
     """
-    invoke(ctx, run_detail, session_id, as_json)
+    invoke(ctx, run_detail, DetailOptions(session_id=session_id, as_json=as_json))
 
 
 # -- close / pause ----------------------------------------------------------------
 
 
-def run_each(action: str, ids: List[str], quiet: bool, app_ctx: "AppContext") -> int:
-    """Apply close/pause to every id; go on past failures; exit with the first one's code.
+@dataclass
+class EachOptions:
+    action: str  # "close" | "pause"
+    ids: List[str]
+    quiet: bool = False
 
-    Closing is idempotent: a session that had already ended counts as closed.
+
+def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
+    """Close or pause every id; go on past failures; exit with the first one's code.
+
+    Closing is idempotent: a session that had already ended counts as closed. An
+    authentication or network failure stops the rest (they would fail alike).
     """
-    from akool_cli.api.errors import SessionEndedError
+    from akool_cli.api.errors import AkoolError
     from akool_cli.cli import validate
+    from akool_cli.cli.exit_codes import ExitCode
+    from akool_cli.cli.failures import describe
 
-    ids = validate.session_ids(ids, app_ctx.io.stdin)
-    sessions = app_ctx.client().sessions
-    call = sessions.close if action == "close" else sessions.pause
-    done = "Closed" if action == "close" else "Paused"
+    ids = validate.session_ids(opts.ids, app_ctx.io.stdin)
+    service = app_ctx.sessions()
     first_failure = 0
     for session_id in ids:
-        note = f"{done} session {session_id}."
         try:
-            call(session_id)
-        except SessionEndedError as exc:
-            if action != "close":
-                app_ctx.io.error(f"{session_id}: session has ended ({exc})", exc.hint)
-                first_failure = first_failure or exc.exit_code
-                continue
-            note = f"Session {session_id} had already ended; nothing to close."
+            if opts.action == "close":
+                closed = service.close(session_id)
+                note = (
+                    f"Closed session {session_id}."
+                    if closed
+                    else f"Session {session_id} had already ended; nothing to close."
+                )
+            else:
+                app_ctx.client().sessions.pause(session_id)
+                note = f"Paused session {session_id}."
         except AkoolError as exc:
-            if exc.exit_code in (3, 7):  # no point trying the rest
+            failure = describe(exc, profile=app_ctx.profile)
+            if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
                 raise
-            app_ctx.io.error(f"{session_id}: {exc}", exc.hint)
-            first_failure = first_failure or exc.exit_code
+            what = failure.message
+            if failure.exit_code == ExitCode.SESSION:
+                what = f"session has ended ({what})"
+            app_ctx.io.error(f"{session_id}: {what}", failure.hint)
+            first_failure = first_failure or failure.exit_code
             continue
-        if action == "close":
-            forget(app_ctx, session_id)
-        if quiet:
+        if opts.quiet:
             app_ctx.io.out(session_id)
         else:
             app_ctx.io.info(note)
     return first_failure
 
 
-IdsArg = Annotated[
-    List[str],
-    typer.Argument(
-        metavar="ID...",
-        help="Session ids; '-' reads ids from stdin, one per line.",
-        autocompletion=complete_session_id,
-    ),
-]
-
-
 @app.command("close")
-def close(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
+def close(ctx: typer.Context, ids: SessionIdsArg, quiet: QuietOpt = False) -> None:
     """Close sessions (stops billing).
 
     Closing a session that has already ended succeeds (exit 0) with a note.
@@ -295,11 +202,11 @@ def close(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
       $ akool session close 6698c9d69cf7b0d61d1b6420
       $ akool session list --status live -q | akool session close -
     """
-    invoke(ctx, run_each, "close", ids, quiet)
+    invoke(ctx, run_each, EachOptions(action="close", ids=ids, quiet=quiet))
 
 
 @app.command("pause")
-def pause(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
+def pause(ctx: typer.Context, ids: SessionIdsArg, quiet: QuietOpt = False) -> None:
     """Pause sessions' streaming; the next chat message resumes it.
 
     A paused session left silent too long ends on the server. Pausing an ended
@@ -310,7 +217,7 @@ def pause(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
       $ akool session pause "$ID"
       $ akool session list --status live -q | akool session pause -
     """
-    invoke(ctx, run_each, "pause", ids, quiet)
+    invoke(ctx, run_each, EachOptions(action="pause", ids=ids, quiet=quiet))
 
 
 # -- list -----------------------------------------------------------------------
@@ -320,52 +227,73 @@ def pause(ctx: typer.Context, ids: IdsArg, quiet: QuietOpt = False) -> None:
 class ListOptions:
     page: int = 1
     size: int = 100
-    status: Optional[int] = None
+    status: Optional[str] = None
     all_pages: bool = False
     as_json: bool = False
     quiet: bool = False
 
 
-def _pages(opts: ListOptions, app_ctx: "AppContext") -> Iterator[Any]:
+def _pages(opts: ListOptions, status: Optional[int], app_ctx: "AppContext") -> Iterator[Any]:
     sessions = app_ctx.client().sessions
     if opts.all_pages:
-        yield from sessions.iter_pages(size=opts.size, status=opts.status, start_page=opts.page)
+        yield from sessions.iter_pages(size=opts.size, status=status, start_page=opts.page)
     else:
-        yield sessions.list(page=opts.page, size=opts.size, status=opts.status)
+        yield sessions.list(page=opts.page, size=opts.size, status=status)
+
+
+def _parse_status(value: Optional[str]) -> Optional[int]:
+    from akool_cli.api.models import parse_status
+    from akool_cli.cli.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return parse_status(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _session_table() -> Any:
+    from akool_cli.cli.output import Column, Table
+
+    return Table(
+        Column("ID", min_width=24),
+        Column("STATUS", min_width=10),
+        Column("TASK ID", min_width=24),
+        Column("STREAM URL", elastic=True),
+    )
 
 
 def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
-    from akool_cli.output import tsv
+    from akool_cli.cli.output import STATUS_STYLES
 
-    _check_output_flags(opts.as_json, opts.quiet)
+    check_output_flags(opts.as_json, opts.quiet)
+    status = _parse_status(opts.status)
     io = app_ctx.io
     shown = 0
     count = 0
     opened = False
-    for index, page in enumerate(_pages(opts, app_ctx)):
+    for index, page in enumerate(_pages(opts, status, app_ctx)):
         count = page.count
         if opts.as_json:
             for item in page.items:
                 io.stdout.write(("[\n" if not opened else ",\n") + io.dumps(item))
                 opened = True
         elif opts.quiet:
-            for item in page.sessions:
-                io.out(item.id)
-        elif io.stdout_tty:
-            from akool_cli.output import session_table
-
-            session_table(
-                io,
-                [
-                    (s.id, s.status, s.task_id, s.stream_urls.client_pull_stream_url)
-                    for s in page.sessions
-                ],
-                show_header=index == 0,
-            )
+            for session in page.parsed:
+                io.out(session.id)
         else:
-            for s in page.sessions:
-                tsv(io, [s.id, s.status_word, s.task_id, s.stream_urls.client_pull_stream_url])
+            table = _session_table()
+            for s in page.parsed:
+                table.add_row(
+                    s.id,
+                    s.status_word,
+                    s.task_id,
+                    s.stream_urls.client_pull_stream_url,
+                    styles=["", STATUS_STYLES.get(s.status or 0, ""), "", ""],
+                )
+            table.print(io, show_header=index == 0)
         shown += len(page.items)
         io.flush()
     if opts.as_json:
@@ -383,30 +311,12 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     return 0
 
 
-def _parse_status(value: Optional[str]) -> Optional[int]:
-    if value is None:
-        return None
-    from akool_cli.api.models import parse_status
-
-    try:
-        return parse_status(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
 @app.command("list")
 def list_(
     ctx: typer.Context,
     page: Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")] = 1,
     size: Annotated[int, typer.Option("--size", min=1, max=1000, help="Sessions per page.")] = 100,
-    status: Annotated[
-        Optional[str],
-        typer.Option(
-            "--status",
-            help="queueing, live (or processing), ended (or completed), failed, or 1-4.",
-            autocompletion=complete_status,
-        ),
-    ] = None,
+    status: StatusOpt = None,
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -423,5 +333,7 @@ def list_(
       $ akool session list --all -q | wc -l
       $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
     """
-    opts = ListOptions(page, size, _parse_status(status), all_pages, as_json, quiet)
+    opts = ListOptions(
+        page=page, size=size, status=status, all_pages=all_pages, as_json=as_json, quiet=quiet
+    )
     invoke(ctx, run_list, opts)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, List, TextIO
 
-from akool_cli.api import BUILTIN_AVATARS
-from akool_cli.api.errors import UsageError
+from akool_cli.api._constants import BUILTIN_AVATARS
+from akool_cli.cli.errors import UsageError
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 MAX_AVATAR_ID = 256

@@ -11,71 +11,17 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set
 
 DEFAULT_API_KEY = "emulator-key"
 DEFAULT_TOKEN = "emulator-token"
 DEFAULT_CLIENT_ID = "emulator-client"
 DEFAULT_CLIENT_SECRET = "emulator-secret"
 
-ENDPOINTS = ("getToken", "create", "detail", "close", "pause", "list")
+ENDPOINTS = ("getToken", "create", "detail", "close", "pause", "list")  # fault targets
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
 ANSWER_MODES = ("single", "delta", "cumulative")
 STREAM_SHAPES = ("rtmp", "agora")
-
-# The ``msg`` the emulator answers with each business code (API-NOTES, "Business codes").
-MESSAGES = {
-    1000: "OK",
-    1003: "Parameter error",
-    1004: "Requires verification",
-    1005: "Frequent operation",
-    1006: "Insufficient quota balance",
-    1007: "Face count changes exceed",
-    1008: "content not exist",
-    1009: "permission denied",
-    1010: "This content cannot be operated",
-    1011: "This content has been operated",
-    1013: "Use audio in video",
-    1014: "Resource does not exist",
-    1015: "Video processing error",
-    1016: "Face swapping error",
-    1017: "Audio not created",
-    1101: "Illegal token",
-    1102: "token cannot be empty",
-    1103: "Not paid or payment is overdue",
-    1104: "Insufficient credit balance",
-    1105: "avatar processing error",
-    1108: "image processing error",
-    1109: "account not exist",
-    1110: "audio processing error",
-    1111: "avatar callback processing error",
-    1112: "voice processing error",
-    1200: "Account blocked",
-    1201: "create audio processing error",
-    1202: "Video lip sync same language out of range",
-    1203: "Using Video and Audio",
-    1204: "video duration exceed",
-    1205: "create video processing error",
-    1206: "background change processing error",
-    1207: "video size exceed",
-    1208: "video parsing error",
-    1209: "The video encoding format is not supported",
-    1210: "video fps exceed",
-    1211: "Creating lip sync errors",
-    1212: "Sentiment analysis fails",
-    1213: "Requires subscription user to use",
-    1214: "liveAvatar in processing",
-    1215: "liveAvatar processing is busy",
-    1216: "liveAvatar session not exist",
-    1217: "liveAvatar callback error",
-    1218: "liveAvatar processing error",
-    1219: "liveAvatar closed",
-    1220: "liveAvatar upload avatar error",
-    1221: "Account not subscribed",
-    1222: "Resource already exist",
-    1223: "liveAvatar upload exceed",
-    2001: "server error",
-}
 
 
 @dataclass
@@ -295,30 +241,33 @@ class State:
         with self.lock:
             return self.sessions.get(session_id)
 
-    def close(self, session_id: str) -> int:
-        """The business code of a close: 1000, 1008 (unknown) or 1219 (already over)."""
+    def _act(self, session_id: str, action: Callable[[EmuSession, float], None]) -> int:
+        """The business code of acting on a session: 1008 if unknown, 1219 if it is over
+        (ended or failed), else 1000 after ``action``."""
+        now = time.monotonic()
         with self.lock:
             session = self.sessions.get(session_id)
             if session is None:
                 return 1008
-            if session.status(time.monotonic()) in (ENDED, FAILED):
+            if session.status(now) in (ENDED, FAILED):
                 return 1219
-            session.ended = True
-            self.closed.append(session_id)
+            action(session, now)
             return 1000
 
+    def close(self, session_id: str) -> int:
+        def end(session: EmuSession, now: float) -> None:
+            session.ended = True
+            self.closed.append(session_id)
+
+        return self._act(session_id, end)
+
     def pause(self, session_id: str) -> int:
-        """The business code of a pause: 1000, 1008 (unknown) or 1219 (already over)."""
-        with self.lock:
-            session = self.sessions.get(session_id)
-            if session is None:
-                return 1008
-            if session.status(time.monotonic()) in (ENDED, FAILED):
-                return 1219
+        def pause(session: EmuSession, now: float) -> None:
             if session.paused_at is None:
-                session.paused_at = time.monotonic()
+                session.paused_at = now
             self.paused.append(session_id)
-            return 1000
+
+        return self._act(session_id, pause)
 
     def message(self, session: EmuSession) -> None:
         """A chat message came: it resumes a paused session."""

@@ -1,0 +1,36 @@
+"""Every number the client's behaviour depends on, in one place, with why."""
+
+DEFAULT_BASE_URL = "https://openapi.akool.com"
+API_PREFIX = "/api/open/v3"  # every documented path starts with it
+
+# Timeouts (seconds). A read may take up to ``DEFAULT_TIMEOUT``; connecting never waits
+# longer than ``CONNECT_TIMEOUT_CAP`` (a host that takes longer to accept is not there).
+DEFAULT_TIMEOUT = 30.0
+CONNECT_TIMEOUT_CAP = 10.0
+
+# Retries: full-jitter exponential backoff, ``BACKOFF_BASE * 2**attempt`` capped at
+# ``BACKOFF_CAP``; a server's Retry-After is honoured up to ``RETRY_AFTER_CAP``.
+DEFAULT_MAX_RETRIES = 2
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+RETRY_AFTER_CAP = 30.0
+
+# Waiting for a session to become live: poll ``detail`` after ``WAIT_FIRST_DELAY`` seconds,
+# each pause 1.5x the last, at most ``WAIT_MAX_DELAY`` (a session goes live within seconds;
+# polling faster buys nothing and costs requests), for at most ``DEFAULT_WAIT_TIMEOUT``.
+DEFAULT_WAIT_TIMEOUT = 300.0
+WAIT_FIRST_DELAY = 0.5
+WAIT_MAX_DELAY = 2.0
+WAIT_GROWTH = 1.5
+
+# Business codes.
+SUCCESS = 1000
+
+# A session's status as the API numbers it. 2 is the one that matters: the stream runs and
+# the chat rooms accept connections ("live"). 3 means the session is over ("ended").
+QUEUEING, LIVE, ENDED, FAILED = 1, 2, 3, 4
+STATUS_NAMES = {QUEUEING: "queueing", LIVE: "processing", ENDED: "completed", FAILED: "failed"}
+STATUS_WORDS = {QUEUEING: "queueing", LIVE: "live", ENDED: "ended", FAILED: "failed"}
+OVER = (ENDED, FAILED)
+
+BUILTIN_AVATARS = ("Kai_1080P_back", "Katha_1080P_back", "Olivia_1080P_back", "who_1080P_back")

@@ -1,0 +1,51 @@
+"""The retry policy, as named functions. The numbers are in :mod:`._constants`.
+
+What is retried:
+- on every call, codes 1005 and 1215: the server refused and did nothing;
+- on calls that are safe to repeat (reads, the token exchange), transport failures too:
+  connection errors, timeouts, HTTP 5xx and 429.
+``create``, ``close`` and ``pause`` are never retried on a transport failure: once the
+request may have reached the server, repeating it could start a second billable session.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any, Mapping, Optional
+
+from akool_cli.api._constants import BACKOFF_BASE, BACKOFF_CAP, RETRY_AFTER_CAP
+from akool_cli.api.errors import AkoolError, ServiceBusyError, TransportError
+
+
+def backoff_delay(attempt: int, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP) -> float:
+    """Full-jitter exponential backoff: a random delay in [0, min(cap, base * 2**attempt)]."""
+    return random.uniform(0, min(cap, base * (2**attempt)))
+
+
+def retry_after(headers: Optional[Mapping[str, Any]]) -> Optional[float]:
+    """A server's ``Retry-After`` in seconds (capped), or None when absent or not a number."""
+    value = headers.get("Retry-After") if headers is not None else None
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    if math.isnan(seconds) or seconds < 0:
+        return None
+    return min(seconds, RETRY_AFTER_CAP)
+
+
+def should_retry(error: AkoolError, *, idempotent: bool) -> bool:
+    """Whether a call that failed with ``error`` may be sent again."""
+    if isinstance(error, ServiceBusyError):
+        return True
+    return idempotent and isinstance(error, TransportError)
+
+
+def delay_for(error: AkoolError, attempt: int) -> float:
+    """How long to wait before retry number ``attempt + 1``."""
+    response = error.response
+    hinted = retry_after(getattr(response, "headers", None))
+    return hinted if hinted is not None else backoff_delay(attempt)

@@ -1,0 +1,1 @@
+"""One module per API resource; each is attached to :class:`~akool_cli.api.client.Client`."""

@@ -1,0 +1,118 @@
+"""``/liveAvatar/session/*``: live avatar sessions."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional
+
+from akool_cli.api._constants import (
+    DEFAULT_WAIT_TIMEOUT,
+    ENDED,
+    FAILED,
+    LIVE,
+    WAIT_FIRST_DELAY,
+    WAIT_GROWTH,
+    WAIT_MAX_DELAY,
+)
+from akool_cli.api.errors import (
+    SessionEndedError,
+    SessionFailedError,
+    TransportError,
+    WaitTimeoutError,
+)
+from akool_cli.api.models import Session
+from akool_cli.api.pagination import Page, iter_pages
+
+if TYPE_CHECKING:
+    from akool_cli.api.client import Client
+
+
+class Sessions:
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    # create, close and pause are not marked safe to repeat: once the request may have
+    # reached the server, repeating it could start a second billable session or act twice.
+    def create(self, avatar_id: str) -> Session:
+        body = self._client.request(
+            "POST", "/liveAvatar/session/create", json={"avatar_id": avatar_id}
+        )
+        return Session.from_api(body.get("data"))
+
+    def close(self, session_id: str) -> None:
+        """Close a session. One that is already over raises SessionEndedError (1219)."""
+        self._client.request("POST", "/liveAvatar/session/close", json={"id": session_id})
+
+    def pause(self, session_id: str) -> None:
+        """Pause its streaming until the next chat message."""
+        self._client.request("POST", "/liveAvatar/session/pause", json={"id": session_id})
+
+    def detail(self, session_id: str) -> Session:
+        body = self._client.request(
+            "GET", "/liveAvatar/session/detail", params={"id": session_id}, retry=True
+        )
+        return Session.from_api(body.get("data"))
+
+    def list(
+        self, *, page: int = 1, size: int = 100, status: Optional[int] = None
+    ) -> Page[Session]:
+        params: Dict[str, Any] = {"page": page, "size": size}
+        if status is not None:
+            params["status"] = status
+        body = self._client.request("GET", "/liveAvatar/session/list", params=params, retry=True)
+        return Page.from_api(body.get("data"), Session.from_api)
+
+    def iter_pages(
+        self, *, size: int = 100, status: Optional[int] = None, start_page: int = 1
+    ) -> Iterator[Page[Session]]:
+        """Every page from ``start_page`` on, one request each, as they are needed."""
+        return iter_pages(
+            lambda number: self.list(page=number, size=size, status=status),
+            size=size,
+            start_page=start_page,
+        )
+
+    def wait_live(
+        self,
+        session_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_status: Optional[Callable[[Session, float], None]] = None,
+        first_delay: float = WAIT_FIRST_DELAY,
+        max_delay: float = WAIT_MAX_DELAY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Session:
+        """Poll ``detail`` with growing pauses until the session is live (status 2).
+
+        Raises SessionEndedError if it ends (3) and SessionFailedError if it fails (4)
+        first, and WaitTimeoutError after ``timeout`` seconds.
+        """
+        started = clock()
+        delay = first_delay
+        while True:
+            try:
+                session: Optional[Session] = self.detail(session_id)
+            except TransportError:
+                # detail already retried; a longer outage still ends at the deadline.
+                if clock() - started >= timeout:
+                    raise
+                session = None
+            elapsed = clock() - started
+            if session is not None:
+                if on_status is not None:
+                    on_status(session, elapsed)
+                if session.status == LIVE:
+                    return session
+                if session.status == ENDED:
+                    raise SessionEndedError(
+                        f"session {session_id} ended before it was live ({session.status_label})"
+                    )
+                if session.status == FAILED:
+                    raise SessionFailedError(
+                        f"session {session_id} failed ({session.status_label})"
+                    )
+            remaining = timeout - elapsed
+            if remaining <= 0:
+                raise WaitTimeoutError(f"session {session_id} was not live after {timeout:g} s")
+            self._client._sleep(min(delay, remaining))
+            delay = min(delay * WAIT_GROWTH, max_delay)

@@ -1,0 +1,67 @@
+"""Command groups that load on use.
+
+The root command knows each group's name, one-line help and panel without importing its
+module; the module is imported only when the group is invoked (or when completion or
+help needs it). So start-up does not grow with the number of groups.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+from typer.core import TyperCommand, TyperGroup
+
+try:  # newer Typer releases carry their own copy of click
+    from typer import _click as click
+except ImportError:  # pragma: no cover - older Typer depends on click itself
+    import click  # type: ignore[no-redef]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A command (or group) of the root: ``module`` defines a Typer ``app`` for it."""
+
+    module: str
+    help: str
+    panel: str = "Commands"
+    hidden: bool = False
+
+
+class LazyGroup(TyperGroup):
+    """A TyperGroup whose ``entries`` become real commands only when they are resolved."""
+
+    entries: Dict[str, Entry] = {}
+
+    def list_commands(self, ctx: click.Context) -> List[str]:
+        return list(dict.fromkeys([*self.entries, *super().list_commands(ctx)]))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        real = super().get_command(ctx, cmd_name)
+        if real is not None or cmd_name not in self.entries:
+            return real
+        # For listings (help, completion of names): a stand-in that imports nothing.
+        entry = self.entries[cmd_name]
+        return TyperCommand(
+            cmd_name, help=entry.help, hidden=entry.hidden, rich_help_panel=entry.panel
+        )
+
+    def resolve_command(
+        self, ctx: click.Context, args: List[str]
+    ) -> Tuple[Optional[str], Optional[click.Command], List[str]]:
+        if args and args[0] in self.entries:
+            self.load(args[0])
+        return super().resolve_command(ctx, args)
+
+    def load(self, name: str) -> click.Command:
+        """Import the module of ``name`` and register its real command."""
+        real = self.commands.get(name)
+        if real is None:
+            import typer.main
+
+            module: Any = importlib.import_module(self.entries[name].module)
+            real = typer.main.get_command(module.app)
+            real.name = name
+            self.add_command(real, name)
+        return real

@@ -1,0 +1,93 @@
+"""Options and arguments that more than one command takes, with their one default each."""
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from akool_cli.api._constants import DEFAULT_WAIT_TIMEOUT
+from akool_cli.chat import DEFAULT_ANSWER_IDLE, DEFAULT_ANSWER_TIMEOUT
+from akool_cli.cli.complete import (
+    complete_avatar,
+    complete_mode,
+    complete_session_id,
+    complete_status,
+)
+
+__all__ = [
+    "DEFAULT_ANSWER_IDLE",
+    "DEFAULT_ANSWER_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
+]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's data as JSON.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")]
+
+SessionIdArg = Annotated[
+    str, typer.Argument(metavar="ID", help="Session id.", autocompletion=complete_session_id)
+]
+OptionalSessionIdArg = Annotated[
+    Optional[str],
+    typer.Argument(metavar="ID", help="Session to talk to.", autocompletion=complete_session_id),
+]
+SessionIdsArg = Annotated[
+    List[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Session ids; '-' reads ids from stdin, one per line.",
+        autocompletion=complete_session_id,
+    ),
+]
+AvatarIdOpt = Annotated[
+    str,
+    typer.Option(
+        "--avatar-id",
+        metavar="ID",
+        help="Avatar to stream (any id; built-ins complete).",
+        autocompletion=complete_avatar,
+    ),
+]
+StatusOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--status",
+        help="queueing, live (or processing), ended (or completed), failed, or 1-4.",
+        autocompletion=complete_status,
+    ),
+]
+WaitTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--wait-timeout", metavar="SECONDS", min=0.1, help="Seconds to wait for a live session."
+    ),
+]
+VoiceIdOpt = Annotated[
+    Optional[str], typer.Option("--voice-id", metavar="ID", help="Voice model id.")
+]
+LanguageOpt = Annotated[
+    Optional[str], typer.Option("--language", metavar="CODE", help="Language code, e.g. en.")
+]
+AnswerIdleOpt = Annotated[
+    float,
+    typer.Option(
+        "--answer-idle",
+        metavar="SECONDS",
+        min=0.01,
+        help="Seconds without a frame that end an answer.",
+    ),
+]
+AnswerTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--answer-timeout", metavar="SECONDS", min=0.1, help="Seconds an answer may take (exit 9)."
+    ),
+]
+ModeOpt = Annotated[
+    str,
+    typer.Option(
+        "--mode",
+        "--mode-type",
+        metavar="MODE",
+        help="dialogue (2): the avatar answers; retell (1): it says the text as given.",
+        autocompletion=complete_mode,
+    ),
+]

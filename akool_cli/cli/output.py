@@ -1,0 +1,206 @@
+"""Where output goes and how it looks: the IO streams, the colour policy, tables, fields, JSON.
+
+Data goes to stdout, diagnostics to stderr. On a terminal: aligned tables, colour and
+spinners; piped: plain, stable, tab-separated lines. ``NO_COLOR`` (any value) or
+``TERM=dumb`` turns colour off. Rich is imported only when something is rendered for a
+terminal.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+
+STATUS_STYLES = {1: "yellow", 2: "green", 3: "blue", 4: "red"}  # queueing, live, ended, failed
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+@dataclass
+class IOStreams:
+    """The three streams and what they are connected to, injected into every command."""
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    stdin_tty: bool = False
+    stdout_tty: bool = False
+    stderr_tty: bool = False
+    no_color: bool = False
+    _consoles: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def system(cls, env: Mapping[str, str] = os.environ) -> IOStreams:
+        return cls(
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            stdin_tty=_isatty(sys.stdin),
+            stdout_tty=_isatty(sys.stdout),
+            stderr_tty=_isatty(sys.stderr),
+            no_color="NO_COLOR" in env or env.get("TERM") == "dumb",
+        )
+
+    @classmethod
+    def test(cls, stdin: str = "", *, tty: bool = False, color: bool = False) -> IOStreams:
+        """In-memory streams for tests: read what was written with ``stdout.getvalue()``."""
+        return cls(
+            stdin=_io.StringIO(stdin),
+            stdout=_io.StringIO(),
+            stderr=_io.StringIO(),
+            stdin_tty=tty,
+            stdout_tty=tty,
+            stderr_tty=tty,
+            no_color=not color,
+        )
+
+    # the colour policy: only to a terminal, never with NO_COLOR
+    @property
+    def color(self) -> bool:
+        return self.stdout_tty and not self.no_color
+
+    @property
+    def err_color(self) -> bool:
+        return self.stderr_tty and not self.no_color
+
+    def console(self, err: bool = False) -> Any:
+        """A rich Console on stdout (or stderr), created on first use."""
+        key = "err" if err else "out"
+        if key not in self._consoles:
+            from rich.console import Console
+
+            tty = self.stderr_tty if err else self.stdout_tty
+            self._consoles[key] = Console(
+                file=self.stderr if err else self.stdout,
+                force_terminal=tty,
+                no_color=self.no_color or not tty,
+                highlight=False,
+                soft_wrap=not tty,
+            )
+        return self._consoles[key]
+
+    # plain writing
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def flush(self) -> None:
+        self.stdout.flush()
+
+    def err(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def _err_styled(self, label: str, style: str, text: str) -> None:
+        if self.err_color:
+            self.err(f"\x1b[{style}m{label}\x1b[0m {text}")
+        else:
+            self.err(f"{label} {text}")
+
+    def error(self, message: str, hint: Optional[str] = None) -> None:
+        self._err_styled("error:", "1;31", message)
+        if hint:
+            self._err_styled("hint:", "2", hint)
+
+    def warn(self, message: str) -> None:
+        self._err_styled("warning:", "33", message)
+
+    def info(self, message: str) -> None:
+        self.err(message)
+
+    def dumps(self, data: Any) -> str:
+        """JSON as printed: indented on a terminal, one compact line when piped."""
+        if self.stdout_tty:
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def json(self, data: Any) -> None:
+        """The API's data unchanged."""
+        self.out(self.dumps(data))
+
+
+def _escape(text: Optional[str]) -> str:
+    from rich.markup import escape
+
+    return escape(text or "")
+
+
+def render_fields(
+    io: IOStreams, rows: Sequence[Tuple[str, Optional[str]]], status: Optional[int] = None
+) -> None:
+    """``label  value`` lines, aligned; the status row coloured on a terminal."""
+    shown = [(label, value) for label, value in rows if value]
+    width = max((len(label) for label, _ in shown), default=0)
+    if io.color:
+        console = io.console()
+        for label, value in shown:
+            style = STATUS_STYLES.get(status or 0, "") if label == "status" else ""
+            text_value = f"[{style}]{_escape(value)}[/]" if style else _escape(value)
+            console.print(f"[bold]{label.ljust(width)}[/]  {text_value}")
+    else:
+        for label, value in shown:
+            io.out(f"{label.ljust(width)}  {value}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column. ``min_width`` keeps pages printed one after another aligned; the one
+    ``elastic`` column (a URL) takes the width left and is cut with … on a terminal.
+    Other columns (ids) are never cut."""
+
+    header: str
+    min_width: int = 0
+    elastic: bool = False
+
+
+class Table:
+    """Rows of text: aligned with a header on a terminal, tab-separated when piped
+    (an empty cell is ``-``, so every line has every column)."""
+
+    def __init__(self, *columns: Column) -> None:
+        self.columns = columns
+        self.rows: List[Tuple[List[Optional[str]], List[str]]] = []
+
+    def add_row(self, *values: Optional[str], styles: Optional[Sequence[str]] = None) -> None:
+        self.rows.append((list(values), list(styles or [""] * len(values))))
+
+    def print(self, io: IOStreams, *, show_header: bool = True) -> None:
+        if not io.stdout_tty:
+            for values, _ in self.rows:
+                io.out("\t".join(v or "-" for v in values))
+            return
+        from rich.table import Table as RichTable
+
+        console = io.console()
+        table = RichTable(show_header=show_header, header_style="bold", box=None, pad_edge=False)
+        # What the other columns need (never less than their content: ids are not cut).
+        fixed = sum(
+            max(c.min_width, len(c.header), *(len(row[i] or "") for row, _ in self.rows)) + 2
+            for i, c in enumerate(self.columns)
+            if not c.elastic
+        )
+        for column in self.columns:
+            if column.elastic:
+                table.add_column(
+                    column.header,
+                    no_wrap=True,
+                    overflow="ellipsis",
+                    max_width=max(12, console.width - fixed),
+                )
+            else:
+                table.add_column(column.header, min_width=column.min_width, no_wrap=True)
+        for values, styles in self.rows:
+            cells = [
+                f"[{style}]{_escape(value)}[/]" if style else _escape(value)
+                for value, style in zip(values, styles)
+            ]
+            table.add_row(*cells)
+        console.print(table)

@@ -1,0 +1,160 @@
+"""The emulator's control API under ``/_emulator/`` (no auth): fault switches, settings,
+seeding, state. Tests and CI jobs drive the emulator through it; the real API has none."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Dict, Tuple
+
+from aiohttp import web
+
+from akool_cli.emulator.codes import MESSAGES
+from akool_cli.emulator.http_api import PREFIX, json_body
+from akool_cli.emulator.state import ANSWER_MODES, CHAT_FAULTS, STREAM_SHAPES, Fault, State
+
+
+class Control:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/_emulator/state", self.ctl_state)
+        router.add_post("/_emulator/faults", self.ctl_add_fault)
+        router.add_delete("/_emulator/faults", self.ctl_clear_faults)
+        router.add_post("/_emulator/config", self.ctl_config)
+        router.add_post("/_emulator/seed", self.ctl_seed)
+        router.add_post("/_emulator/reset", self.ctl_reset)
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if not request.path.startswith(PREFIX):
+            return await handler(request)
+        endpoint = request.path.rsplit("/", 1)[-1]
+        with self.state.lock:
+            self.state.requests += 1
+            peer = request.transport.get_extra_info("peername") if request.transport else None
+            if peer:
+                self.state.peers.add(f"{peer[0]}:{peer[1]}")
+            self.state.user_agents.add(request.headers.get("User-Agent", ""))
+        fault = self.state.take_fault(endpoint)
+        if fault is None:
+            return await handler(request)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.code is not None:
+            return web.json_response(
+                {"code": fault.code, "msg": fault.msg or MESSAGES.get(fault.code, "error")}
+            )
+        if fault.http_status is not None:
+            body = fault.body
+            if body is None:
+                body = f"<html><body><h1>{fault.http_status}</h1>upstream error</body></html>"
+            return web.Response(
+                status=fault.http_status, text=body, content_type=fault.content_type
+            )
+        if fault.not_envelope:
+            return web.json_response({"ok": True, "items": []})
+        if fault.reset or fault.truncate:
+            part = b'{"code": 1000, "msg": "OK", "data": {"_id": "'
+            response = web.StreamResponse(status=200)
+            response.content_type = "application/json"
+            response.content_length = len(part) + (1000 if fault.reset else 0)
+            await response.prepare(request)
+            await response.write(part)
+            if fault.reset:
+                request.transport.close()
+            else:
+                await response.write_eof()
+            return response
+        return await handler(request)
+
+    async def ctl_state(self, request: web.Request) -> web.Response:
+        return web.json_response(self.state.snapshot())
+
+    async def ctl_add_fault(self, request: web.Request) -> web.Response:
+        try:
+            raw = await request.json()
+            faults = [Fault.from_json(f) for f in (raw if isinstance(raw, list) else [raw])]
+        except (ValueError, TypeError) as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        with self.state.lock:
+            self.state.faults.extend(faults)
+        return web.json_response({"faults": len(self.state.faults)})
+
+    async def ctl_clear_faults(self, request: web.Request) -> web.Response:
+        with self.state.lock:
+            self.state.faults.clear()
+        return web.json_response({"faults": 0})
+
+    async def ctl_config(self, request: web.Request) -> web.Response:
+        try:
+            raw = await request.json()
+            apply_config(self.state, raw)
+        except (ValueError, TypeError) as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        return web.json_response({"ok": True})
+
+    async def ctl_seed(self, request: web.Request) -> web.Response:
+        raw = await json_body(request)
+        count, status = raw.get("count", 1), raw.get("status")
+        if not isinstance(count, int) or count < 0 or status not in (None, 1, 2, 3, 4):
+            return web.json_response({"error": "count >= 0, status 1..4"}, status=400)
+        self.state.seed(count, status)
+        return web.json_response({"sessions": len(self.state.order)})
+
+    async def ctl_reset(self, request: web.Request) -> web.Response:
+        self.state.reset()
+        return web.json_response({"ok": True})
+
+
+def _one_of(choices: Tuple[Any, ...], name: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if value not in choices:
+            raise ValueError(f"{name} is one of {', '.join(map(str, choices))}")
+        return value
+
+    return check
+
+
+def _script(value: Any) -> Dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError("script maps questions to answers")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _seconds(value: Any) -> float:
+    return max(0.0, float(value))
+
+
+# ``/_emulator/config`` keys: (on the state or its chat settings, attribute, converter).
+SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
+    "ready_after": ("state", "ready_after", _seconds),
+    "idle_timeout": ("state", "idle_timeout", _seconds),
+    "fail_sessions": ("state", "fail_sessions", bool),
+    "stream_shape": ("state", "stream_shape", _one_of(STREAM_SHAPES, "stream_shape")),
+    "answer_ended": ("chat", "answer_ended", bool),
+    "user_transcript": ("chat", "user_transcript", bool),
+    "answer_mode": ("chat", "answer_mode", _one_of(ANSWER_MODES, "answer_mode")),
+    "chunks": ("chat", "chunks", lambda v: max(1, int(v))),
+    "chunk_delay": ("chat", "chunk_delay", _seconds),
+    "chat_fault": ("chat", "fault", _one_of((None, *CHAT_FAULTS), "chat_fault")),
+    "chat_fault_times": ("chat", "fault_times", lambda v: None if v is None else int(v)),
+    "script": ("chat", "script", _script),
+}
+
+
+def apply_config(state: State, raw: Any) -> None:
+    """Apply a ``/_emulator/config`` body; ValueError for anything unknown or out of range.
+    Every value is checked before any is applied."""
+    if not isinstance(raw, dict):
+        raise ValueError("config is a JSON object")
+    unknown = set(raw) - set(SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown config fields: {', '.join(sorted(unknown))}")
+    values = {key: SETTINGS[key][2](value) for key, value in raw.items()}
+    if "chat_fault" in raw and "chat_fault_times" not in raw:
+        values["chat_fault_times"] = None  # a new fault fires until told otherwise
+    with state.lock:
+        for key, value in values.items():
+            target, attribute, _ = SETTINGS[key]
+            setattr(state if target == "state" else state.chat, attribute, value)

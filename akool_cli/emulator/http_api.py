@@ -1,0 +1,163 @@
+"""The emulated HTTP API: ``getToken`` and ``/liveAvatar/session/*`` (and the pull stream).
+
+It follows contract v2 (API-NOTES and the vendor's corrected pages) to the letter, quirks
+included, and accepts nothing the vendor does not document: business errors come with
+HTTP 200, ``list`` is a GET with query parameters answering ``data.count`` +
+``data.result``, ``detail`` answers only the pull URL, and the token from ``getToken`` is
+top-level.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Callable, Dict
+
+from aiohttp import web
+
+from akool_cli.emulator.codes import MESSAGES
+from akool_cli.emulator.state import EmuSession, State
+
+if TYPE_CHECKING:
+    from akool_cli.emulator.rooms import ChatRooms
+
+PREFIX = "/api/open/v3"
+FLV_HEADER = b"FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00"
+
+
+def envelope(code: int, data: Any = None) -> web.Response:
+    body: Dict[str, Any] = {"code": code, "msg": MESSAGES.get(code, "error")}
+    if data is not None:
+        body["data"] = data
+    return web.json_response(body)  # HTTP 200 whatever the code, as the API does
+
+
+def _stream_urls(request: web.Request, session: EmuSession, shape: str) -> Dict[str, str]:
+    """``stream_urls`` as each endpoint shows it; later v3 servers send the agora shape."""
+    host = request.host
+    if session.shape == "agora":
+        return {
+            "agora_app_id": "emu0app" + session.task_id[:12],
+            "agora_channel": session.stream_name,
+            "agora_token": "007eJx" + session.task_id,
+        }
+    urls = {"client_pull_stream_url": f"http://{host}/final_openapi_live/{session.stream_name}.flv"}
+    if shape == "create":
+        urls["client_chat_room_url"] = f"ws://{host}/{session.room}/client_{session.number}.chat"
+        urls["server_chat_room_url"] = f"ws://{host}/{session.room}/server_{session.number}.chat"
+    if shape == "list":
+        urls["client_push_stream_url"] = f"http://{host}/openapi_live/{session.stream_name}.whip"
+    return urls
+
+
+def session_data(request: web.Request, session: EmuSession, shape: str) -> Dict[str, Any]:
+    """The session as each endpoint shows it: ``create``, ``detail`` or ``list``."""
+    data: Dict[str, Any] = {
+        "_id": session.id,
+        "uid": session.uid,
+        "type": 1,
+        "status": 1 if shape == "create" else session.status(time.monotonic()),
+        "task_id": session.task_id,
+    }
+    if shape == "create":
+        data["app_name"] = "openapi_live"
+        data["stream_name"] = session.stream_name
+    data["stream_urls"] = _stream_urls(request, session, shape)
+    return data
+
+
+async def json_body(request: web.Request) -> Dict[str, Any]:
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+class HttpAPI:
+    def __init__(self, state: State, rooms: ChatRooms) -> None:
+        self.state = state
+        self.rooms = rooms
+
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post(f"{PREFIX}/getToken", self.get_token)
+        router.add_post(f"{PREFIX}/liveAvatar/session/create", self.create)
+        router.add_get(f"{PREFIX}/liveAvatar/session/detail", self.detail)
+        router.add_post(f"{PREFIX}/liveAvatar/session/close", self.close)
+        router.add_post(f"{PREFIX}/liveAvatar/session/pause", self.pause)
+        router.add_get(f"{PREFIX}/liveAvatar/session/list", self.list)
+        router.add_get("/final_openapi_live/{name}.flv", self.stream)
+
+    def _auth(self, request: web.Request) -> int:
+        return self.state.authorize(
+            request.headers.get("Authorization"), request.headers.get("x-api-key")
+        )
+
+    async def get_token(self, request: web.Request) -> web.Response:
+        body = await json_body(request)
+        client_id, secret = body.get("clientId"), body.get("clientSecret")
+        if not client_id or not secret:
+            return envelope(1003)
+        if client_id != self.state.client_id or secret != self.state.client_secret:
+            return envelope(1101)
+        return web.json_response({"code": 1000, "token": self.state.tokens[0]})
+
+    async def create(self, request: web.Request) -> web.Response:
+        code = self._auth(request)
+        if code != 1000:
+            return envelope(code)
+        avatar_id = (await json_body(request)).get("avatar_id")
+        if not isinstance(avatar_id, str) or not avatar_id.strip():
+            return envelope(1003)
+        session = self.state.create(avatar_id)
+        return envelope(1000, session_data(request, session, "create"))
+
+    async def detail(self, request: web.Request) -> web.Response:
+        code = self._auth(request)
+        if code != 1000:
+            return envelope(code)
+        session_id = request.query.get("id", "")
+        if not session_id:
+            return envelope(1003)
+        session = self.state.get(session_id)
+        if session is None:
+            return envelope(1008)
+        return envelope(1000, session_data(request, session, "detail"))
+
+    async def _by_id(self, request: web.Request, action: Callable[[str], int]) -> web.Response:
+        code = self._auth(request)
+        if code != 1000:
+            return envelope(code)
+        session_id = (await json_body(request)).get("id")
+        if not isinstance(session_id, str) or not session_id:
+            return envelope(1003)
+        return envelope(action(session_id))
+
+    async def close(self, request: web.Request) -> web.Response:
+        response = await self._by_id(request, self.state.close)
+        session_id = (await json_body(request)).get("id")
+        session = self.state.get(session_id) if isinstance(session_id, str) else None
+        if session is not None and session.ended:
+            await self.rooms.close_room(session.room)  # an ended session's room goes with it
+        return response
+
+    async def pause(self, request: web.Request) -> web.Response:
+        return await self._by_id(request, self.state.pause)
+
+    async def list(self, request: web.Request) -> web.Response:
+        code = self._auth(request)
+        if code != 1000:
+            return envelope(code)
+        try:
+            page = int(request.query.get("page", "1"))
+            size = int(request.query.get("size", "100"))
+            status = int(request.query["status"]) if "status" in request.query else None
+        except ValueError:
+            return envelope(1003)
+        if page < 1 or size < 1 or (status is not None and status not in (1, 2, 3, 4)):
+            return envelope(1003)
+        count, sessions = self.state.page(page, size, status)
+        result = [session_data(request, s, "list") for s in sessions]
+        return envelope(1000, {"count": count, "result": result})
+
+    async def stream(self, request: web.Request) -> web.Response:
+        return web.Response(body=FLV_HEADER, content_type="video/x-flv")

@@ -1,0 +1,103 @@
+"""The emulator as a whole: the aiohttp app from its parts, served on a background thread.
+
+with Emulator() as emu:   # an ephemeral loopback port
+    emu.base_url          # http://127.0.0.1:<port>
+    emu.state             # the state, to inspect or to change between requests
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any, Optional
+
+from aiohttp import web
+
+from akool_cli.emulator.control import Control
+from akool_cli.emulator.http_api import HttpAPI
+from akool_cli.emulator.rooms import ChatRooms
+from akool_cli.emulator.state import State
+
+
+def build_app(state: State, rooms: Optional[ChatRooms] = None) -> web.Application:
+    """The HTTP API, the control API and the chat rooms on one app (one port)."""
+    rooms = rooms or ChatRooms(state)
+    control = Control(state)
+    app = web.Application(middlewares=[control.middleware])
+    HttpAPI(state, rooms).add_routes(app.router)
+    control.add_routes(app.router)
+    rooms.add_routes(app.router)
+    app.on_shutdown.append(rooms.close_all)
+    return app
+
+
+class Emulator:
+    """The emulator on a background thread: ``with Emulator() as emu: emu.base_url``."""
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, state: Optional[State] = None
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.state = state or State()
+        self.rooms = ChatRooms(self.state)
+        self.app = build_app(self.state, self.rooms)
+        self.base_url = ""
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._thread: Optional[threading.Thread] = None
+        self._runner: Optional[web.AppRunner] = None
+        self._started = threading.Event()
+        self._error: Optional[BaseException] = None
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(target=self._run, name="akool-emulator", daemon=True)
+        self._thread.start()
+        self._started.wait(30)
+        if self._error is not None:
+            raise self._error
+        if not self.base_url:
+            raise RuntimeError("the emulator did not start")
+        return self
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._start_site())
+        except BaseException as exc:  # report to start(), e.g. the port is taken
+            self._error = exc
+            self._started.set()
+            loop.close()
+            return
+        self._started.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(self._runner.cleanup())
+            loop.close()
+
+    async def _start_site(self) -> None:
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        sockname = site._server.sockets[0].getsockname()  # the port, when 0 was asked for
+        host = f"[{sockname[0]}]" if ":" in sockname[0] else sockname[0]
+        self.base_url = f"http://{host}:{sockname[1]}"
+
+    def call(self, coroutine: Any, timeout: float = 10.0) -> Any:
+        """Run a coroutine on the emulator's loop from another thread; its result."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

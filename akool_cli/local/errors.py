@@ -1,0 +1,25 @@
+"""Errors of local files and settings. Data only: what to advise is the caller's choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+
+class LocalError(Exception):
+    def __init__(self, message: str, *, path: Optional[Path] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+class LocalFileError(LocalError):
+    """A file or directory that cannot be read or written."""
+
+
+class CorruptFileError(LocalFileError):
+    """A file that can be read but is not what it should be."""
+
+
+class SettingError(LocalError):
+    """A setting (an environment variable) with a value that cannot be used."""

@@ -1,0 +1,93 @@
+"""Profiles and stored credentials in the config directory.
+
+- ``config.json``      ``{"profiles": {"default": {"base_url": "..."}}}``
+- ``credentials.json`` ``{"default": {"kind": "api_key" | "token", "value": "..."}}``
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from akool_cli.local import DEFAULT_PROFILE
+from akool_cli.local.errors import CorruptFileError
+from akool_cli.local.files import read_json, write_json
+
+__all__ = ["DEFAULT_PROFILE", "KINDS", "Store"]
+
+KINDS = ("api_key", "token")  # what a stored credential is sent as
+
+
+class Store:
+    """Profiles and credentials in one config directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.config_path = directory / "config.json"
+        self.credentials_path = directory / "credentials.json"
+
+    # profiles
+    def _config(self) -> Dict[str, Any]:
+        data = read_json(self.config_path, {})
+        profiles = data.setdefault("profiles", {})
+        if not isinstance(profiles, dict) or not all(
+            isinstance(v, dict) for v in profiles.values()
+        ):
+            raise CorruptFileError(
+                f"{self.config_path} is corrupt: 'profiles' is not a map of objects",
+                path=self.config_path,
+            )
+        return data
+
+    def profile(self, name: str) -> Dict[str, Any]:
+        return dict(self._config()["profiles"].get(name, {}))
+
+    def profile_names(self) -> List[str]:
+        names = set(self._config()["profiles"]) | set(self._credentials())
+        return sorted(names)
+
+    def update_profile(self, name: str, **values: Any) -> None:
+        data = self._config()
+        profile = data["profiles"].setdefault(name, {})
+        for key, value in values.items():
+            if value is None:
+                profile.pop(key, None)
+            else:
+                profile[key] = value
+        write_json(self.config_path, data)
+
+    # credentials
+    def _credentials(self) -> Dict[str, Any]:
+        return read_json(self.credentials_path, {})
+
+    def credential(self, profile: str) -> Optional[Tuple[str, str]]:
+        """The profile's stored credential as ``(kind, value)``, or None."""
+        entry = self._credentials().get(profile)
+        if entry is None:
+            return None
+        if (
+            not isinstance(entry, dict)
+            or entry.get("kind") not in KINDS
+            or not isinstance(entry.get("value"), str)
+            or not entry["value"]
+        ):
+            raise CorruptFileError(
+                f"{self.credentials_path} is corrupt: profile {profile!r} has no valid credential",
+                path=self.credentials_path,
+            )
+        return entry["kind"], entry["value"]
+
+    def save_credential(self, profile: str, kind: str, value: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown credential kind {kind!r}")
+        data = self._credentials()
+        data[profile] = {"kind": kind, "value": value}
+        write_json(self.credentials_path, data)
+
+    def delete_credential(self, profile: str) -> bool:
+        data = self._credentials()
+        if profile not in data:
+            return False
+        del data[profile]
+        write_json(self.credentials_path, data)
+        return True

@@ -1,0 +1,185 @@
+"""The life of a session, for every command that creates one or chats: create and
+remember, wait until live, find the chat room, close.
+
+Records are best effort: the local record (``sessions.json``) only helps; a record that
+cannot be read or written is a warning and "no record", never a failure once a session
+exists — a billing session must never be lost behind a broken file.
+
+Finding a chat room — one rule, in this order:
+
+1. an explicit URL (``--url``);
+2. the session's ``stream_urls``: what the API said most recently wins, and the local
+   record of what ``create`` said fills the keys it left out (``detail`` never carries the
+   chat URLs, so for a session this CLI created the record is what names them, and no
+   ``detail`` call is needed);
+3. URLs derived from the pull URL, following the vendor's pattern (with a warning).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+from akool_cli.api._constants import FAILED, QUEUEING
+from akool_cli.api.client import Client
+from akool_cli.api.errors import NotFoundError, SessionEndedError
+from akool_cli.api.models import Session
+from akool_cli.chat.protocol import derive_chat_urls, room_member_id, server_url_for
+from akool_cli.local.errors import LocalError
+from akool_cli.local.records import SessionRecords
+
+Warn = Callable[[str], None]
+CHAT_KEYS = ("client_chat_room_url", "server_chat_room_url")
+
+
+@dataclass(frozen=True)
+class ChatRoom:
+    client_url: str
+    server_url: str
+    session_id: Optional[str] = None
+
+    @property
+    def server_id(self) -> str:
+        """The frames' ``to``: ``server_8898`` from ``…/server_8898.chat``."""
+        return room_member_id(self.server_url)
+
+
+def ended_error(session: Session) -> SessionEndedError:
+    """``session X has ended`` for a session whose status is 3 or 4."""
+    if session.status == FAILED:
+        return SessionEndedError(f"session {session.id} has ended: it failed (4)")
+    return SessionEndedError(f"session {session.id} has ended (completed, {session.status})")
+
+
+def merged_stream_urls(
+    session: Optional[Session], record: Optional[Dict[str, Any]]
+) -> Dict[str, Any]:
+    """The rule of rules 2: the API's latest answer wins; the record fills what it omits."""
+    remembered = (record or {}).get("stream_urls")
+    urls = dict(remembered) if isinstance(remembered, dict) else {}
+    if session is not None:
+        urls.update({k: v for k, v in session.stream_urls.items() if v not in (None, "")})
+    return urls
+
+
+class SessionService:
+    def __init__(
+        self,
+        client: Callable[[], Client],
+        records: Callable[[], SessionRecords],
+        *,
+        base_url: str,
+        warn: Warn,
+    ) -> None:
+        self._client = client
+        self._records = records
+        self.base_url = base_url
+        self._warn = warn
+        self._record_broken = False
+
+    # -- the local record: best effort ------------------------------------------------
+
+    def record(self, session_id: str) -> Optional[Dict[str, Any]]:
+        """What ``create`` said about the session, if this CLI created it and can tell."""
+        if self._record_broken:
+            return None
+        try:
+            return self._records().get(session_id)
+        except LocalError as exc:
+            self._record_broken = True
+            self._warn(f"ignoring the local record of sessions: {exc}")
+            return None
+
+    def forget(self, session_id: str) -> None:
+        """Drop a closed session's record; the close itself succeeded either way."""
+        try:
+            self._records().forget(session_id)
+        except LocalError:
+            pass
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def create(self, avatar_id: str) -> Session:
+        """Create a session and remember what ``create`` said (its chat URLs)."""
+        session = self._client().sessions.create(avatar_id)
+        raw_urls = session.raw.get("stream_urls")
+        try:
+            self._records().remember(
+                session.id,
+                base_url=self.base_url,
+                avatar_id=avatar_id,
+                stream_urls=raw_urls if isinstance(raw_urls, dict) else {},
+            )
+        except LocalError as exc:
+            # The session exists and is billing: losing its record must not lose it.
+            self._warn(f"could not remember session {session.id}'s chat URLs: {exc}")
+        return session
+
+    def wait_live(
+        self,
+        session_id: str,
+        timeout: float,
+        on_status: Optional[Callable[[Session, float], None]] = None,
+    ) -> Session:
+        return self._client().sessions.wait_live(session_id, timeout=timeout, on_status=on_status)
+
+    def close(self, session_id: str) -> bool:
+        """Close a session: True if this closed it, False if it had already ended.
+        Closing is idempotent; any other failure raises."""
+        try:
+            self._client().sessions.close(session_id)
+        except SessionEndedError:
+            self.forget(session_id)
+            return False
+        self.forget(session_id)
+        return True
+
+    # -- chat rooms -----------------------------------------------------------------------
+
+    def chat_room(
+        self,
+        session_id: Optional[str] = None,
+        *,
+        url: Optional[str] = None,
+        session: Optional[Session] = None,
+    ) -> ChatRoom:
+        """The chat room, by the rule in this module's docstring. A session found over
+        raises SessionEndedError; no room at all, NotFoundError."""
+        if url is not None:
+            return ChatRoom(url, server_url_for(url), session_id)  # BadRoomURL if it is not one
+        assert session_id is not None
+        urls = merged_stream_urls(session, self.record(session_id))
+        if session is None and not all(urls.get(k) for k in CHAT_KEYS):
+            session = self._client().sessions.detail(session_id)
+            if session.is_over:
+                raise ended_error(session)
+            urls = merged_stream_urls(session, self.record(session_id))
+        if all(isinstance(urls.get(k), str) and urls[k] for k in CHAT_KEYS):
+            return ChatRoom(urls["client_chat_room_url"], urls["server_chat_room_url"], session_id)
+        pull = urls.get("client_pull_stream_url")
+        if isinstance(pull, str) and pull:
+            try:
+                client_url, server_url = derive_chat_urls(pull)
+            except ValueError:
+                pass
+            else:
+                self._warn(
+                    f"no chat URLs are known for session {session_id}; using {client_url}, "
+                    "derived from its pull URL (pass --url if that is wrong)"
+                )
+                return ChatRoom(client_url, server_url, session_id)
+        raise NotFoundError(f"no chat room is known for session {session_id}")
+
+    def refusal_check(self, session_id: str, on_queueing: Callable[[], Any]) -> Callable[[], None]:
+        """What to do when the chat room refuses the handshake: a session that is over
+        raises SessionEndedError; for one still queueing, ``on_queueing`` runs (to wait
+        until it is live)."""
+
+        def check() -> None:
+            session = self._client().sessions.detail(session_id)
+            if session.is_over:
+                raise ended_error(session)
+            if session.status == QUEUEING:
+                on_queueing()
+
+        return check

@@ -1,0 +1,359 @@
+"""`akool chat` end to end against the emulator's chat rooms."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+
+import pexpect
+import pytest
+import websocket
+
+from tests.helpers import AKOOL, spawn, wait_for
+from tests.reliability.fault_matrix import SIGNAL_CASES, run_signal_case
+
+FAST = ["--answer-idle", "0.15", "--answer-timeout", "10"]
+
+
+@pytest.fixture
+def session_id(cli, logged_in) -> str:
+    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    return result.stdout.strip()
+
+
+def test_one_shot_prints_the_answer(cli, logged_in, session_id):
+    result = cli(["chat", session_id, "--message", "Hello", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hello\n"
+    assert logged_in.snapshot()["questions"] == ["Hello"]
+
+
+def test_one_shot_json_has_the_answer_fields(cli, logged_in, session_id):
+    logged_in.config(script={"Say hi": "Hi! How can I assist you today?"})
+    result = cli(
+        [
+            "chat",
+            session_id,
+            "-m",
+            "Say hi",
+            "--json",
+            "--language",
+            "en",
+            "--voice-id",
+            "v1",
+            *FAST,
+        ]
+    )
+    data = json.loads(result.stdout)
+    assert data["question"] == "Say hi"
+    assert data["answer"] == "Hi! How can I assist you today?"
+    assert data["message_id"].startswith("msg-") and isinstance(data["elapsed_ms"], int)
+    assert data["language"] == "English" and data["voice_id"] == "v1" and data["mode_type"] == 2
+    assert logged_in.snapshot()["payloads"][0]["mode_type"] == 2  # dialogue by default
+
+
+@pytest.mark.parametrize("mode, sent", [("retell", 1), ("1", 1), ("dialogue", 2), ("2", 2)])
+def test_mode_chooses_retelling_or_dialogue(cli, logged_in, session_id, mode, sent):
+    result = cli(["chat", session_id, "--mode", mode, "-m", "Hello, I am Kai", *FAST])
+    assert result.exit_code == 0, result.stderr
+    expected = "Hello, I am Kai" if sent == 1 else "You said: Hello, I am Kai"
+    assert result.stdout == expected + "\n"
+    assert logged_in.snapshot()["payloads"][-1]["mode_type"] == sent
+
+
+def test_an_unknown_mode_is_a_usage_error(cli, logged_in, session_id):
+    result = cli(["chat", session_id, "--mode", "sing", "-m", "Hi"])
+    assert result.exit_code == 2 and "dialogue" in result.stderr
+    assert logged_in.snapshot()["requests"] == 1  # the fixture's create only
+
+
+def test_answer_ended_completes_the_answer_without_the_quiet_period(cli, logged_in, session_id):
+    logged_in.config(answer_ended=True, answer_mode="delta", chunks=3)
+    # The quiet period is longer than the whole answer may take: only answer_ended can end it.
+    args = ["chat", session_id, "-m", "Hi", "--answer-idle", "60", "--answer-timeout", "5"]
+    result = cli(args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hi\n"
+    logged_in.config(answer_ended=False)
+    assert cli(args).exit_code == 9  # the same answer without the mark waits for the quiet
+
+
+def test_transcripts_of_a_person_are_never_part_of_an_answer(cli, logged_in, session_id):
+    logged_in.config(user_transcript=True, answer_mode="delta", chunks=2)
+    result = cli(["--debug", "chat", session_id, "-m", "Hi there", "--json", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["answer"] == "You said: Hi there"
+    assert "a person said 'Hi there'" in result.stderr
+    plain = cli(["chat", session_id, "-m", "Hi there", *FAST])
+    assert plain.stdout == "You said: Hi there\n" and "person" not in plain.stderr
+
+
+def test_say_makes_the_avatar_say_the_text(cli, logged_in, session_id):
+    result = cli(["say", session_id, "Welcome to the show", *FAST[:2]])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Welcome to the show\n"
+    assert logged_in.snapshot()["payloads"][-1]["mode_type"] == 1
+
+
+def test_say_json_and_lines_from_stdin(cli, logged_in, session_id):
+    result = cli(["say", session_id, "-", "--json"], input="One\n\nTwo\n")
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["question"], d["answer"], d["mode_type"]) for d in lines] == [
+        ("One", "One", 1),
+        ("Two", "Two", 1),
+    ]
+    assert set(lines[0]) >= {"message_id", "question", "answer", "elapsed_ms"}
+
+
+def test_say_no_wait_only_sends(cli, logged_in, session_id):
+    logged_in.config(chat_fault="silent")  # nothing would ever come back
+    result = cli(["say", session_id, "Be right back", "--no-wait", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["question"] == "Be right back"
+    wait_for(lambda: logged_in.snapshot()["questions"] == ["Be right back"], what="the text")
+    plain = cli(["say", session_id, "Again", "--no-wait"])
+    assert plain.exit_code == 0 and plain.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["chat", "{sid}", "-m", "Hi"], ["say", "{sid}", "Hi"]])
+def test_an_ended_session_exits_8(cli, logged_in, session_id, command):
+    assert cli(["session", "close", session_id]).exit_code == 0
+    result = cli([a.replace("{sid}", session_id) for a in command] + FAST[:2])
+    assert result.exit_code == 8, result.stderr
+    assert f"session {session_id} has ended" in result.stderr
+    assert logged_in.snapshot()["chat_connections"] == 0
+
+
+def test_a_session_created_elsewhere_that_ended_exits_8_before_connecting(cli, logged_in):
+    sid = logged_in.create()["_id"]
+    logged_in.state.close(sid)
+    result = cli(["chat", sid, "-m", "Hi", *FAST])
+    assert result.exit_code == 8 and "has ended (completed, 3)" in result.stderr
+
+
+def test_a_queueing_session_is_waited_for(cli, logged_in):
+    logged_in.config(ready_after=0.6)
+    sid = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()
+    result = cli(["chat", sid, "-m", "Hi", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hi\n"
+    assert "queueing; waiting until it is live" in result.stderr
+
+
+def test_the_room_closing_mid_chat_means_the_session_ended(cli, logged_in, session_id):
+    logged_in.config(chat_fault="silent", chat_fault_times=1)
+
+    def close_soon():
+        wait_for(lambda: logged_in.snapshot()["questions"], what="the question")
+        # as the real service would: the session ends on the server, its room closes
+        logged_in.state.close(session_id)
+        logged_in.emulator.call(
+            logged_in.emulator.rooms.close_room(logged_in.state.get(session_id).room)
+        )
+
+    thread = threading.Thread(target=close_soon)
+    thread.start()
+    result = cli(["chat", session_id, "-m", "Hi", "--answer-timeout", "10"])
+    thread.join(10)
+    assert result.exit_code == 8, result.stderr
+    assert "has ended" in result.stderr
+
+
+@pytest.mark.parametrize("mode", ["single", "delta", "cumulative"])
+def test_piped_questions_are_answered_in_order(cli, logged_in, session_id, mode):
+    logged_in.config(answer_mode=mode, chunks=4, chunk_delay=0.01)
+    result = cli(["chat", session_id, "--json", *FAST], input="Hi\n\nWhat can you do?\n")
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["question"], d["answer"]) for d in lines] == [
+        ("Hi", "You said: Hi"),
+        ("What can you do?", "You said: What can you do?"),
+    ]
+    text = cli(["chat", session_id, *FAST], input="Hello there\n")
+    assert text.stdout == "You said: Hello there\n"
+
+
+def test_garbage_frames_are_skipped_and_shown_with_debug(cli, logged_in, session_id):
+    logged_in.config(chat_fault="garbage", chat_fault_times=1)
+    result = cli(["--debug", "chat", session_id, "-m", "Hi", *FAST])
+    assert result.exit_code == 0
+    assert result.stdout == "You said: Hi\n"
+    assert result.stderr.count("skipped a frame") >= 5
+
+
+@pytest.mark.parametrize("fault", ["drop_before", "drop_mid"])
+def test_a_dropped_socket_is_reconnected_and_the_question_resent(cli, logged_in, session_id, fault):
+    logged_in.config(chat_fault=fault, chat_fault_times=1, answer_mode="delta", chunks=3)
+    result = cli(["chat", session_id, "-m", "Hello", "--json", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["answer"] == "You said: Hello"
+    assert logged_in.snapshot()["chat_connections"] == 2
+
+
+def test_a_socket_that_keeps_dropping_exits_7(cli, logged_in, session_id):
+    logged_in.config(chat_fault="drop_before")
+    result = cli(["chat", session_id, "-m", "Hello", *FAST])
+    assert result.exit_code == 7
+    assert result.stderr.startswith("error: cannot talk to the chat room")
+
+
+def test_a_refused_handshake_exits_7(cli, logged_in, session_id):
+    logged_in.config(chat_fault="refuse")
+    result = cli(["chat", session_id, "-m", "Hello", *FAST])
+    assert result.exit_code == 7
+    assert "handshake refused (HTTP 403)" in result.stderr
+
+
+def test_a_silent_avatar_exits_9(cli, logged_in, session_id):
+    logged_in.config(chat_fault="silent")
+    result = cli(["chat", session_id, "-m", "Hello", "--answer-timeout", "0.5"])
+    assert result.exit_code == 9
+    assert "no complete answer within 0.5 s" in result.stderr
+
+
+def test_unknown_session_exits_4(cli, logged_in):
+    result = cli(["chat", "0123456789abcdef01234567", "-m", "Hi"])
+    assert result.exit_code == 4
+
+
+def test_room_is_derived_from_the_pull_url_with_a_warning(cli, logged_in):
+    sid = logged_in.create()["_id"]  # created elsewhere: nothing remembered locally
+    result = cli(["chat", sid, "-m", "Hi", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hi\n"
+    assert "derived from its pull URL" in result.stderr
+
+
+def test_a_second_program_can_answer_in_the_server_room(cli, logged_in):
+    data = logged_in.create()
+    urls = data["stream_urls"]
+    backend = websocket.create_connection(urls["server_chat_room_url"], timeout=5)
+    seen = []
+
+    def answer_once():
+        frame = json.loads(backend.recv())
+        payload = json.loads(frame["payload"])
+        seen.append((frame["from"], payload["question"]))
+        reply = {"message_id": payload["message_id"], "answer": "from my backend"}
+        backend.send(json.dumps({"type": "chat", "payload": json.dumps(reply)}))
+
+    thread = threading.Thread(target=answer_once)
+    thread.start()
+    try:
+        result = cli(["chat", "--url", urls["client_chat_room_url"], "-m", "ping", *FAST])
+    finally:
+        thread.join(10)
+        backend.close()
+    assert result.stdout == "from my backend\n"
+    assert seen == [(f"client_{urls['server_chat_room_url'].split('_')[-1][:-5]}", "ping")]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["chat"],
+        ["chat", "abc", "--avatar-id", "Kai_1080P_back"],
+        ["chat", "abc", "--message", "  "],
+        ["chat", "abc", "--prompt", "x", "--prompt-url", "https://x/y.pdf"],
+        ["chat", "abc", "--keep"],
+        ["chat", "--url", "http://not-a-websocket"],
+        ["chat", "abc", "--message", "x" * (64 * 1024 + 1)],
+        ["chat", "abc", "--prompt-file", "/nonexistent/prompt.txt"],
+    ],
+)
+def test_bad_chat_input_is_refused_before_any_request(cli, logged_in, args):
+    result = cli(args)
+    assert result.exit_code == 2, result.stderr
+    assert logged_in.snapshot()["requests"] == 0
+
+
+def test_non_utf8_stdin_is_a_usage_error(akool, logged_in, session_id):
+    proc = subprocess.run(
+        [AKOOL, "chat", session_id, *FAST], input=b"\xff\xfe\n", capture_output=True, timeout=30
+    )
+    assert proc.returncode == 2
+    assert b"not UTF-8" in proc.stderr
+
+
+def test_avatar_id_creates_chats_and_closes(cli, logged_in):
+    result = cli(["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "You said: Hi\n"
+    snap = logged_in.snapshot()
+    assert [s["status"] for s in snap["sessions"]] == [3] and len(snap["closed"]) == 1
+
+
+def test_avatar_id_when_the_session_fails_exits_8(cli, logged_in):
+    logged_in.config(fail_sessions=True)
+    result = cli(["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", *FAST])
+    assert result.exit_code == 8 and "failed (4)" in result.stderr
+    assert logged_in.snapshot()["chat_connections"] == 0
+
+
+def test_avatar_id_closes_its_session_on_error(cli, logged_in):
+    logged_in.config(chat_fault="silent")
+    result = cli(["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", "--answer-timeout", "0.3"])
+    assert result.exit_code == 9
+    assert len(logged_in.snapshot()["closed"]) == 1
+
+
+def test_avatar_id_keep_leaves_the_session(cli, logged_in):
+    result = cli(["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", "--keep", *FAST])
+    assert result.exit_code == 0
+    sid = logged_in.snapshot()["sessions"][0]["_id"]
+    assert f"akool chat {sid}" in result.stderr
+    assert logged_in.snapshot()["closed"] == []
+
+
+@pytest.mark.parametrize("name, args, signame, code", SIGNAL_CASES[2:], ids=["SIGINT", "SIGTERM"])
+def test_avatar_id_closes_its_session_on_signals(emu, name, args, signame, code):
+    seen = run_signal_case(args, signame, emu.emulator, AKOOL)
+    assert seen["exit_code"] == code, seen["stderr"]
+    assert len(seen["created"]) == 1 and seen["closed"] == seen["created"]
+    assert seen["left"] == [] and "Traceback" not in seen["stderr"]
+
+
+def _repl(session_id: str) -> pexpect.spawn:
+    child = spawn(["chat", session_id, "--answer-idle", "0.15"])
+    child.expect("you> ")
+    return child
+
+
+def test_repl_streams_answers_and_exits(logged_in, session_id):
+    logged_in.config(answer_mode="delta", chunks=5, chunk_delay=0.02)
+    child = _repl(session_id)
+    child.sendline("Hello avatar")
+    child.expect("avatar> ")
+    child.expect("You said: Hello avatar")
+    child.expect("you> ")
+    child.sendline("/voice v42")
+    child.expect("Voice set to v42")
+    child.sendline("/session")
+    child.expect(f"session +{session_id}")
+    child.sendline("/pause")
+    child.expect("Paused session")
+    child.sendline("/exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert logged_in.snapshot()["paused"] == [session_id]
+
+
+def test_repl_ctrl_c_abandons_an_answer_and_ctrl_d_leaves(logged_in, session_id):
+    logged_in.config(chat_fault="silent", chat_fault_times=1)
+    child = _repl(session_id)
+    child.sendline("are you there?")
+    child.expect("avatar> ")
+    wait_for(lambda: logged_in.snapshot()["questions"], what="the question")
+    child.sendintr()
+    child.expect("answer abandoned")
+    child.expect("you> ")
+    child.sendline("second try")
+    child.expect("You said: second try")
+    child.expect("you> ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

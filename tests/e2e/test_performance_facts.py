@@ -1,0 +1,49 @@
+"""Structural facts behind the speed targets (timings live in benchmarks/, not here)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from akool_cli.api import errors
+from akool_cli.api.auth import Credential
+from akool_cli.api.client import Client
+from akool_cli.cli.context import AppContext
+from akool_cli.cli.output import IOStreams
+from akool_cli.cli.session import ListOptions, run_list
+
+
+class PageWatcher(io.StringIO):
+    """Records how many API requests the emulator had seen at each flush."""
+
+    def __init__(self, emu) -> None:
+        super().__init__()
+        self.emu = emu
+        self.seen_at_flush = []
+
+    def flush(self) -> None:
+        if self.getvalue():
+            self.seen_at_flush.append(self.emu.snapshot()["requests"])
+
+
+@pytest.mark.parametrize("as_json, quiet", [(True, False), (False, True), (False, False)])
+def test_list_all_prints_each_page_before_asking_for_the_next(logged_in, as_json, quiet):
+    logged_in.state.seed(30, status=3)
+    out = PageWatcher(logged_in)
+    streams = IOStreams(stdin=io.StringIO(), stdout=out, stderr=io.StringIO())
+    opts = ListOptions(size=10, all_pages=True, as_json=as_json, quiet=quiet)
+    assert run_list(opts, AppContext(io=streams, base_url_option=logged_in.url)) == 0
+    assert out.seen_at_flush[:3] == [1, 2, 3]
+    assert logged_in.snapshot()["connections"] == 1
+
+
+def test_proxy_variables_are_honoured_once_per_client(emu, monkeypatch):
+    key = Credential("api_key", "emulator-key")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with pytest.raises(errors.APIConnectionError):
+        Client(base_url=emu.url, credential=key, max_retries=0, timeout=3).sessions.list()
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    assert Client(base_url=emu.url, credential=key, max_retries=0).sessions.list().count == 0

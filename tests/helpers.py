@@ -1,0 +1,124 @@
+"""What tests share: the emulator wrapper, ways to run the CLI (in-process, as the installed
+``akool``, on a pseudo-terminal), and waiting for a condition. Fixtures are in conftest."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import requests
+from typer.testing import CliRunner
+
+from akool_cli.cli.app import app
+from akool_cli.emulator.control import apply_config
+from akool_cli.emulator.runner import Emulator
+from akool_cli.emulator.state import DEFAULT_API_KEY, AvatarSettings, Fault
+
+AKOOL = str(Path(sys.executable).with_name("akool"))
+
+
+def reset_emulator(emulator: Emulator) -> None:
+    """Forget every session and fault, and put every setting back to the tests' defaults."""
+    state = emulator.state
+    state.reset()
+    state.ready_after = 0.0
+    state.idle_timeout = 120.0
+    state.fail_sessions = False
+    state.stream_shape = "rtmp"
+    state.chat = AvatarSettings(chunk_delay=0.0)
+
+
+@dataclass
+class Emu:
+    """The running emulator plus shortcuts for the fault switches."""
+
+    emulator: Emulator
+
+    @property
+    def url(self) -> str:
+        return self.emulator.base_url
+
+    @property
+    def state(self):
+        return self.emulator.state
+
+    def fault(self, **fields) -> None:
+        with self.state.lock:
+            self.state.faults.append(Fault(**fields))
+
+    def config(self, **fields) -> None:
+        apply_config(self.state, fields)
+
+    def snapshot(self) -> dict:
+        return self.state.snapshot()
+
+    def create(self, avatar_id: str = "Kai_1080P_back", **headers) -> dict:
+        """A session created straight through the API, as another client would."""
+        response = requests.post(
+            f"{self.url}/api/open/v3/liveAvatar/session/create",
+            json={"avatar_id": avatar_id},
+            headers={"x-api-key": DEFAULT_API_KEY, **headers},
+            timeout=5,
+        )
+        return response.json()["data"]
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def _runner() -> CliRunner:
+    """A CliRunner keeping stderr apart (older click needs ``mix_stderr=False`` for that)."""
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
+
+
+def run_cli(args: List[str], input: Optional[str] = None, env: Optional[Dict] = None) -> Result:
+    """The CLI in-process through Typer's CliRunner (stdout and stderr apart)."""
+    result = _runner().invoke(app, args, input=input, env=env, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def run_akool(
+    args: List[str], input: Optional[str] = None, timeout: float = 30, env: Optional[Dict] = None
+) -> Result:
+    """The installed ``akool`` in a subprocess, with the test's environment."""
+    proc = subprocess.run(
+        [AKOOL, *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def spawn(args: List[str]):
+    """The installed ``akool`` on a pseudo-terminal (pexpect), with the test's environment."""
+    import pexpect
+
+    return pexpect.spawn(
+        AKOOL, args, env=dict(os.environ), encoding="utf-8", timeout=15, dimensions=(40, 120)
+    )
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 10.0, what: str = "it") -> object:
+    """Poll ``predicate`` until it is true; AssertionError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")

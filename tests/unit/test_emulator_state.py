@@ -1,0 +1,97 @@
+"""The emulator's rules, on the state alone (no sockets): statuses, close, pause, auth."""
+
+from __future__ import annotations
+
+import pytest
+
+from akool_cli.emulator.control import apply_config
+from akool_cli.emulator.state import DEFAULT_API_KEY, DEFAULT_TOKEN, EmuSession, Fault, State
+
+
+def _session(**kw) -> EmuSession:
+    fields = dict(
+        id="s", avatar_id="a", task_id="t", stream_name="n_1", number=1, created=100.0,
+        ready_after=5.0, idle_timeout=30.0,
+    )  # fmt: skip
+    fields.update(kw)
+    return EmuSession(**fields)
+
+
+def test_queueing_then_live_until_closed():
+    s = _session()
+    assert [s.status(t) for t in (100.0, 104.9, 105.0, 10_000.0)] == [1, 1, 2, 2]
+    s.ended = True
+    assert s.status(10_000.0) == 3
+
+
+def test_a_failing_session_fails_when_it_would_have_gone_live():
+    s = _session(fail=True)
+    assert (s.status(104.0), s.status(105.0)) == (1, 4)
+
+
+def test_a_paused_session_left_silent_ends():
+    s = _session(paused_at=200.0)
+    assert (s.status(229.0), s.status(230.0)) == (2, 3)
+
+
+def test_close_and_pause_codes():
+    state = State(ready_after=0)
+    sid = state.create("Kai_1080P_back").id
+    assert state.pause("nope") == 1008 and state.close("nope") == 1008
+    assert state.pause(sid) == 1000
+    assert state.close(sid) == 1000
+    assert state.close(sid) == 1219 and state.pause(sid) == 1219  # over: 1219
+    assert state.get(sid).status(0) == 3  # still readable
+    assert state.snapshot()["closed"] == [sid]
+
+
+def test_a_chat_message_resumes_a_paused_session():
+    state = State(ready_after=0)
+    session = state.create("a")
+    state.pause(session.id)
+    assert session.paused
+    state.message(session)
+    assert not session.paused
+
+
+def test_authorization_decides_over_the_api_key():
+    state = State()
+    assert state.authorize(None, None) == 1102
+    assert state.authorize(None, DEFAULT_API_KEY) == 1000
+    assert state.authorize(f"Bearer {DEFAULT_TOKEN}", None) == 1000
+    assert state.authorize("Bearer wrong", DEFAULT_API_KEY) == 1101
+    assert state.authorize(f"Bearer {DEFAULT_TOKEN}", "wrong") == 1000
+    assert state.authorize(f"Basic {DEFAULT_TOKEN}", None) == 1101
+
+
+def test_faults_fire_the_given_number_of_times():
+    state = State()
+    state.faults.append(Fault(endpoint="list", code=1005, times=2))
+    assert state.take_fault("detail") is None
+    assert [state.take_fault("list").code for _ in range(2)] == [1005, 1005]
+    assert state.take_fault("list") is None
+
+
+def test_list_pages_newest_first_with_a_status_filter():
+    state = State()
+    state.seed(6)  # statuses 1,2,3,4,1,2
+    count, page = state.page(1, 10, 2)
+    assert count == 2 and [s.fixed_status for s in page] == [2, 2]
+    count, page = state.page(2, 4, None)
+    assert count == 6 and len(page) == 2
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [{"nope": 1}, {"stream_shape": "hls"}, {"answer_mode": "loud"}, {"chat_fault": "fire"}, []],
+)
+def test_config_refuses_what_it_does_not_know(raw):
+    with pytest.raises(ValueError):
+        apply_config(State(), raw)
+
+
+def test_config_applies_settings():
+    state = State()
+    apply_config(state, {"idle_timeout": 5, "stream_shape": "agora", "answer_ended": True})
+    assert state.idle_timeout == 5 and state.stream_shape == "agora" and state.chat.answer_ended
+    assert state.create("a").shape == "agora"

@@ -1,0 +1,94 @@
+"""`make reliability`: run every row of the fault matrix, the signal cases and the soak
+against the installed `akool`, and write docs/reliability.md.
+
+The rows are the tests' own (tests/reliability/); this script only runs them and writes
+what it saw. Usage: python tools/reliability_report.py [OUTPUT]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from akool_cli.emulator.runner import Emulator  # noqa: E402
+from tests.helpers import reset_emulator  # noqa: E402
+from tests.reliability.fault_matrix import (  # noqa: E402
+    SIGNAL_CASES,
+    cases,
+    run_case,
+    run_signal_case,
+)
+from tests.reliability.soak import soak  # noqa: E402
+
+
+def write_report(path: str) -> int:
+    """Run every case (and the soak) and write the table; the number of failing rows."""
+    akool = os.path.join(os.path.dirname(sys.executable), "akool")
+    failing = 0
+    lines = ["| case | expected | observed | passes |", "|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.update(AKOOL_CONFIG_DIR=f"{tmp}/c", AKOOL_STATE_DIR=f"{tmp}/s", HOME=tmp)
+        for case in cases():
+            with Emulator() as emulator:
+                reset_emulator(emulator)
+                observed = run_case(case, emulator, akool)
+            problems = observed.problems(case)
+            failing += bool(problems)
+            first = observed.error_lines[0] if observed.error_lines else "(no error line)"
+            expected = f"exit {case.exit_code}, ≤ {case.bound:g} s"
+            seen = f"exit {observed.exit_code} in {observed.seconds:.2f} s: `{first}`"
+            lines.append(
+                f"| {case.name} | {expected} | {seen} | "
+                f"{'yes' if not problems else 'no: ' + '; '.join(problems)} |"
+            )
+            print(lines[-1], flush=True)
+        for name, args, signame, code in SIGNAL_CASES:
+            with Emulator() as emulator:
+                seen = run_signal_case(args, signame, emulator, akool)
+            ok = (
+                seen["exit_code"] == code
+                and seen["closed"] == seen["created"]
+                and not seen["left"]
+                and "Traceback" not in seen["stderr"]
+            )
+            failing += not ok
+            lines.append(
+                f"| {name} | exit {code}, the session it created closed | exit "
+                f"{seen['exit_code']} {seen['seconds']:.2f} s after the signal; "
+                f"{len(seen['closed'])} of {len(seen['created'])} session(s) closed | "
+                f"{'yes' if ok else 'no'} |"
+            )
+            print(lines[-1], flush=True)
+        with Emulator() as emulator:
+            result = soak(emulator)
+    ok = result["errors"] == 0 and result["lost"] == 0
+    failing += not ok
+    lines.append(
+        f"| soak: {result['chat_clients']} chat clients × {result['questions']} questions and "
+        f"{result['http_requests']} HTTP requests from {result['threads']} threads | no error, "
+        f"no lost answer | {result['errors']} errors, {result['lost']} lost; chat answer p50 "
+        f"{result['chat_p50_ms']:.1f} ms, p99 {result['chat_p99_ms']:.1f} ms; HTTP p50 "
+        f"{result['http_p50_ms']:.1f} ms, p99 {result['http_p99_ms']:.1f} ms; "
+        f"{result['seconds']:.1f} s | {'yes' if ok else 'no'} |"
+    )
+    print(lines[-1])
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(
+            "# Reliability\n\n"
+            "Written by `make reliability`; every row is also a test in `make test` "
+            "(`tests/test_reliability.py`). Each case runs the installed `akool` against the "
+            "emulator on loopback with one fault switched on. Passing means: the expected exit "
+            "code, exactly one `error:` line on stderr naming the cause (none on success), "
+            "no traceback, and within the bound.\n\n" + "\n".join(lines) + "\n"
+        )
+    return failing
+
+
+if __name__ == "__main__":
+    out = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "docs" / "reliability.md")
+    sys.exit(1 if write_report(out) else 0)
