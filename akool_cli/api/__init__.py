@@ -14,8 +14,11 @@ from typing import Any
 from akool_cli.api._constants import (
     API_PREFIX,
     BUILTIN_AVATARS,
+    CONNECT_TIMEOUT_CAP,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
     ENDED,
     FAILED,
     LIVE,
@@ -28,8 +31,11 @@ from akool_cli.api._constants import (
 __all__ = [
     "API_PREFIX",
     "BUILTIN_AVATARS",
+    "CONNECT_TIMEOUT_CAP",
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
     "ENDED",
     "FAILED",
     "LIVE",
@@ -40,6 +46,8 @@ __all__ = [
     "Client",
     "ClientCredentials",
     "Credential",
+    "backoff_delay",
+    "redact_url",
 ]
 
 
@@ -52,4 +60,12 @@ def __getattr__(name: str) -> Any:
         from akool_cli.api import auth
 
         return getattr(auth, name)
+    if name == "backoff_delay":
+        from akool_cli.api._retry import backoff_delay
+
+        return backoff_delay
+    if name == "redact_url":
+        from akool_cli.api._urls import redact_url
+
+        return redact_url
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

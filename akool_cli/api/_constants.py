@@ -3,10 +3,23 @@
 DEFAULT_BASE_URL = "https://openapi.akool.com"
 API_PREFIX = "/api/open/v3"  # every documented path starts with it
 
-# Timeouts (seconds). A read may take up to ``DEFAULT_TIMEOUT``; connecting never waits
-# longer than ``CONNECT_TIMEOUT_CAP`` (a host that takes longer to accept is not there).
+# Timeouts (seconds). A whole request — connect, send, every byte of the answer — must be
+# done within ``DEFAULT_TIMEOUT`` (a deadline, not a per-read timeout: a server trickling
+# a byte at a time cannot hold it); connecting never waits longer than
+# ``CONNECT_TIMEOUT_CAP`` (a host that takes longer to accept is not there).
 DEFAULT_TIMEOUT = 30.0
 CONNECT_TIMEOUT_CAP = 10.0
+MAX_TIMEOUT = 600.0
+
+# The largest answer read, after decompression. The API's answers are small — a page of
+# 1,000 sessions is about 0.5 MiB — so anything bigger is not the API, and reading it
+# would only cost memory (an endless body, a gzip bomb).
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+
+# ``iter_pages`` stops after this many pages (at the most useful size, 1,000 sessions a
+# page, that is ten million): a server that ignores ``page`` must not loop forever.
+MAX_PAGES = 10_000
 
 # Retries: full-jitter exponential backoff, ``BACKOFF_BASE * 2**attempt`` capped at
 # ``BACKOFF_CAP``; a server's Retry-After is honoured up to ``RETRY_AFTER_CAP``.

@@ -2,10 +2,11 @@
 
 What is retried:
 - on every call, codes 1005 and 1215: the server refused and did nothing;
-- on calls that are safe to repeat (reads, the token exchange), transport failures too:
-  connection errors, timeouts, HTTP 5xx and 429.
-``create``, ``close`` and ``pause`` are never retried on a transport failure: once the
-request may have reached the server, repeating it could start a second billable session.
+- on calls that are safe to repeat (reads, the token exchange, ``close``, which answers
+  1219 the second time), transport failures too: connection errors, timeouts, HTTP 5xx
+  and 429.
+``create`` and ``pause`` are never retried on a transport failure: once the request may
+have reached the server, repeating it could start a second billable session.
 """
 
 from __future__ import annotations

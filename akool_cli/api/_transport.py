@@ -1,24 +1,58 @@
 """HTTP on one keep-alive connection: send a request, get back an :class:`HTTPResponse`
-or one of the transport errors. Knows nothing of the API's envelope or of retries."""
+or one of the transport errors. Knows nothing of the API's envelope or of retries.
+
+What a hostile or broken server cannot do here:
+- redirect a request (and its credential) elsewhere: redirects are not followed;
+- hold a request past its deadline, even by trickling a byte at a time: a watchdog shuts
+  the connection's socket when the deadline passes;
+- make the client read or decompress more than ``MAX_RESPONSE_BYTES``.
+"""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
+import socket
+import threading
 import time
 import urllib.request
+import zlib
 from typing import Any, Callable, Dict, Mapping, Optional
 
 import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from requests.utils import should_bypass_proxies
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from akool_cli import __version__
-from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
-from akool_cli.api.errors import APIConnectionError, APITimeoutError, IncompleteResponseError
+from akool_cli.api._constants import CONNECT_TIMEOUT_CAP, MAX_RESPONSE_BYTES, READ_CHUNK
+from akool_cli.api._urls import redact_url
+from akool_cli.api.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    IncompleteResponseError,
+    ProtocolError,
+    RedirectError,
+)
 
 USER_AGENT = f"akool-cli/{__version__}"
 SECRET_HEADERS = ("Authorization", "x-api-key")
+
+
+def strict_json(text: str) -> Any:
+    """JSON as the API may send it: no NaN or Infinity, no absurd nesting (ValueError)."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 class HTTPResponse:
@@ -39,15 +73,150 @@ class HTTPResponse:
         self._parsed = False
 
     def json(self) -> Any:
-        """The body as JSON; ValueError if it is not."""
+        """The body as JSON; ValueError if it is not (NaN, Infinity and deep nesting
+        count as not JSON)."""
         if not self._parsed:
-            self._json = json.loads(self.content.decode("utf-8"))
+            try:
+                text = self.content.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError("not UTF-8") from None
+            self._json = strict_json(text)
             self._parsed = True
         return self._json
 
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", "replace")
+
+
+# -- the deadline -----------------------------------------------------------------------
+
+_current = threading.local()  # the deadline of the request this thread is sending
+
+
+class _Deadline:
+    """Shuts the request's socket when ``seconds`` have passed: a blocked read wakes up
+    with an error, whatever the server is doing."""
+
+    def __init__(self, seconds: float) -> None:
+        self.connection: Any = None
+        self.fired = False
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            sock = getattr(self.connection, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def __enter__(self) -> _Deadline:
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        _current.deadline = None
+
+
+class _Tracked:
+    """A connection that tells the current request's deadline which socket it uses."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            deadline.connection = self
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _TrackedHTTPConnection(_Tracked, HTTPConnection):
+    pass
+
+
+class _TrackedHTTPSConnection(_Tracked, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _Adapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+# -- reading a body within its cap ----------------------------------------------------------
+
+
+def _decoder(encoding: str) -> Optional[Any]:
+    """A decompressor for ``Content-Encoding``, None for none; ProtocolError for others
+    (only gzip and deflate are asked for)."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding == "gzip":
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise ProtocolError(f"the service answered with an encoding it was not asked for ({encoding})")
+
+
+def _too_large() -> ProtocolError:
+    return ProtocolError(
+        f"the service's answer is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB, "
+        "which no API answer is"
+    )
+
+
+def _read_body(response: requests.Response) -> bytes:
+    """The whole body, decompressed, never more than MAX_RESPONSE_BYTES."""
+    declared = response.headers.get("Content-Length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+        raise _too_large()
+    decoder = _decoder(response.headers.get("Content-Encoding", ""))
+    parts = []
+    total = 0
+    while True:
+        raw = response.raw.read(READ_CHUNK, decode_content=False)
+        if not raw:
+            break
+        while raw:
+            if decoder is None:
+                data, raw = raw, b""
+            else:  # never more out than the cap allows, whatever the ratio
+                data = decoder.decompress(raw, MAX_RESPONSE_BYTES - total + 1)
+                raw = decoder.unconsumed_tail
+            total += len(data)
+            if total > MAX_RESPONSE_BYTES:
+                raise _too_large()
+            parts.append(data)
+    if decoder is not None:
+        try:
+            tail = decoder.flush()
+        except zlib.error:
+            tail = b""
+        total += len(tail)
+        if total > MAX_RESPONSE_BYTES:
+            raise _too_large()
+        parts.append(tail)
+    return b"".join(parts)
 
 
 def short_reason(exc: BaseException) -> str:
@@ -87,7 +256,13 @@ def _http_session(base_url: str) -> requests.Session:
     """
     http = requests.Session()
     http.trust_env = False
-    http.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+    http.max_redirects = 0
+    http.headers.update(
+        {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
+    )
+    adapter = _Adapter()
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
     if not should_bypass_proxies(base_url, no_proxy=None):
         http.proxies = {
             k: v for k, v in urllib.request.getproxies().items() if k in ("http", "https", "all")
@@ -110,11 +285,22 @@ def elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
+# What a request can fail with, from requests, urllib3 (reading the raw body) or sockets.
+_TIMEOUTS = (requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout)
+_BROKEN = (
+    requests.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+)
+
+
 class Transport:
     """One ``requests.Session`` (one keep-alive connection) for one base URL."""
 
     def __init__(self, base_url: str, *, log: Callable[[str], None]) -> None:
         self.base_url = base_url
+        self.shown_url = redact_url(base_url)
         self._log = log
         self._http = _http_session(base_url)
 
@@ -132,37 +318,71 @@ class Transport:
         data: Optional[bytes] = None,
         headers: Optional[Dict[str, str]] = None,
     ) -> HTTPResponse:
+        """One request, done within ``timeout`` seconds from start to the last byte."""
         started = time.monotonic()
-        try:
-            response = self._http.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                data=data,
-                headers=headers,
-                timeout=(min(timeout, CONNECT_TIMEOUT_CAP), timeout),
-            )
-            content = response.content
-        except requests.Timeout:
-            self._log(f"{method} {url} -> timeout ({elapsed_ms(started)} ms)")
-            raise APITimeoutError(f"no answer from {self.base_url} within {timeout:g} s") from None
-        except requests.RequestException as exc:
-            reason = short_reason(exc)
-            self._log(f"{method} {url} -> {reason} ({elapsed_ms(started)} ms)")
-            if _broke_mid_answer(exc):
-                raise IncompleteResponseError(
-                    f"the connection to {self.base_url} broke mid-answer ({reason})"
+        shown = redact_url(url)
+        response = None
+        with _Deadline(timeout) as deadline:
+            try:
+                response = self._http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    headers=headers,
+                    timeout=(min(timeout, CONNECT_TIMEOUT_CAP), timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
+                if 300 <= response.status_code < 400:
+                    location = response.headers.get("Location")
+                    self._log(f"{method} {shown} -> HTTP {response.status_code} (not followed)")
+                    raise RedirectError(
+                        f"the service answered with a redirect (HTTP {response.status_code}) "
+                        f"to {redact_url(location) if location else 'nowhere'}; redirects are "
+                        "not followed",
+                        location=location,
+                    )
+                content = _read_body(response)
+                response.raw.release_conn()  # read to the end: the connection can serve again
+            except _TIMEOUTS:
+                self._close(response)
+                self._log(f"{method} {shown} -> timeout ({elapsed_ms(started)} ms)")
+                raise APITimeoutError(
+                    f"no answer from {self.shown_url} within {timeout:g} s"
                 ) from None
-            raise APIConnectionError(f"cannot reach {self.base_url}: {reason}") from None
+            except _BROKEN as exc:
+                self._close(response)
+                if deadline.fired:
+                    self._log(f"{method} {shown} -> deadline ({elapsed_ms(started)} ms)")
+                    raise APITimeoutError(
+                        f"no answer from {self.shown_url} within {timeout:g} s"
+                    ) from None
+                reason = short_reason(exc)
+                self._log(f"{method} {shown} -> {reason} ({elapsed_ms(started)} ms)")
+                if _broke_mid_answer(exc):
+                    raise IncompleteResponseError(
+                        f"the connection to {self.shown_url} broke mid-answer ({reason})"
+                    ) from None
+                raise APIConnectionError(f"cannot reach {self.shown_url}: {reason}") from None
+            except BaseException:
+                self._close(response)
+                raise
         result = HTTPResponse(
             response.status_code, response.headers, content, _redact(response.request)
         )
         self._log(
-            f"{method} {url} -> HTTP {response.status_code}{_code_note(result)} "
+            f"{method} {shown} -> HTTP {response.status_code}{_code_note(result)} "
             f"({elapsed_ms(started)} ms)"
         )
         return result
+
+    @staticmethod
+    def _close(response: Optional[requests.Response]) -> None:
+        """Drop a connection whose answer was not read to the end: it cannot serve again."""
+        if response is not None:
+            response.close()
 
 
 def _code_note(response: HTTPResponse) -> str:

@@ -16,10 +16,27 @@ KINDS = (TOKEN, API_KEY)
 
 
 def mask(secret: str) -> str:
-    """Enough of a secret to recognise it, never enough to use it."""
-    if len(secret) <= 8:
-        return "*" * len(secret)
-    return f"{secret[:4]}…{secret[-2:]}" if len(secret) < 16 else f"{secret[:4]}…{secret[-4:]}"
+    """Enough of a secret to recognise it, never enough to use it: at most 4 characters
+    shown (2 for a short secret, none for a very short one), never its length."""
+    shown = 0 if len(secret) < 8 else 2 if len(secret) < 16 else 4
+    if not shown:
+        return "***"
+    half = shown // 2
+    return f"{secret[:half]}…{secret[-half:]}"
+
+
+def header_problem(value: str) -> Optional[str]:
+    """Why ``value`` cannot be sent as a credential header, or None. HTTP header values
+    must be Latin-1 and a line break would split the request; keys and tokens are
+    printable ASCII, so anything else is refused before a request is made."""
+    if not value:
+        return "it is empty"
+    for char in value:
+        if char in "\r\n":
+            return "it contains a line break"
+        if not " " < char <= "~":
+            return f"it contains {char!r}, which cannot be sent in an HTTP header"
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,11 @@ class Credential:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown credential kind {self.kind!r}")
+
+    @property
+    def problem(self) -> Optional[str]:
+        """Why it cannot be sent, or None."""
+        return header_problem(self.value)
 
     def headers(self) -> Dict[str, str]:
         if self.kind == TOKEN:
@@ -49,11 +71,13 @@ class Credential:
 
 
 class TokenCache(Protocol):
-    """Where exchanged tokens are kept between processes, keyed by base URL and client id."""
+    """Where exchanged tokens are kept between processes, keyed by base URL and client id.
+    ``get`` answers only for the secret the token was exchanged with (an implementation
+    may keep a salted hash of it to tell, never the secret itself)."""
 
-    def get(self, base_url: str, client_id: str) -> Optional[str]: ...
+    def get(self, base_url: str, client_id: str, secret: str) -> Optional[str]: ...
 
-    def put(self, base_url: str, client_id: str, token: str) -> None: ...
+    def put(self, base_url: str, client_id: str, secret: str, token: str) -> None: ...
 
     def drop(self, base_url: str, client_id: str) -> None: ...
 

@@ -21,10 +21,14 @@ from akool_cli.api._constants import (
     SUCCESS,
 )
 from akool_cli.api._transport import USER_AGENT, HTTPResponse, Transport
-from akool_cli.api.auth import ClientCredentials, Credential
+from akool_cli.api._urls import is_loopback, redact_url
+from akool_cli.api.auth import ClientCredentials, Credential, header_problem
 from akool_cli.api.errors import (
     TOKEN_REJECTED,
     AkoolError,
+    APITimeoutError,
+    InsecureTransportError,
+    InvalidCredentialError,
     NoCredentialError,
     ProtocolError,
     ServerError,
@@ -32,7 +36,7 @@ from akool_cli.api.errors import (
 )
 from akool_cli.api.resources.sessions import Sessions
 
-__all__ = ["USER_AGENT", "Client", "HTTPResponse", "parse_envelope"]
+__all__ = ["USER_AGENT", "Client", "HTTPResponse", "parse_envelope", "redact_url"]
 
 DebugHook = Callable[[str], None]
 T = TypeVar("T")
@@ -76,7 +80,9 @@ class Client:
     """The API client. Resources hang off it: ``client.sessions.create(...)``.
 
     ``credential`` is a :class:`Credential` (API key or token) or
-    :class:`ClientCredentials`, exchanged for a token on first use.
+    :class:`ClientCredentials`, exchanged for a token on first use. Credentials are never
+    sent over plain ``http://`` to a host that is not this machine unless
+    ``allow_insecure``.
     """
 
     def __init__(
@@ -88,8 +94,10 @@ class Client:
         max_retries: int = DEFAULT_MAX_RETRIES,
         debug: Optional[DebugHook] = None,
         sleep: Callable[[float], None] = time.sleep,
+        allow_insecure: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.allow_insecure = allow_insecure
         self.credential = credential
         self.timeout = timeout
         self.max_retries = max(0, max_retries)
@@ -112,6 +120,21 @@ class Client:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def shown_url(self) -> str:
+        """The base URL as it may be shown: any password in it redacted."""
+        return redact_url(self.base_url)
+
+    def _check_security(self) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.base_url)
+        if parts.scheme == "http" and not self.allow_insecure:
+            if not is_loopback(parts.hostname or ""):
+                raise InsecureTransportError(
+                    f"refusing to send a credential over plain http:// to {parts.hostname}"
+                )
 
     def _secrets(self) -> List[str]:
         found = []
@@ -142,19 +165,30 @@ class Client:
             if self._token is None:
                 self._token = Credential("token", self._exchange(credential, cached=True))
             return self._token
+        if credential.problem is not None:
+            raise InvalidCredentialError(f"the credential cannot be sent: {credential.problem}")
         return credential
 
     def _exchange(self, creds: ClientCredentials, *, cached: bool) -> str:
         """A token for ``creds``: the cached one when allowed, else a fresh exchange."""
         cache = creds.cache
         if cached and cache is not None:
-            token = cache.get(self.base_url, creds.client_id)
-            if token:
+            token = cache.get(self.base_url, creds.client_id, creds.client_secret)
+            if token and header_problem(token) is None:
                 return token
         token = self.get_token(creds.client_id, creds.client_secret)
         if cache is not None:
-            cache.put(self.base_url, creds.client_id, token)
+            cache.put(self.base_url, creds.client_id, creds.client_secret, token)
         return token
+
+    def _timeout_for(self, deadline: Optional[float]) -> float:
+        """This attempt's timeout: the client's, cut to what is left before ``deadline``."""
+        if deadline is None:
+            return self.timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise APITimeoutError(f"no answer from {self.shown_url} before the deadline")
+        return min(self.timeout, left)
 
     def _reexchange(self) -> bool:
         """After a 1101: exchange the client credentials again, once. False if not possible."""
@@ -181,10 +215,13 @@ class Client:
         headers: Optional[Dict[str, str]] = None,
         authenticated: bool = True,
         retry: bool = False,
+        deadline: Optional[float] = None,
     ) -> T:
         """Send, parse, and retry by the policy in :mod:`._retry` (``retry``: the call is
-        safe to repeat). A token the API rejects is exchanged again, once, when it came
-        from client credentials."""
+        safe to repeat), all before ``deadline`` (a ``time.monotonic()`` value) if given.
+        A token the API rejects is exchanged again, once, when it came from client
+        credentials."""
+        self._check_security()
         attempt = 0
         reauthenticated = False
         while True:
@@ -195,7 +232,7 @@ class Client:
                 response = self._transport.send(
                     method,
                     url,
-                    timeout=self.timeout,
+                    timeout=self._timeout_for(deadline),
                     params=params,
                     json=json,
                     data=data,
@@ -214,6 +251,8 @@ class Client:
                 if attempt >= self.max_retries or not _retry.should_retry(error, idempotent=retry):
                     raise
                 delay = _retry.delay_for(error, attempt)
+                if deadline is not None and time.monotonic() + delay >= deadline:
+                    raise  # no time left for another attempt
                 attempt += 1
                 self._log(f"retrying in {delay:.2f} s ({attempt}/{self.max_retries})")
                 self._sleep(delay)
@@ -227,6 +266,7 @@ class Client:
         json: Any = None,
         authenticated: bool = True,
         retry: bool = False,
+        deadline: Optional[float] = None,
     ) -> Dict[str, Any]:
         """Call ``path`` (under ``/api/open/v3``) and return the envelope of a success;
         any other business code raises its error. ``retry``: the call is safe to repeat."""
@@ -238,6 +278,7 @@ class Client:
             json=json,
             authenticated=authenticated,
             retry=retry,
+            deadline=deadline,
         )
 
     def raw_request(
@@ -277,4 +318,7 @@ class Client:
         token = body.get("token")
         if not isinstance(token, str) or not token:
             raise ProtocolError("the token exchange answered without a token")
+        problem = header_problem(token)
+        if problem is not None:
+            raise ProtocolError(f"the token exchange answered with a token that {problem[3:]}")
         return token

@@ -96,6 +96,24 @@ class ProtocolError(TransportError):
     """A body that is not JSON, or JSON that is not what the contract describes."""
 
 
+class RedirectError(ProtocolError):
+    """The service answered with a redirect (``location``), which the API never does. It
+    is not followed: a credential or a body must never reach another host."""
+
+    def __init__(self, message: str, *, location: Optional[str], response: Any = None) -> None:
+        super().__init__(message, response=response)
+        self.location = location
+
+
+class InsecureTransportError(AkoolError):
+    """A credential would travel over plain HTTP to a host that is not this machine."""
+
+
+class InvalidCredentialError(AuthenticationError):
+    """A credential that cannot be sent in an HTTP header (empty, a line break, a
+    character outside printable ASCII); nothing was sent."""
+
+
 # -- outcomes of waiting for a session ----------------------------------------------------
 
 

@@ -104,13 +104,17 @@ class StreamUrls:
 
     @classmethod
     def from_api(cls, obj: Any) -> StreamUrls:
+        """Every key the API sent; a documented URL key of the wrong type is dropped."""
         if obj is None:
             return cls()
         if not isinstance(obj, dict):
             raise ProtocolError("unexpected answer from the API: 'stream_urls' is not an object")
-        for key in STREAM_LABELS:
-            _opt_str(obj, key)  # a documented key of the wrong type is a protocol error
-        return cls(values=dict(obj))
+        values = {
+            key: value
+            for key, value in obj.items()
+            if key not in STREAM_LABELS or value is None or isinstance(value, str)
+        }
+        return cls(values=values)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,9 @@ class Session:
 
     @classmethod
     def from_api(cls, data: Any) -> Session:
+        """A session as the API describes it. Only ``_id`` is required: a field of the
+        wrong shape is taken as missing, so that a session that exists (and bills) is
+        never lost to a parse error — its id is what everything else needs."""
         if not isinstance(data, dict):
             raise ProtocolError("unexpected answer from the API: the session is not an object")
         sid = data.get("_id")
@@ -148,12 +155,14 @@ class Session:
         status = data.get("status")
         if isinstance(status, str) and status.isdigit():
             status = int(status)
-        if status is not None and (not isinstance(status, int) or isinstance(status, bool)):
-            raise ProtocolError("unexpected answer from the API: 'status' is not a number")
-        return cls(
-            id=sid,
-            status=status,
-            task_id=_opt_str(data, "task_id"),
-            stream_urls=StreamUrls.from_api(data.get("stream_urls")),
-            raw=data,
-        )
+        if not isinstance(status, int) or isinstance(status, bool):
+            status = None
+        try:
+            task_id = _opt_str(data, "task_id")
+        except ProtocolError:
+            task_id = None
+        try:
+            urls = StreamUrls.from_api(data.get("stream_urls"))
+        except ProtocolError:
+            urls = StreamUrls()
+        return cls(id=sid, status=status, task_id=task_id, stream_urls=urls, raw=data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, TypeVar
 
+from akool_cli.api._constants import MAX_PAGES
 from akool_cli.api.errors import ProtocolError
 
 T = TypeVar("T")
@@ -48,15 +49,30 @@ class Page(Generic[T]):
 
 
 def iter_pages(
-    fetch: Callable[[int], Page[T]], *, size: int, start_page: int = 1
+    fetch: Callable[[int], Page[T]], *, size: int, start_page: int = 1, max_pages: int = MAX_PAGES
 ) -> Iterator[Page[T]]:
-    """Every page from ``start_page`` until ``count`` items were seen or a page is empty."""
+    """Every page from ``start_page`` until ``count`` items were seen or a page is empty.
+
+    A server that ignores ``page`` (the same page again) or whose ``count`` never comes
+    (``max_pages``) stops the walk with a ProtocolError instead of looping forever."""
     page_number = start_page
     seen = (start_page - 1) * size
+    previous: Optional[List[Dict[str, Any]]] = None
     while True:
         page = fetch(page_number)
+        if previous is not None and page.items and page.items == previous:
+            raise ProtocolError(
+                f"the service sent the same items for page {page_number} as for page "
+                f"{page_number - 1} (it ignores 'page'); stopped there"
+            )
         yield page
         seen += len(page.items)
         if not page.items or seen >= page.count:
             return
+        if page_number - start_page + 1 >= max_pages:
+            raise ProtocolError(
+                f"stopped after {max_pages} pages: the service says there are "
+                f"{page.count} items, which no page walk should need"
+            )
+        previous = page.items
         page_number += 1

@@ -12,3 +12,6 @@ RECONNECT_FIRST_DELAY = 0.2
 RECONNECT_MAX_DELAY = 2.0
 CONNECT_TIMEOUT = 10.0
 MAX_QUESTION = 64 * 1024  # characters; a longer question is refused before it is sent
+# A chat frame carries one answer's text; a frame (or a fragmented message) larger than
+# this is not the service, and reading it would only cost memory.
+MAX_FRAME_BYTES = 1024 * 1024

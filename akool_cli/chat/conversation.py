@@ -11,6 +11,7 @@ here can wait forever.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
@@ -18,12 +19,14 @@ from typing import Any, Callable, Dict, Optional
 __all__ = ["AnswerTimeoutError", "ChatAnswer", "ChatConnectionError", "Conversation"]
 
 import websocket
+from websocket._abnf import ABNF, frame_buffer
 
 from akool_cli.chat import (
     CONNECT_TIMEOUT,
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
     DEFAULT_RECONNECTS,
+    MAX_FRAME_BYTES,
     RECONNECT_FIRST_DELAY,
     RECONNECT_MAX_DELAY,
 )
@@ -74,6 +77,75 @@ def _describe(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+class FrameTooLarge(ChatConnectionError):
+    """The peer sent a frame (or a message of fragments) over MAX_FRAME_BYTES."""
+
+
+class _CappedFrames(frame_buffer):
+    """websocket-client's frame reader, refusing a frame or a fragmented message larger
+    than MAX_FRAME_BYTES before reading it (the library itself has no limit)."""
+
+    def __init__(self, recv: Callable[[int], bytes]) -> None:
+        super().__init__(recv, False)
+        self._message_bytes = 0
+
+    def recv_length(self) -> None:
+        super().recv_length()
+        if self.length is not None and self.length > MAX_FRAME_BYTES:
+            raise FrameTooLarge(
+                f"the chat room sent a frame of {self.length} bytes, "
+                f"over the {MAX_FRAME_BYTES} a chat frame may have"
+            )
+
+    def recv_frame(self) -> ABNF:
+        frame = super().recv_frame()
+        if frame.opcode in (ABNF.OPCODE_TEXT, ABNF.OPCODE_BINARY, ABNF.OPCODE_CONT):
+            self._message_bytes += len(frame.data)
+            if self._message_bytes > MAX_FRAME_BYTES:
+                raise FrameTooLarge(f"the chat room sent a message over {MAX_FRAME_BYTES} bytes")
+            if frame.fin:
+                self._message_bytes = 0
+        return frame
+
+
+class _Watchdog:
+    """Shuts the websocket's socket at a deadline, so no read outlives it, whatever the
+    peer does (trickling a frame a byte at a time, say)."""
+
+    def __init__(self, get_ws: Callable[[], Any], seconds: float) -> None:
+        self.fired = False
+        self._get_ws = get_ws
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            sock = getattr(self._get_ws(), "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+
+class _Closed(websocket.WebSocketConnectionClosedException):
+    pass
+
+
 class Conversation:
     def __init__(
         self,
@@ -105,11 +177,26 @@ class Conversation:
 
     # -- connection -------------------------------------------------------------
 
-    def _open(self) -> None:
+    def _open(self, deadline: Optional[float]) -> None:
         self._drop()
-        self._ws = websocket.create_connection(
-            self.url, timeout=self.connect_timeout, enable_multithread=False
-        )
+        timeout = self.connect_timeout
+        if deadline is not None:
+            timeout = max(0.001, min(timeout, deadline - time.monotonic()))
+        ws = websocket.WebSocket(enable_multithread=False)
+        ws.frame_buffer = _CappedFrames(ws._recv)
+        with _Watchdog(lambda: ws, timeout) as watchdog:  # a trickled handshake, too
+            try:
+                # No redirects: a chat room is where create said it is.
+                ws.connect(self.url, timeout=timeout, redirect_limit=0)
+            except (OSError, websocket.WebSocketException):
+                if watchdog.fired:
+                    raise websocket.WebSocketTimeoutException("timed out") from None
+                raise
+            except ValueError as exc:  # a URL the library cannot use: retrying will not help
+                raise ChatConnectionError(
+                    f"cannot talk to the chat room {self.url}: {exc}"
+                ) from None
+        self._ws = ws
         self._log(f"chat: connected to {self.url}")
 
     def _drop(self) -> None:
@@ -120,19 +207,21 @@ class Conversation:
                 pass
             self._ws = None
 
-    def _reconnect(self, attempt: int, reason: str) -> None:
+    def _reconnect(self, attempt: int, reason: str, deadline: Optional[float] = None) -> None:
         """Try to (re)connect; ChatConnectionError once the attempts are spent."""
         while True:
             if attempt > self.reconnects:
                 raise ChatConnectionError(f"cannot talk to the chat room {self.url}: {reason}")
             if attempt:
                 delay = min(RECONNECT_MAX_DELAY, RECONNECT_FIRST_DELAY * 2 ** (attempt - 1))
+                if deadline is not None and time.monotonic() + delay >= deadline:
+                    raise _OutOfTime()
                 self._log(
                     f"chat: {reason}; reconnecting in {delay:.1f} s ({attempt}/{self.reconnects})"
                 )
                 self._sleep(delay)
             try:
-                self._open()
+                self._open(deadline)
                 return
             except websocket.WebSocketBadStatusException as exc:
                 reason = _describe(exc)
@@ -176,6 +265,17 @@ class Conversation:
             self._log(f"chat: sent {message_id}")
             return message_id
 
+    def _next_frame(self, wait: float) -> Any:
+        """The next data frame's payload (bytes), or None when only a control frame came
+        (a ping is answered; the caller checks its clocks again)."""
+        self._ws.settimeout(max(wait, 0.001))
+        opcode, frame = self._ws.recv_data_frame(True)
+        if opcode in (ABNF.OPCODE_TEXT, ABNF.OPCODE_BINARY):
+            return frame.data
+        if opcode == ABNF.OPCODE_CLOSE or not self._ws.connected:
+            raise _Closed("the connection closed")
+        return None
+
     def ask(
         self,
         question: str,
@@ -185,6 +285,8 @@ class Conversation:
         on_text: Optional[Callable[[str], None]] = None,
         on_restart: Optional[Callable[[], None]] = None,
     ) -> ChatAnswer:
+        """Send a question and gather its answer, within ``timeout`` whatever the peer
+        sends (pings, noise, a trickle, drops)."""
         message_id = new_message_id()
         frame = encode_question(
             question, to=self.server_id, message_id=message_id, settings=self.settings
@@ -194,57 +296,70 @@ class Conversation:
         assembler = AnswerAssembler()
         last_frame_at: Optional[float] = None
         attempt = 0
-        if self._ws is None:
-            self.connect()
-        need_send = True
-        while True:
+
+        def out_of_time() -> AnswerTimeoutError:
+            self._drop()  # whatever was half-read on it is lost: start afresh next time
+            return AnswerTimeoutError(
+                f"no complete answer within {timeout:g} s", partial=assembler.text
+            )
+
+        with _Watchdog(lambda: self._ws, timeout) as watchdog:
             try:
-                if need_send:
-                    self._ws.send(frame)
-                    self._log(f"chat: sent {message_id}")
-                    need_send = False
-                now = time.monotonic()
-                if last_frame_at is not None and now - last_frame_at >= idle:
+                if self._ws is None:
+                    self._reconnect(0, "not connected", deadline)
+            except _OutOfTime:
+                raise out_of_time() from None
+            need_send = True
+            while True:
+                try:
+                    if need_send:
+                        self._ws.send(frame)
+                        self._log(f"chat: sent {message_id}")
+                        need_send = False
+                    now = time.monotonic()
+                    if last_frame_at is not None and now - last_frame_at >= idle:
+                        break
+                    if now >= deadline or watchdog.fired:
+                        raise out_of_time()
+                    wait = deadline - now
+                    if last_frame_at is not None:
+                        wait = min(wait, last_frame_at + idle - now)
+                    data = self._next_frame(wait)
+                    if data is None:
+                        continue
+                except (websocket.WebSocketTimeoutException, socket.timeout):
+                    continue
+                except (OSError, websocket.WebSocketException) as exc:
+                    if watchdog.fired or time.monotonic() >= deadline:
+                        raise out_of_time() from None
+                    attempt += 1
+                    try:
+                        self._reconnect(attempt, _describe(exc), deadline)
+                    except _OutOfTime:
+                        raise out_of_time() from None
+                    if assembler.text and on_restart is not None:
+                        on_restart()
+                    assembler = AnswerAssembler()
+                    last_frame_at = None
+                    need_send = True
+                    continue
+                try:
+                    decoded = decode_frame(data)
+                except FrameError as exc:
+                    self._log(f"chat: skipped a frame ({exc}): {bytes(data)[:80]!r}")
+                    continue
+                if decoded.message_id != message_id:
+                    self._log(f"chat: skipped a frame for {decoded.message_id!r}")
+                    continue
+                if decoded.from_user:
+                    self._log(f"chat: a person said {decoded.answer[:200]!r}")
+                    continue
+                new = assembler.add(decoded)
+                last_frame_at = time.monotonic()
+                if new and on_text is not None:
+                    on_text(new)
+                if decoded.ended:
                     break
-                if now >= deadline:
-                    raise AnswerTimeoutError(
-                        f"no complete answer within {timeout:g} s", partial=assembler.text
-                    )
-                wait = deadline - now
-                if last_frame_at is not None:
-                    wait = min(wait, last_frame_at + idle - now)
-                self._ws.settimeout(max(wait, 0.001))
-                data = self._ws.recv()
-                if data == "" and not self._ws.connected:
-                    raise websocket.WebSocketConnectionClosedException("closed")
-            except (websocket.WebSocketTimeoutException, socket.timeout):
-                continue
-            except (OSError, websocket.WebSocketException) as exc:
-                attempt += 1
-                self._reconnect(attempt, _describe(exc))
-                if assembler.text and on_restart is not None:
-                    on_restart()
-                assembler = AnswerAssembler()
-                last_frame_at = None
-                need_send = True
-                continue
-            try:
-                decoded = decode_frame(data)
-            except FrameError as exc:
-                self._log(f"chat: skipped a frame ({exc}): {str(data)[:80]!r}")
-                continue
-            if decoded.message_id != message_id:
-                self._log(f"chat: skipped a frame for {decoded.message_id}")
-                continue
-            if decoded.from_user:
-                self._log(f"chat: a person said {decoded.answer[:200]!r}")
-                continue
-            new = assembler.add(decoded)
-            last_frame_at = time.monotonic()
-            if new and on_text is not None:
-                on_text(new)
-            if decoded.ended:
-                break
         return ChatAnswer(
             message_id=message_id,
             question=question,
@@ -252,3 +367,7 @@ class Conversation:
             elapsed_ms=int(((last_frame_at or time.monotonic()) - started) * 1000),
             payload=assembler.last_payload,
         )
+
+
+class _OutOfTime(Exception):
+    """No time is left before the answer's deadline to reconnect."""

@@ -69,7 +69,14 @@ def new_message_id() -> str:
 
 def room_member_id(url: str) -> str:
     """``server_8898`` from ``wss://host/final_x_8898/server_8898.chat``."""
-    path = urlsplit(url).path
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing it is the check: a port out of range raises
+    except ValueError as exc:
+        raise BadRoomURL(f"not a chat room URL: {url} ({exc})") from None
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise BadRoomURL(f"not a ws:// or wss:// chat room URL: {url}")
+    path = parts.path
     last = path.rstrip("/").rsplit("/", 1)[-1]
     if not last.endswith(".chat") or len(last) <= len(".chat"):
         raise BadRoomURL(f"not a chat room URL: {url}")
@@ -124,6 +131,18 @@ class ChatFrame:
     from_user: bool = False  # a transcript of what a person said, not an answer
 
 
+def _json(text: str, reason: str) -> Any:
+    """Strict JSON (no NaN or Infinity, no absurd nesting), or FrameError(reason)."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except (ValueError, RecursionError):
+        raise FrameError(reason) from None
+
+
 def decode_frame(data: Any) -> ChatFrame:
     """A received frame as a ChatFrame; FrameError for anything that is not one."""
     if isinstance(data, bytes):
@@ -133,20 +152,14 @@ def decode_frame(data: Any) -> ChatFrame:
             raise FrameError("binary frame") from None
     if not isinstance(data, str):
         raise FrameError("not text")
-    try:
-        frame = json.loads(data)
-    except ValueError:
-        raise FrameError("not JSON") from None
+    frame = _json(data, "not JSON")
     if not isinstance(frame, dict):
         raise FrameError("not a JSON object")
     if frame.get("type") != "chat":
         raise FrameError(f"type {frame.get('type')!r}")
     payload = frame.get("payload")
     if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except ValueError:
-            raise FrameError("payload is not JSON") from None
+        payload = _json(payload, "payload is not JSON")
     if not isinstance(payload, dict):
         raise FrameError("payload is not an object")
     message_id = payload.get("message_id")

@@ -4,23 +4,6 @@
 import sys
 
 
-def _raise_terminated(signum: int, frame: object) -> None:
-    from akool_cli.cli.errors import Interrupted
-    from akool_cli.cli.exit_codes import ExitCode
-
-    raise Interrupted("terminated", exit_code=ExitCode.TERMINATED)
-
-
-def install_sigterm_handler() -> None:
-    """Turn SIGTERM into an exception so ``finally`` blocks (closing sessions) run."""
-    import signal
-
-    try:
-        signal.signal(signal.SIGTERM, _raise_terminated)
-    except ValueError:  # not the main thread (e.g. an embedding test runner)
-        pass
-
-
 def main() -> None:
     """The console script. ``akool --version`` answers without loading Typer."""
     if sys.argv[1:] == ["--version"]:
@@ -28,12 +11,30 @@ def main() -> None:
 
         sys.stdout.write(f"akool {__version__}\n")
         return
+    from akool_cli.cli import signals
     from akool_cli.cli.app import app
+    from akool_cli.cli.errors import Interrupted
     from akool_cli.cli.exit_codes import ExitCode
 
-    install_sigterm_handler()
+    signals.install()
     try:
         app(prog_name="akool")
     except KeyboardInterrupt:  # outside a command (e.g. while Typer parses)
-        sys.stderr.write("interrupted\n")
+        _last_words("interrupted")
         sys.exit(ExitCode.INTERRUPTED)
+    except Interrupted as exc:
+        _last_words(exc.message)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # outside any command: the last resort, never a traceback
+        from akool_cli.cli.failures import internal_failure
+
+        failure = internal_failure(exc)
+        _last_words(f"error: {failure.message}\nhint: {failure.hint}")
+        sys.exit(failure.exit_code)
+
+
+def _last_words(text: str) -> None:
+    try:
+        sys.stderr.write(text + "\n")
+    except (OSError, ValueError, AttributeError):  # no terminal left to tell
+        pass

@@ -18,5 +18,6 @@ def invoke(ctx: typer.Context, fn: Callable[..., Any], opts: Any) -> NoReturn:
         profile=options.profile,
         timeout=options.timeout,
         debug=options.debug,
+        insecure=options.insecure,
     )
     raise typer.Exit(int(run_command(app_ctx, fn, opts, app_ctx)))

@@ -11,9 +11,10 @@ from typing import Annotated, Optional
 import typer
 
 from akool_cli import __version__
-from akool_cli.api._constants import DEFAULT_TIMEOUT
+from akool_cli.api import DEFAULT_TIMEOUT
 from akool_cli.cli.complete import complete_profile
 from akool_cli.cli.lazy import Entry, LazyGroup
+from akool_cli.cli.numbers import TIMEOUT_RANGE, seconds
 from akool_cli.local import DEFAULT_PROFILE
 
 CORE, DEV = "Core commands", "Development"
@@ -44,6 +45,7 @@ class GlobalOptions:
     profile: str = DEFAULT_PROFILE
     timeout: float = DEFAULT_TIMEOUT
     debug: bool = False
+    insecure: bool = False
 
 
 class RootGroup(LazyGroup):
@@ -65,6 +67,17 @@ app = typer.Typer(
     '  $ akool chat "$ID"\n\n'
     "Exit codes, environment variables and scripting recipes: see the README.",
 )
+
+
+def _is_http_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not one
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and url.isprintable()
 
 
 def _version(value: bool) -> None:
@@ -108,7 +121,7 @@ def root(
             "--timeout",
             metavar="SECONDS",
             envvar="AKOOL_TIMEOUT",
-            min=0.1,
+            parser=seconds(*TIMEOUT_RANGE),
             help="HTTP timeout in seconds.",
         ),
     ] = DEFAULT_TIMEOUT,
@@ -116,11 +129,20 @@ def root(
         bool,
         typer.Option("--debug", envvar="AKOOL_DEBUG", help="One stderr line per HTTP exchange."),
     ] = False,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure",
+            envvar="AKOOL_INSECURE",
+            help="Allow sending the credential over plain http:// to a host that is not "
+            "this machine.",
+        ),
+    ] = False,
 ) -> None:
     """Work with Akool's Live Avatar API from the terminal."""
     if not profile.strip():
         raise typer.BadParameter("the profile name cannot be empty", param_hint="--profile")
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
+    if base_url is not None and not _is_http_url(base_url):
         raise typer.BadParameter(
             f"{base_url!r} is not an http(s) URL", param_hint="'--base-url' / AKOOL_BASE_URL"
         )

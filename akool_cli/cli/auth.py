@@ -28,9 +28,9 @@ class LoginOptions:
 
 def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
     from akool_cli.cli.errors import UsageError
-    from akool_cli.cli.validate import read_stdin_lines
+    from akool_cli.cli.validate import MAX_SECRET_LINE, read_stdin_lines
 
-    lines = read_stdin_lines(app_ctx.io.stdin, what)
+    lines = read_stdin_lines(app_ctx.io.stdin, what, MAX_SECRET_LINE)
     if len(lines) != 1:
         raise UsageError(f"expected the {what} as one line on standard input")
     return lines[0]
@@ -90,21 +90,19 @@ def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
 
 def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
     from akool_cli.api.errors import AuthenticationError
-    from akool_cli.cli.errors import CommandError
-    from akool_cli.cli.exit_codes import ExitCode
+    from akool_cli.cli.errors import LoginRejected
 
     credential = _obtain(opts, app_ctx)
+    if credential.problem is not None:
+        from akool_cli.cli.errors import UsageError
+
+        raise UsageError(f"that credential cannot be used: {credential.problem}")
     if opts.verify:
         client = app_ctx.client(credential=credential)
         try:
             client.sessions.list(page=1, size=1)
         except AuthenticationError as exc:
-            raise CommandError(
-                f"the API rejected the credential: {exc}",
-                exit_code=ExitCode.AUTH,
-                code=exc.code,
-                hint="nothing was stored; check the key or secret",
-            ) from None
+            raise LoginRejected(f"the API rejected the credential: {exc}", code=exc.code) from None
     store = app_ctx.store()
     store.save_credential(app_ctx.profile, credential.kind, credential.value)
     if app_ctx.base_url_option:
@@ -112,7 +110,7 @@ def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
     kind = "API key" if credential.kind == "api_key" else "token"
     checked = "" if opts.verify else " (not verified)"
     app_ctx.io.info(
-        f"Logged in to {app_ctx.base_url()} with {kind} {credential.masked} "
+        f"Logged in to {app_ctx.shown_base_url()} with {kind} {credential.masked} "
         f"as profile {app_ctx.profile!r}{checked}."
     )
     return 0
@@ -167,13 +165,15 @@ def status_data(app_ctx: "AppContext") -> dict:
     credential, source = app_ctx.credential()
     data = {
         "profile": app_ctx.profile,
-        "base_url": app_ctx.base_url(),
+        "base_url": app_ctx.shown_base_url(),
         "source": source,
         "kind": None,
         "credential": None,
     }
     if isinstance(credential, ClientCredentials):
-        token = app_ctx.token_cache().get(app_ctx.base_url(), credential.client_id)
+        token = app_ctx.token_cache().get(
+            app_ctx.base_url(), credential.client_id, credential.client_secret
+        )
         data["kind"] = "client_credentials"
         data["credential"] = f"client id {credential.client_id}"
         data["token"] = mask(token) if token else None

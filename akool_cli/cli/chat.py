@@ -5,7 +5,6 @@ Three modes: an interactive prompt (stdin is a terminal), one question
 """
 
 import itertools
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
@@ -92,14 +91,9 @@ def _prompt(opts: ChatOptions) -> Any:
             raise UsageError("--prompt-url must be an http(s) URL of a PDF")
         return "url", opts.prompt_url
     if opts.prompt_file is not None:
-        try:
-            if opts.prompt_file.stat().st_size > MAX_PROMPT_FILE:
-                raise UsageError(f"--prompt-file is limited to {MAX_PROMPT_FILE} bytes")
-            return "text", opts.prompt_file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {opts.prompt_file}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{opts.prompt_file} is not UTF-8 text") from None
+        from akool_cli.cli.validate import read_small_file
+
+        return "text", read_small_file(opts.prompt_file, MAX_PROMPT_FILE, "--prompt-file")
     return None
 
 
@@ -120,13 +114,19 @@ def check(opts: ChatOptions) -> Any:
         opts.session_id = validate.session_id(opts.session_id)
     if opts.avatar_id is not None:
         opts.avatar_id = validate.avatar_id(opts.avatar_id)
-    if opts.url is not None and not opts.url.startswith(("ws://", "wss://")):
-        raise UsageError(f"--url must be a ws:// or wss:// chat room URL, not {opts.url!r}")
+    if opts.url is not None:
+        from akool_cli.chat.protocol import server_url_for
+
+        if not opts.url.startswith(("ws://", "wss://")):
+            raise UsageError(f"--url must be a ws:// or wss:// chat room URL, not {opts.url!r}")
+        server_url_for(opts.url)  # BadRoomURL (a usage error) if it is not a client room
     prompt = _prompt(opts)
     if opts.message is not None:
-        if not opts.message.strip():
-            raise UsageError("--message cannot be empty")
-        check_question(opts.message)
+        check_question(validate.text_argument(opts.message, "--message"))
+    for name in ("voice_id", "language", "prompt"):
+        value = getattr(opts, name)
+        if value is not None and not validate.is_text(value):
+            raise UsageError(f"--{name.replace('_', '-')} is not UTF-8 text")
     if opts.keep and opts.avatar_id is None:
         raise UsageError("--keep only applies with --avatar-id")
     return ChatSettings(
@@ -139,26 +139,36 @@ def check(opts: ChatOptions) -> Any:
 
 
 def _questions(app_ctx: "AppContext") -> Iterator[str]:
+    from akool_cli.chat import MAX_QUESTION
     from akool_cli.cli import validate
 
-    for line in validate.iter_stdin_lines(app_ctx.io.stdin, "questions"):
+    for line in validate.iter_stdin_lines(app_ctx.io.stdin, "questions", MAX_QUESTION):
         yield check_question(line)
 
 
 def _answer_one(app_ctx: "AppContext", conversation: Any, question: str, opts: ChatOptions) -> None:
+    """Ask and print the answer: streamed as it comes on a terminal; when stdout is not a
+    terminal, only a complete answer is printed (never a partial one, never twice)."""
+    from akool_cli.cli.output import sanitize_text
+
     io = app_ctx.io
-    if opts.as_json:
+    if not io.stdout_tty or opts.as_json:
         answer = conversation.ask(question, idle=opts.answer_idle, timeout=opts.answer_timeout)
-        io.out(json.dumps(answer.as_json(), ensure_ascii=False))
-        io.flush()
+        if opts.as_json:
+            io.json_line(answer.as_json())
+        else:
+            io.out(sanitize_text(answer.answer))
+            io.flush()
         return
+    written = []
 
     def on_text(text: str) -> None:
-        io.stdout.write(text)
-        io.stdout.flush()
+        io.write(sanitize_text(text))
+        io.flush()
+        written.append(text)
 
     def on_restart() -> None:
-        io.stdout.write("\n")
+        io.write("\n")
         io.warn("the chat connection dropped; the answer starts again")
 
     try:
@@ -170,13 +180,12 @@ def _answer_one(app_ctx: "AppContext", conversation: Any, question: str, opts: C
             on_restart=on_restart,
         )
     finally:
-        io.stdout.write("\n")
-        io.flush()
+        if written:
+            io.write("\n")
+            io.flush()
 
 
 def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
-    from akool_cli.cli.shared import close_created, wait_until_live
-
     settings = check(opts)
     io = app_ctx.io
     piped: Optional[Iterator[str]] = None
@@ -188,22 +197,57 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
         if first is None:
             return 0
         piped = itertools.chain([first], questions)
+    if opts.avatar_id is not None:
+        return _chat_in_a_new_session(app_ctx, opts, settings, piped)
+    service = app_ctx.sessions()
+    session = None
+    if opts.session_id is not None:
+        session = service.live(opts.session_id, _waiter(app_ctx, opts.session_id, opts))
+    room = service.chat_room(opts.session_id, url=opts.url, session=session)
+    return _converse(app_ctx, opts, settings, room, piped)
+
+
+def _waiter(app_ctx: "AppContext", session_id: str, opts: ChatOptions) -> Any:
+    def wait() -> Any:
+        from akool_cli.cli.shared import wait_until_live
+
+        app_ctx.io.info(f"Session {session_id} is queueing; waiting until it is live…")
+        return wait_until_live(app_ctx, session_id, opts.wait_timeout)
+
+    return wait
+
+
+def _chat_in_a_new_session(
+    app_ctx: "AppContext", opts: ChatOptions, settings: Any, piped: Optional[Iterator[str]]
+) -> int:
+    """Create a session, chat once it is live, and close it on every way out (keep it with
+    --keep, once it has gone live)."""
+    from akool_cli.cli.shared import close_created, wait_until_live
+    from akool_cli.cli.signals import shielded
+
+    io = app_ctx.io
     service = app_ctx.sessions()
     created = None
+    live = False
     try:
-        if opts.avatar_id is not None:
+        with shielded():  # a signal now would lose the id of a session being created
             created = service.create(opts.avatar_id)
-            io.info(f"Created session {created.id}; waiting until it is live…")
-            wait_until_live(app_ctx, created.id, opts.wait_timeout)
-        session_id = created.id if created is not None else opts.session_id
-        room = service.chat_room(session_id, url=opts.url, session=created)
-        return _converse(app_ctx, opts, settings, room, piped)
-    finally:
+        io.info(f"Created session {created.id}; waiting until it is live…")
+        room = service.chat_room(created.id, session=created)  # before paying for the wait
+        wait_until_live(app_ctx, created.id, opts.wait_timeout)
+        live = True
+        code = _converse(app_ctx, opts, settings, room, piped)
+    except BaseException:
         if created is not None:
-            if opts.keep:
+            if opts.keep and live:
                 io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
             else:
                 close_created(app_ctx, created.id)
+        raise
+    if opts.keep:
+        io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
+        return code
+    return code or close_created(app_ctx, created.id)
 
 
 def _converse(
@@ -213,20 +257,21 @@ def _converse(
     room: "ChatRoom",
     piped: Optional[Iterator[str]],
 ) -> int:
-    from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
+    from akool_cli.api import CONNECT_TIMEOUT_CAP
     from akool_cli.chat.conversation import Conversation
-    from akool_cli.cli.shared import wait_until_live
 
     io = app_ctx.io
     session_id = room.session_id
+    if room.derived:
+        io.warn(
+            f"no chat URLs are known for session {session_id}; using {room.client_url}, "
+            "derived from its pull URL (pass --url if that is wrong)"
+        )
     on_refused = None
     if session_id is not None:
-
-        def on_queueing() -> None:
-            io.info(f"Session {session_id} is queueing; waiting until it is live…")
-            wait_until_live(app_ctx, session_id, opts.wait_timeout)
-
-        on_refused = app_ctx.sessions().refusal_check(session_id, on_queueing)
+        on_refused = app_ctx.sessions().refusal_check(
+            session_id, _waiter(app_ctx, session_id, opts)
+        )
     conversation = Conversation(
         room.client_url,
         room.server_id,
@@ -241,8 +286,7 @@ def _converse(
             for question in [opts.message] if opts.message is not None else piped or []:
                 message_id = conversation.send(question)
                 if opts.as_json:
-                    io.out(json.dumps({"message_id": message_id, "question": question}))
-                    io.flush()
+                    io.json_line({"message_id": message_id, "question": question})
             return 0
         if opts.message is not None or piped is not None:
             for question in [opts.message] if opts.message is not None else piped or []:
@@ -293,7 +337,10 @@ def chat(
     answer_idle: AnswerIdleOpt = DEFAULT_ANSWER_IDLE,
     answer_timeout: AnswerTimeoutOpt = DEFAULT_ANSWER_TIMEOUT,
     keep: Annotated[
-        bool, typer.Option("--keep", help="With --avatar-id: keep the session and print its id.")
+        bool,
+        typer.Option(
+            "--keep", help="With --avatar-id: keep the session once live (its id goes to stderr)."
+        ),
     ] = False,
     url: Annotated[
         Optional[str],

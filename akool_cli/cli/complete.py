@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import List
 
-from akool_cli.api._constants import BUILTIN_AVATARS, STATUS_NAMES, STATUS_WORDS
+from akool_cli.api import BUILTIN_AVATARS, STATUS_NAMES, STATUS_WORDS
 
 
 def _starting(candidates: List[str], incomplete: str) -> List[str]:

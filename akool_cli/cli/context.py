@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from akool_cli.api._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from akool_cli.cli.exit_codes import ExitCode
-from akool_cli.cli.output import IOStreams
+from akool_cli.cli.output import IOStreams, OutputError
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import SettingError
 
@@ -22,6 +22,7 @@ class AppContext:
     profile: str = DEFAULT_PROFILE
     timeout: float = DEFAULT_TIMEOUT
     debug: bool = False
+    insecure: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     _cache: Dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -58,6 +59,12 @@ class AppContext:
 
         return self._once("tokens", build)
 
+    def shown_base_url(self) -> str:
+        """The base URL as it may be printed: any password in it redacted."""
+        from akool_cli.api import redact_url
+
+        return redact_url(self.base_url())
+
     def base_url(self) -> str:
         """The option's, else the profile's (read once per command), else the default."""
         if self.base_url_option:
@@ -69,10 +76,16 @@ class AppContext:
 
         return self._once("base_url", build)
 
+    credential_source: Optional[str] = None  # where the credential came from, once known
+
     def credential(self) -> Tuple[Any, str]:
         from akool_cli.services.credentials import resolve_credential
 
-        return resolve_credential(self.store(), self.profile, self.env, self.token_cache())
+        credential, source = resolve_credential(
+            self.store(), self.profile, self.env, self.token_cache()
+        )
+        self.credential_source = source
+        return credential, source
 
     def max_retries(self) -> int:
         raw = self.env.get("AKOOL_MAX_RETRIES", str(DEFAULT_MAX_RETRIES))
@@ -97,6 +110,7 @@ class AppContext:
                 timeout=self.timeout,
                 max_retries=self.max_retries(),
                 debug=self.debug_line if self.debug else None,
+                allow_insecure=self.insecure,
             )
             self._cache["client"] = client
         elif credential is not None:
@@ -120,17 +134,51 @@ class AppContext:
         if client is not None:
             client.close()
 
+    def secrets(self) -> List[str]:
+        """Every secret this command may know, to keep out of anything printed."""
+        found = [self.env.get(name, "") for name in SECRET_ENV]
+        client = self._cache.get("client")
+        if client is not None:
+            found += client._secrets()
+        return [s for s in found if s and len(s) >= 4]
+
+
+SECRET_ENV = ("AKOOL_TOKEN", "AKOOL_API_KEY", "AKOOL_CLIENT_SECRET")
+
 
 def report(app: AppContext, exc: BaseException) -> int:
     """Print a failure as one line (and a hint); its exit code."""
     from akool_cli.cli.errors import Interrupted
     from akool_cli.cli.failures import describe
 
-    failure = describe(exc, profile=app.profile)
+    failure = describe(exc, profile=app.profile, source=app.credential_source)
     if isinstance(exc, (Interrupted, KeyboardInterrupt)):
         app.io.err(failure.message)
     else:
         app.io.error(failure.message, failure.hint)
+    return failure.exit_code
+
+
+def report_internal(app: AppContext, exc: BaseException) -> int:
+    """The last resort: anything unexpected becomes one line (and, with --debug, the
+    trace), never a bare traceback; secrets are redacted from both."""
+    import traceback
+
+    from akool_cli.cli.failures import internal_failure
+
+    secrets = app.secrets()
+
+    def redact(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    if app.debug:
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        for line in redact(trace).rstrip().splitlines():
+            app.io.err(f"debug: {line}")
+    failure = internal_failure(exc)
+    app.io.error(redact(failure.message), failure.hint)
     return failure.exit_code
 
 
@@ -151,6 +199,10 @@ def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -
         # The reader went away (`| head`): not an error worth a line.
         _silence_stdout()
         return ExitCode.OK
+    except OutputError as exc:
+        return report(app, exc)
+    except Exception as exc:  # the last resort, after every cleanup above has run
+        return report_internal(app, exc)
     finally:
         app.close()
 

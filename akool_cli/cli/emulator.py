@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Annotated, List, Optional
 import typer
 
 from akool_cli.cli._invoke import invoke
+from akool_cli.cli.numbers import EMULATOR_DELAY_RANGE, seconds
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
 
 app = typer.Typer(add_completion=False)
+MAX_SCRIPT = 4 * 1024 * 1024  # bytes of question -> answer pairs
 
 
 @dataclass
@@ -31,11 +33,13 @@ class EmulatorOptions:
 def _load_script(path: Path) -> dict:
     """A JSON object mapping questions to answers ("*" for any other question)."""
     from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.validate import read_small_file
 
+    text = read_small_file(path, MAX_SCRIPT, "--script")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"cannot read the script {path}: {exc}") from None
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(f"the script {path} is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise UsageError(f"the script {path} must be a JSON object of question -> answer")
     return {str(k): str(v) for k, v in data.items()}
@@ -44,8 +48,7 @@ def _load_script(path: Path) -> dict:
 def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
     import threading
 
-    from akool_cli.cli.errors import CommandError, UsageError
-    from akool_cli.cli.exit_codes import ExitCode
+    from akool_cli.cli.errors import EmulatorError, UsageError
     from akool_cli.emulator.state import ANSWER_MODES
 
     if opts.answer_mode not in ANSWER_MODES:
@@ -54,9 +57,8 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
         from akool_cli.emulator.runner import Emulator
         from akool_cli.emulator.state import AvatarSettings, State
     except ImportError:
-        raise CommandError(
+        raise EmulatorError(
             "the emulator needs the 'emulator' extra (aiohttp)",
-            exit_code=ExitCode.API,
             hint="pip install 'akool-cli[emulator]'",
         ) from None
     chat = AvatarSettings(
@@ -75,9 +77,8 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
     try:
         emulator.start()
     except OSError as exc:
-        raise CommandError(
-            f"cannot listen on {opts.host}:{opts.port}: {exc.strerror or exc}",
-            exit_code=ExitCode.API,
+        raise EmulatorError(
+            f"cannot listen on {opts.host}:{opts.port}: {exc.strerror or exc}"
         ) from None
     io = app_ctx.io
     io.out(emulator.base_url)
@@ -114,7 +115,10 @@ def emulator(
     ready_after: Annotated[
         float,
         typer.Option(
-            "--ready-after", metavar="SECONDS", min=0, help="Seconds until a new session is live."
+            "--ready-after",
+            metavar="SECONDS",
+            parser=seconds(*EMULATOR_DELAY_RANGE),
+            help="Seconds until a new session is live.",
         ),
     ] = 3.0,
     idle_timeout: Annotated[
@@ -122,7 +126,7 @@ def emulator(
         typer.Option(
             "--idle-timeout",
             metavar="SECONDS",
-            min=0,
+            parser=seconds(*EMULATOR_DELAY_RANGE),
             help="Seconds a paused session may stay silent before it ends.",
         ),
     ] = 120.0,
@@ -131,7 +135,7 @@ def emulator(
         typer.Option("--answer-mode", help="single | delta | cumulative frames per answer."),
     ] = "single",
     chunks: Annotated[
-        int, typer.Option("--chunks", min=1, help="Frames per answer when split.")
+        int, typer.Option("--chunks", min=1, max=1000, help="Frames per answer when split.")
     ] = 3,
     script: Annotated[
         Optional[Path],

@@ -18,20 +18,16 @@ class UsageError(CLIError):
     """Bad input, caught before any request was sent (exit 2)."""
 
 
-class CommandError(CLIError):
-    """A failure a command describes itself, with its exit code (and the API's code)."""
+class LoginRejected(CLIError):
+    """The API rejected the credential given to ``auth login``; nothing was stored."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        exit_code: int,
-        hint: Optional[str] = None,
-        code: Optional[int] = None,
-    ) -> None:
-        super().__init__(message, hint=hint)
-        self.exit_code = ExitCode(exit_code)
+    def __init__(self, message: str, *, code: Optional[int] = None) -> None:
+        super().__init__(message, hint="nothing was stored; check the key or secret")
         self.code = code
+
+
+class EmulatorError(CLIError):
+    """The emulator cannot run (its extra is missing, its port is taken)."""
 
 
 class Interrupted(CLIError):

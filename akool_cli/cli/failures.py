@@ -11,10 +11,12 @@ from typing import Optional, Tuple, Type
 
 from akool_cli.api import errors as api
 from akool_cli.chat.errors import AnswerTimeoutError, BadRoomURL, ChatConnectionError
-from akool_cli.cli.errors import CommandError, Interrupted, UsageError
+from akool_cli.cli.errors import EmulatorError, Interrupted, LoginRejected, UsageError
 from akool_cli.cli.exit_codes import ExitCode
+from akool_cli.cli.output import OutputError
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError, LocalError, SettingError
+from akool_cli.services.errors import NoChatRoomError
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,12 @@ class Failure:
 _EXIT_CODES: Tuple[Tuple[Type[BaseException], ExitCode], ...] = (
     (UsageError, ExitCode.USAGE),
     (SettingError, ExitCode.USAGE),
+    (api.InsecureTransportError, ExitCode.USAGE),
     (BadRoomURL, ExitCode.USAGE),
+    (LoginRejected, ExitCode.AUTH),
+    (EmulatorError, ExitCode.API),
     (LocalError, ExitCode.API),
+    (OutputError, ExitCode.API),
     (api.AuthenticationError, ExitCode.AUTH),
     (api.InvalidParameterError, ExitCode.INVALID_PARAMETER),
     (api.NotFoundError, ExitCode.NOT_FOUND),
@@ -61,7 +67,7 @@ _CODE_HINTS = {
 
 
 def exit_code_for(exc: BaseException) -> ExitCode:
-    if isinstance(exc, (Interrupted, CommandError)):
+    if isinstance(exc, Interrupted):
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
@@ -76,8 +82,22 @@ def login_hint(profile: str) -> str:
     return f"run `akool{flag} auth login`, or set AKOOL_API_KEY or AKOOL_TOKEN"
 
 
+def rejected_hint(profile: str, source: Optional[str]) -> str:
+    """What to do about a credential the API rejected, by where it came from: logging in
+    does not help when an environment variable (which wins) holds the bad one."""
+    if source in ("AKOOL_TOKEN", "AKOOL_API_KEY"):
+        return f"check {source}: it takes precedence over any stored login"
+    if source is not None and source.startswith("AKOOL_CLIENT_ID"):
+        return "check AKOOL_CLIENT_ID and AKOOL_CLIENT_SECRET"
+    return f"log in again: {login_hint(profile)}"
+
+
 # Class -> advice; the first match wins (subclasses before bases).
 _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
+    (
+        api.InsecureTransportError,
+        "use https://, or pass --insecure (AKOOL_INSECURE=1) to send it anyway",
+    ),
     (BadRoomURL, "expected wss://…/client_<n>.chat"),
     (api.SessionEndedError, "start a new one: akool session create --avatar-id ID --wait"),
     (api.SessionFailedError, "create a new session; check the avatar id"),
@@ -90,22 +110,20 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
 )
 
 
-def _hint(exc: BaseException, profile: str) -> Optional[str]:
-    if isinstance(exc, (UsageError, CommandError)):
+def _hint(exc: BaseException, profile: str, source: Optional[str]) -> Optional[str]:
+    if isinstance(exc, (UsageError, LoginRejected, EmulatorError)):
         return exc.hint
     if isinstance(exc, CorruptFileError):
-        if exc.path is not None and exc.path.name == "credentials.json":
-            return "run `akool auth login` again, or `akool auth logout`"
-        return "fix or delete the file"
-    if isinstance(exc, api.NoCredentialError):
+        return f"fix or delete {exc.path}" if exc.path is not None else "fix or delete the file"
+    if isinstance(exc, (api.NoCredentialError, api.InvalidCredentialError)):
         return login_hint(profile)
     code = getattr(exc, "code", None)
     if code in (1101, 1102):
-        return f"log in again: {login_hint(profile)}"
+        return rejected_hint(profile, source)
     if code in _CODE_HINTS:
         return _CODE_HINTS[code]
-    if isinstance(exc, api.NotFoundError) and code is None:  # no chat room known
-        return "chat with a session this CLI created, or pass --url wss://…/client_<n>.chat"
+    if isinstance(exc, NoChatRoomError):
+        return "pass --url wss://…/client_<n>.chat if you know the session's chat room"
     if isinstance(exc, api.ServerError):
         return "wait a moment and try again" if exc.status_code == 429 else "try again later"
     if isinstance(exc, api.ProtocolError):  # with a response: not what the API sends
@@ -116,17 +134,31 @@ def _hint(exc: BaseException, profile: str) -> Optional[str]:
     return None
 
 
-def describe(exc: BaseException, *, profile: str = DEFAULT_PROFILE) -> Failure:
-    """The failure as a person (or a script) should see it."""
+def describe(
+    exc: BaseException, *, profile: str = DEFAULT_PROFILE, source: Optional[str] = None
+) -> Failure:
+    """The failure as a person (or a script) should see it. ``source`` is where the
+    credential in use came from, when known (for the advice on a rejected one)."""
     if isinstance(exc, KeyboardInterrupt):
         message = "interrupted"
+    elif isinstance(exc, OutputError):
+        message = exc.strerror or str(exc)
     else:
         message = str(exc) or type(exc).__name__
+    carries_code = isinstance(exc, (api.AkoolError, LoginRejected))
     return Failure(
         message=message,
         exit_code=exit_code_for(exc),
-        code=getattr(exc, "code", None)
-        if isinstance(exc, (api.AkoolError, CommandError))
-        else None,
-        hint=_hint(exc, profile),
+        code=getattr(exc, "code", None) if carries_code else None,
+        hint=_hint(exc, profile, source),
+    )
+
+
+def internal_failure(exc: BaseException) -> Failure:
+    """Anything no one expected: a bug, said plainly."""
+    return Failure(
+        message=f"internal error: {type(exc).__name__}: {exc}",
+        exit_code=ExitCode.API,
+        hint="this is a bug in akool; please report it (run the command again with --debug "
+        "for the details)",
     )

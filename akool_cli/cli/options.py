@@ -4,7 +4,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from akool_cli.api._constants import DEFAULT_WAIT_TIMEOUT
+from akool_cli.api import DEFAULT_WAIT_TIMEOUT
 from akool_cli.chat import DEFAULT_ANSWER_IDLE, DEFAULT_ANSWER_TIMEOUT
 from akool_cli.cli.complete import (
     complete_avatar,
@@ -12,6 +12,7 @@ from akool_cli.cli.complete import (
     complete_session_id,
     complete_status,
 )
+from akool_cli.cli.numbers import ANSWER_IDLE_RANGE, ANSWER_TIMEOUT_RANGE, WAIT_RANGE, seconds
 
 __all__ = [
     "DEFAULT_ANSWER_IDLE",
@@ -57,7 +58,10 @@ StatusOpt = Annotated[
 WaitTimeoutOpt = Annotated[
     float,
     typer.Option(
-        "--wait-timeout", metavar="SECONDS", min=0.1, help="Seconds to wait for a live session."
+        "--wait-timeout",
+        metavar="SECONDS",
+        parser=seconds(*WAIT_RANGE),
+        help="Seconds to wait for a live session.",
     ),
 ]
 VoiceIdOpt = Annotated[
@@ -71,14 +75,17 @@ AnswerIdleOpt = Annotated[
     typer.Option(
         "--answer-idle",
         metavar="SECONDS",
-        min=0.01,
+        parser=seconds(*ANSWER_IDLE_RANGE),
         help="Seconds without a frame that end an answer.",
     ),
 ]
 AnswerTimeoutOpt = Annotated[
     float,
     typer.Option(
-        "--answer-timeout", metavar="SECONDS", min=0.1, help="Seconds an answer may take (exit 9)."
+        "--answer-timeout",
+        metavar="SECONDS",
+        parser=seconds(*ANSWER_TIMEOUT_RANGE),
+        help="Seconds an answer may take (exit 9).",
     ),
 ]
 ModeOpt = Annotated[

@@ -16,6 +16,71 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 STATUS_STYLES = {1: "yellow", 2: "green", 3: "blue", 4: "red"}  # queueing, live, ended, failed
+MAX_LINE = 500  # characters of a value shown on one line (a cell, a field); the rest is cut
+MAX_MESSAGE = 1000  # characters of an error or warning line
+
+# Control characters (C0, DEL, C1) would let a server move the cursor, clear the screen,
+# retitle the terminal or fake lines and columns. Lone surrogates cannot be printed.
+_CONTROLS = {c: "?" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROLS.update({ord("\n"): " ", ord("\r"): " ", ord("\t"): " "})
+_TEXT_CONTROLS = dict(_CONTROLS)
+del _TEXT_CONTROLS[ord("\n")], _TEXT_CONTROLS[ord("\t")]
+
+
+def _printable(text: str) -> str:
+    """``text`` without lone surrogates (they cannot be encoded): each becomes ``?``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def sanitize_line(text: Any, limit: int = MAX_LINE) -> str:
+    """One line of text from elsewhere, safe to show: control characters replaced, cut
+    to ``limit`` characters."""
+    text = _printable(str(text)).translate(_CONTROLS)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sanitize_text(text: str) -> str:
+    """Text from elsewhere that may span lines (an answer): line breaks and tabs kept,
+    every other control character replaced."""
+    return _printable(text).translate(_TEXT_CONTROLS)
+
+
+class _Closed:
+    """Stands in for a standard stream that was closed before we started."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        raise OSError(9, f"standard {self.name} is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _tolerant(stream: Any, name: str) -> Any:
+    """A standard stream that cannot fail to encode: unencodable characters become ``?``
+    (PYTHONIOENCODING=ascii, a lone surrogate); None (closed) becomes a stand-in."""
+    if stream is None:
+        return _Closed(name)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="replace")
+        except (ValueError, OSError):
+            pass
+    return stream
+
+
+class OutputError(OSError):
+    """Standard output cannot be written (closed, or a device error)."""
 
 
 def _isatty(stream: Any) -> bool:
@@ -41,9 +106,9 @@ class IOStreams:
     @classmethod
     def system(cls, env: Mapping[str, str] = os.environ) -> IOStreams:
         return cls(
-            stdin=sys.stdin,
-            stdout=sys.stdout,
-            stderr=sys.stderr,
+            stdin=sys.stdin if sys.stdin is not None else _io.StringIO(),
+            stdout=_tolerant(sys.stdout, "output"),
+            stderr=_tolerant(sys.stderr, "error"),
             stdin_tty=_isatty(sys.stdin),
             stdout_tty=_isatty(sys.stdout),
             stderr_tty=_isatty(sys.stderr),
@@ -89,15 +154,35 @@ class IOStreams:
         return self._consoles[key]
 
     # plain writing
+    def write(self, text: str) -> None:
+        """Data to stdout. BrokenPipeError (the reader left) goes on; any other failure
+        is an OutputError."""
+        try:
+            self.stdout.write(text)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise OutputError(getattr(exc, "errno", None) or 5, _reason(exc)) from None
+
     def out(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        self.write(text + "\n")
 
     def flush(self) -> None:
-        self.stdout.flush()
+        try:
+            self.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise OutputError(getattr(exc, "errno", None) or 5, _reason(exc)) from None
 
     def err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
-        self.stderr.flush()
+        """A line to stderr; control characters other than line breaks are replaced. If
+        stderr is gone (the terminal closed), the line is lost: there is no one to tell."""
+        try:
+            self.stderr.write(_printable(text).translate(_TEXT_CONTROLS) + "\n")
+            self.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
     def _err_styled(self, label: str, style: str, text: str) -> None:
         if self.err_color:
@@ -106,31 +191,49 @@ class IOStreams:
             self.err(f"{label} {text}")
 
     def error(self, message: str, hint: Optional[str] = None) -> None:
-        self._err_styled("error:", "1;31", message)
+        """``error: message`` and maybe ``hint: …``, each one line whatever they hold."""
+        self._err_styled("error:", "1;31", sanitize_line(message, MAX_MESSAGE))
         if hint:
-            self._err_styled("hint:", "2", hint)
+            self._err_styled("hint:", "2", sanitize_line(hint, MAX_MESSAGE))
 
     def warn(self, message: str) -> None:
-        self._err_styled("warning:", "33", message)
+        self._err_styled("warning:", "33", sanitize_line(message, MAX_MESSAGE))
 
     def info(self, message: str) -> None:
         self.err(message)
 
-    def dumps(self, data: Any) -> str:
-        """JSON as printed: indented on a terminal, one compact line when piped."""
-        if self.stdout_tty:
-            return json.dumps(data, indent=2, ensure_ascii=False)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def dumps(self, data: Any, *, one_line: bool = False) -> str:
+        """JSON as printed: indented on a terminal, one compact line when piped (or when
+        ``one_line``: JSON Lines). Always valid JSON: where stdout cannot carry a
+        character (a lone surrogate, an ASCII-only encoding), it is written as an escape."""
+        pretty = self.stdout_tty and not one_line
+        indent, separators = (2, None) if pretty else (None, (",", ":"))
+        text = json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
+        encoding = getattr(self.stdout, "encoding", None) or "utf-8"
+        try:
+            text.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            text = json.dumps(data, indent=indent, separators=separators, ensure_ascii=True)
+        return text
 
     def json(self, data: Any) -> None:
         """The API's data unchanged."""
         self.out(self.dumps(data))
 
+    def json_line(self, data: Any) -> None:
+        """One JSON object on one line (JSON Lines), flushed: a stream's next item."""
+        self.out(self.dumps(data, one_line=True))
+        self.flush()
+
+
+def _reason(exc: BaseException) -> str:
+    return f"cannot write to standard output: {getattr(exc, 'strerror', None) or exc}"
+
 
 def _escape(text: Optional[str]) -> str:
     from rich.markup import escape
 
-    return escape(text or "")
+    return escape(sanitize_line(text or ""))
 
 
 def render_fields(
@@ -147,7 +250,7 @@ def render_fields(
             console.print(f"[bold]{label.ljust(width)}[/]  {text_value}")
     else:
         for label, value in shown:
-            io.out(f"{label.ljust(width)}  {value}")
+            io.out(f"{label.ljust(width)}  {sanitize_line(value)}")
 
 
 @dataclass(frozen=True)
@@ -175,7 +278,7 @@ class Table:
     def print(self, io: IOStreams, *, show_header: bool = True) -> None:
         if not io.stdout_tty:
             for values, _ in self.rows:
-                io.out("\t".join(v or "-" for v in values))
+                io.out("\t".join(sanitize_line(v) if v else "-" for v in values))
             return
         from rich.table import Table as RichTable
 
@@ -183,7 +286,7 @@ class Table:
         table = RichTable(show_header=show_header, header_style="bold", box=None, pad_edge=False)
         # What the other columns need (never less than their content: ids are not cut).
         fixed = sum(
-            max(c.min_width, len(c.header), *(len(row[i] or "") for row, _ in self.rows)) + 2
+            max(c.min_width, len(c.header), *(len(_escape(row[i])) for row, _ in self.rows)) + 2
             for i, c in enumerate(self.columns)
             if not c.elastic
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, List, Optional
 
 from akool_cli.chat.errors import AnswerTimeoutError
+from akool_cli.cli.output import sanitize_text
 
 if TYPE_CHECKING:
     from akool_cli.chat.conversation import Conversation
@@ -79,14 +80,24 @@ class Repl:
                 pass
 
     def _save_history(self) -> None:
+        """Written like every other file: a private (0600) temporary file, renamed over
+        the old history under its lock."""
         if self._readline is None or self.history_path is None:
             return
+        from akool_cli.local.errors import LocalError
+        from akool_cli.local.files import locked, private_tempfile, replace_atomically
+
         try:
-            self.history_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._readline.write_history_file(str(self.history_path))
-            os.chmod(self.history_path, 0o600)
-        except OSError:
-            pass
+            with locked(self.history_path):
+                tmp = private_tempfile(self.history_path)
+                try:
+                    self._readline.write_history_file(tmp)
+                except OSError:
+                    os.unlink(tmp)
+                    return
+                replace_atomically(tmp, self.history_path)
+        except (LocalError, OSError):
+            pass  # a history is a convenience
 
     def _line_buffer(self) -> str:
         if self._readline is None:
@@ -146,7 +157,7 @@ class Repl:
         out.flush()
 
         def on_text(text: str) -> None:
-            out.write(text)
+            out.write(sanitize_text(text))
             out.flush()
 
         def on_restart() -> None:

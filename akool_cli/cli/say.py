@@ -25,10 +25,10 @@ app = typer.Typer(add_completion=False)
 
 def run_say(opts: "ChatOptions", app_ctx: "AppContext") -> int:
     from akool_cli.cli.chat import run_chat
-    from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.validate import text_argument
 
-    if opts.message is not None and not opts.message.strip():
-        raise UsageError("TEXT cannot be empty", hint="give the text to say, or - for stdin")
+    if opts.message is not None:
+        text_argument(opts.message, "TEXT")
     return run_chat(opts, app_ctx)
 
 

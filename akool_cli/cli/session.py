@@ -22,6 +22,7 @@ from akool_cli.cli.shared import (
     show_session,
     wait_until_live,
 )
+from akool_cli.cli.signals import shielded
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
@@ -52,17 +53,20 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
     avatar_id = validate.avatar_id(opts.avatar_id)
     io = app_ctx.io
     service = app_ctx.sessions()
-    session = service.create(avatar_id)
-    if opts.wait:
-        if not opts.quiet and not opts.as_json:
-            io.info(f"Created session {session.id}; waiting until it is live…")
-        try:
+    session = None
+    try:
+        with shielded():  # a signal now would lose the id of a session being created
+            session = service.create(avatar_id)
+        if opts.wait:
+            if not opts.quiet and not opts.as_json:
+                io.info(f"Created session {session.id}; waiting until it is live…")
             session = wait_until_live(app_ctx, session.id, opts.wait_timeout)
-        except BaseException:
-            # Nobody received the id of a session that never became live: close it
-            # rather than leave it running (and billing) behind a failure or Ctrl-C.
+    except BaseException:
+        # Nobody received the id of a session that never became live: close it rather
+        # than leave it running (and billing) behind a failure, Ctrl-C or a signal.
+        if session is not None:
             close_created(app_ctx, session.id)
-            raise
+        raise
     if opts.quiet:
         io.out(session.id)
     elif opts.as_json:
@@ -266,7 +270,7 @@ def _session_table() -> Any:
 
 def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
-    from akool_cli.cli.output import STATUS_STYLES
+    from akool_cli.cli.output import STATUS_STYLES, sanitize_line
 
     check_output_flags(opts.as_json, opts.quiet)
     status = _parse_status(opts.status)
@@ -278,11 +282,11 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
         count = page.count
         if opts.as_json:
             for item in page.items:
-                io.stdout.write(("[\n" if not opened else ",\n") + io.dumps(item))
+                io.write(("[\n" if not opened else ",\n") + io.dumps(item))
                 opened = True
         elif opts.quiet:
             for session in page.parsed:
-                io.out(session.id)
+                io.out(sanitize_line(session.id))
         else:
             table = _session_table()
             for s in page.parsed:
@@ -314,7 +318,9 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    page: Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")] = 1,
+    page: Annotated[
+        int, typer.Option("--page", min=1, max=1_000_000, help="Page number, from 1.")
+    ] = 1,
     size: Annotated[int, typer.Option("--size", min=1, max=1000, help="Sessions per page.")] = 100,
     status: StatusOpt = None,
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,

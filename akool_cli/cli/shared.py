@@ -64,16 +64,29 @@ def wait_until_live(app_ctx: "AppContext", session_id: str, timeout: float) -> A
         return service.wait_live(session_id, timeout, on_status)
 
 
-def close_created(app_ctx: "AppContext", session_id: str) -> None:
-    """Close a session this command created and will not hand over; say so on stderr."""
-    from akool_cli.api.errors import AkoolError
+def close_created(app_ctx: "AppContext", session_id: str) -> int:
+    """Close a session this command created and will not hand over; say so on stderr.
 
-    try:
-        closed = app_ctx.sessions().close(session_id)
-    except AkoolError as exc:
-        app_ctx.io.warn(f"could not close session {session_id}: {exc}")
-        return
-    if closed:
-        app_ctx.io.info(f"Closed session {session_id}.")
-    else:
-        app_ctx.io.info(f"Session {session_id} had already ended.")
+    Shielded from a second Ctrl-C or signal, bounded in time, retried; if it still
+    cannot close, print the id and how to close it. Returns 0, or the failure's exit
+    code (never raises, but for a signal held back while it ran)."""
+    from akool_cli.api.errors import AkoolError
+    from akool_cli.cli.failures import describe
+    from akool_cli.cli.signals import shielded
+
+    with shielded():
+        try:
+            closed = app_ctx.sessions().close_created(session_id)
+        except AkoolError as exc:
+            failure = describe(exc, profile=app_ctx.profile)
+            app_ctx.io.error(
+                f"session {session_id} may still be running (billing): could not close it: "
+                f"{failure.message}",
+                f"close it yourself: akool session close {session_id}",
+            )
+            return failure.exit_code
+        if closed:
+            app_ctx.io.info(f"Closed session {session_id}.")
+        else:
+            app_ctx.io.info(f"Session {session_id} had already ended.")
+    return 0

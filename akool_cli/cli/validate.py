@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
-from typing import Iterable, Iterator, List, TextIO
+import stat
+from pathlib import Path
+from typing import Iterable, Iterator, List, Optional, TextIO
 
-from akool_cli.api._constants import BUILTIN_AVATARS
+from akool_cli.api import BUILTIN_AVATARS
 from akool_cli.cli.errors import UsageError
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 MAX_AVATAR_ID = 256
 MAX_STDIN_IDS = 10_000
+MAX_ID_LINE = 1024  # a line of ids on stdin; ids are short
+MAX_SECRET_LINE = 16 * 1024  # a key or secret on stdin
 
 
 def session_id(value: str) -> str:
@@ -18,7 +23,7 @@ def session_id(value: str) -> str:
     if not text:
         raise UsageError("a session id cannot be empty")
     if not _ID.fullmatch(text):
-        shown = text if len(text) <= 40 else text[:40] + "…"
+        shown = _shown(text)
         raise UsageError(
             f"{shown!r} is not a session id",
             hint="a session id is letters, digits and _.:- (up to 128 characters)",
@@ -30,7 +35,11 @@ def avatar_id(value: str) -> str:
     text = value.strip()
     if not text:
         raise UsageError("--avatar-id cannot be empty")
-    if len(text) > MAX_AVATAR_ID or any(c.isspace() or not c.isprintable() for c in text):
+    if (
+        len(text) > MAX_AVATAR_ID
+        or any(c.isspace() or not c.isprintable() for c in text)
+        or not is_text(text)
+    ):
         raise UsageError(
             "--avatar-id must be one word of printable characters (up to 256)",
             hint="built-in avatars: " + ", ".join(BUILTIN_AVATARS),
@@ -38,41 +47,103 @@ def avatar_id(value: str) -> str:
     return text
 
 
-def iter_stdin_lines(stream: TextIO, what: str) -> Iterator[str]:
-    """Non-empty, stripped lines from stdin; a usage error for bytes that are not UTF-8.
+def is_text(value: str) -> bool:
+    """False for a string with bytes that were not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
-    Python may decode undecodable bytes as surrogates instead of failing; both count.
-    """
+
+def text_argument(value: str, what: str) -> str:
+    """An argument meant as text (a question, a text to say): UTF-8, not blank."""
+    if not is_text(value):
+        raise UsageError(f"{what} is not UTF-8 text")
+    if not value.strip():
+        raise UsageError(f"{what} cannot be empty")
+    return value
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def iter_stdin_lines(stream: Optional[TextIO], what: str, max_length: int) -> Iterator[str]:
+    """Non-empty, stripped lines from stdin, each at most ``max_length`` characters (read
+    no further: stdin may be endless, like /dev/zero); a usage error for bytes that are
+    not UTF-8. A closed stdin is an empty one."""
+    if stream is None:
+        return
     not_text = UsageError(f"standard input is not UTF-8 text; expected {what}, one per line")
     try:
-        for line in stream:
+        while True:
+            line = stream.readline(max_length + 2)
+            if not line:
+                return
+            if len(line.rstrip("\r\n")) > max_length:
+                raise UsageError(
+                    f"a line of standard input is longer than {max_length} characters; "
+                    f"expected {what}, one per line"
+                )
             text = line.strip()
             if not text:
                 continue
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise not_text from None
+            if not is_text(text):
+                raise not_text
             yield text
     except UnicodeDecodeError:
         raise not_text from None
+    except (OSError, ValueError) as exc:  # a closed or unreadable stdin
+        raise UsageError(f"cannot read standard input: {exc}") from None
 
 
-def read_stdin_lines(stream: TextIO, what: str) -> List[str]:
+def read_stdin_lines(stream: Optional[TextIO], what: str, max_length: int) -> List[str]:
     lines: List[str] = []
-    for line in iter_stdin_lines(stream, what):
+    for line in iter_stdin_lines(stream, what, max_length):
         lines.append(line)
         if len(lines) > MAX_STDIN_IDS:
             raise UsageError(f"too many {what} on standard input (more than {MAX_STDIN_IDS})")
     return lines
 
 
-def session_ids(values: Iterable[str], stdin: TextIO) -> List[str]:
+def session_ids(values: Iterable[str], stdin: Optional[TextIO]) -> List[str]:
     """Ids from the arguments; an argument of ``-`` reads more, one per line, from stdin."""
     ids: List[str] = []
     for value in values:
         if value == "-":
-            ids.extend(session_id(line) for line in read_stdin_lines(stdin, "session ids"))
+            lines = read_stdin_lines(stdin, "session ids", MAX_ID_LINE)
+            ids.extend(session_id(line) for line in lines)
         else:
             ids.append(session_id(value))
     return ids
+
+
+def read_small_file(path: Path, limit: int, what: str) -> str:
+    """A regular file's text, refused if over ``limit`` bytes — checked while reading,
+    so a device (/dev/zero) or a FIFO with no writer can neither flood nor block."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
+    try:
+        fd = os.open(str(path), flags)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        data = b""
+        while regular and len(data) <= limit:  # never more than one byte past the limit
+            chunk = os.read(fd, limit + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if not regular:
+        raise UsageError(f"{what} must be a regular file; {path} is not")
+    if len(data) > limit:
+        raise UsageError(f"{what} is limited to {limit} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None

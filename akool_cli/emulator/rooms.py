@@ -75,7 +75,12 @@ class ChatRooms:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
-                frame = _decode(msg.data)
+                if session.status(time.monotonic()) != LIVE:
+                    # The session ended (closed, or paused past the idle timeout) while
+                    # this socket was open: the room goes with it.
+                    await ws.close(code=1001, message=b"session ended")
+                    break
+                frame = _decode(msg.data, server_id)
                 if frame is None:
                     continue
                 payload = frame["payload"]
@@ -209,24 +214,29 @@ class ChatRooms:
                     await ws.close(code=1001, message=b"server shutdown")
 
 
-def _decode(text: str) -> Optional[Dict[str, Any]]:
-    """A client frame with its payload parsed, or None for anything else.
+def _decode(text: str, server_id: str) -> Optional[Dict[str, Any]]:
+    """A client frame as the vendor documents it, with its payload parsed; None (the
+    frame is ignored, as the service would) for anything else: not ``type: chat``, not
+    addressed ``to`` this room's server, or a payload that is not serialized JSON.
 
     Deliberately not the client's decoder (akool_cli.chat.protocol): a fake server that
     shared the client's parser could not catch the client's own bugs.
     """
     try:
         frame = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(frame, dict) or frame.get("type") != "chat":
         return None
+    if frame.get("to") != server_id:
+        return None
     payload = frame.get("payload")
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except ValueError:
-            return None
+    if not isinstance(payload, str):  # the vendor: "you need to serialize the json content"
+        return None
+    try:
+        payload = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
     if not isinstance(payload, dict):
         return None
     frame["payload"] = payload

@@ -177,7 +177,8 @@ class State:
                 scheme, _, token = authorization.partition(" ")
                 ok = scheme == "Bearer" and token.strip() in self.tokens
             else:
-                ok = api_key in self.api_keys
+                # The vendor: the API key is the same value as the clientSecret.
+                ok = api_key in self.api_keys or api_key == self.client_secret
         return 1000 if ok else 1101
 
     # faults
@@ -270,9 +271,10 @@ class State:
         return self._act(session_id, pause)
 
     def message(self, session: EmuSession) -> None:
-        """A chat message came: it resumes a paused session."""
+        """A chat message came: it resumes a paused session (one that is still live)."""
         with self.lock:
-            session.paused_at = None
+            if session.status(time.monotonic()) == LIVE:
+                session.paused_at = None
 
     def by_room(self, room: str) -> Optional[EmuSession]:
         with self.lock:

@@ -1,14 +1,28 @@
-"""Where files live, and reading and writing them safely."""
+"""Where files live, and reading and writing them safely.
+
+- Every write is atomic (a temporary file renamed over the old one): a reader sees the
+  old file or the new one, never half. Files are 0600.
+- Every read-modify-write of a shared file (``update_json``) holds a lock on it, so two
+  processes at once never lose an update (fcntl on POSIX, msvcrt on Windows, an
+  exclusive lock file elsewhere).
+- Only directories this tool creates are made private (0700); a directory the user
+  pointed us at keeps its mode.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from akool_cli.local.errors import CorruptFileError, LocalFileError
+
+T = TypeVar("T")
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process to finish with a file
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -30,39 +44,70 @@ def state_dir(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def ensure_private_dir(directory: Path) -> None:
+    """Create ``directory`` (0700) if it does not exist; leave an existing one alone."""
+    if directory.is_dir():
+        return
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if directory.stat().st_mode & 0o077:
-            directory.chmod(0o700)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700)
+    except FileExistsError:
+        if not directory.is_dir():
+            raise LocalFileError(
+                f"cannot create {directory}: a file is in the way", path=directory
+            ) from None
     except OSError as exc:
         raise LocalFileError(
             f"cannot create {directory}: {exc.strerror or exc}", path=directory
         ) from None
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader sees the old file or the new one, never half."""
+def private_tempfile(path: Path) -> str:
+    """A new temporary file beside ``path``, readable by its owner only (mkstemp: 0600)."""
     ensure_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    os.close(fd)
+    return tmp
+
+
+def replace_atomically(tmp: str, path: Path) -> None:
+    """Move a finished temporary file over ``path``; remove it if that fails."""
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise LocalFileError(f"cannot write {path}: {exc.strerror or exc}", path=path) from None
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old file or the new one, never half."""
+    tmp = private_tempfile(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise LocalFileError(f"cannot write {path}: {exc.strerror or exc}", path=path) from None
         raise
+    replace_atomically(tmp, path)
 
 
 def write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def read_json(path: Path, default: Any) -> Any:
@@ -77,13 +122,68 @@ def read_json(path: Path, default: Any) -> Any:
     except UnicodeDecodeError:
         raise CorruptFileError(f"{path} is corrupt: not UTF-8 text", path=path) from None
     try:
-        data = json.loads(text)
+        data = _strict_json(text)
     except ValueError as exc:
-        raise CorruptFileError(
-            f"{path} is corrupt: not valid JSON (line {getattr(exc, 'lineno', '?')})", path=path
-        ) from None
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else f" ({exc})"
+        raise CorruptFileError(f"{path} is corrupt: not valid JSON{where}", path=path) from None
     if not isinstance(data, type(default)):
         raise CorruptFileError(
             f"{path} is corrupt: expected a JSON {type(default).__name__}", path=path
         )
     return data
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (through ``.<name>.lock`` beside it)."""
+    ensure_private_dir(path.parent)
+    lock_path = path.parent / f".{path.name}.lock"
+    try:
+        fd = os.open(str(lock_path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise LocalFileError(f"cannot lock {path}: {exc.strerror or exc}", path=path) from None
+    try:
+        _acquire(fd, lock_path, path, timeout)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _acquire(fd: int, lock_path: Path, path: Path, timeout: float) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        fcntl = None  # type: ignore[assignment]
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return
+        except OSError:
+            if time.monotonic() >= deadline:
+                raise LocalFileError(
+                    f"{path} is busy: another akool process holds it (see {lock_path})",
+                    path=path,
+                ) from None
+            time.sleep(0.01)
+
+
+NO_CHANGE: Any = object()  # what a change returns to leave the file as it is
+
+
+def update_json(path: Path, default: Any, change: Callable[[Any], T]) -> T:
+    """Read ``path`` (``default`` if missing), let ``change`` modify the data in place,
+    write it back — all under the file's lock, so concurrent updates are never lost.
+    Returns what ``change`` returned; if that is ``NO_CHANGE``, nothing is written."""
+    with locked(path):
+        data = read_json(path, default)
+        result = change(data)
+        if result is not NO_CHANGE:
+            write_json(path, data)
+        return result

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError
-from akool_cli.local.files import read_json, write_json
+from akool_cli.local.files import NO_CHANGE, read_json, update_json
 
 __all__ = ["DEFAULT_PROFILE", "KINDS", "Store"]
 
@@ -27,8 +27,7 @@ class Store:
         self.credentials_path = directory / "credentials.json"
 
     # profiles
-    def _config(self) -> Dict[str, Any]:
-        data = read_json(self.config_path, {})
+    def _profiles(self, data: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
         profiles = data.setdefault("profiles", {})
         if not isinstance(profiles, dict) or not all(
             isinstance(v, dict) for v in profiles.values()
@@ -37,6 +36,11 @@ class Store:
                 f"{self.config_path} is corrupt: 'profiles' is not a map of objects",
                 path=self.config_path,
             )
+        return profiles
+
+    def _config(self) -> Dict[str, Any]:
+        data = read_json(self.config_path, {})
+        self._profiles(data)
         return data
 
     def profile(self, name: str) -> Dict[str, Any]:
@@ -47,14 +51,17 @@ class Store:
         return sorted(names)
 
     def update_profile(self, name: str, **values: Any) -> None:
-        data = self._config()
-        profile = data["profiles"].setdefault(name, {})
-        for key, value in values.items():
-            if value is None:
-                profile.pop(key, None)
-            else:
-                profile[key] = value
-        write_json(self.config_path, data)
+        """Set (or, with None, remove) settings of a profile."""
+
+        def change(data: Dict[str, Any]) -> None:
+            profile = self._profiles(data).setdefault(name, {})
+            for key, value in values.items():
+                if value is None:
+                    profile.pop(key, None)
+                else:
+                    profile[key] = value
+
+        update_json(self.config_path, {}, change)
 
     # credentials
     def _credentials(self) -> Dict[str, Any]:
@@ -80,14 +87,19 @@ class Store:
     def save_credential(self, profile: str, kind: str, value: str) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown credential kind {kind!r}")
-        data = self._credentials()
-        data[profile] = {"kind": kind, "value": value}
-        write_json(self.credentials_path, data)
+        update_json(
+            self.credentials_path,
+            {},
+            lambda data: data.update({profile: {"kind": kind, "value": value}}),
+        )
 
     def delete_credential(self, profile: str) -> bool:
-        data = self._credentials()
-        if profile not in data:
-            return False
-        del data[profile]
-        write_json(self.credentials_path, data)
-        return True
+        """Remove the profile's credential; False if it had none."""
+        return (
+            update_json(
+                self.credentials_path,
+                {},
+                lambda data: True if data.pop(profile, None) is not None else NO_CHANGE,
+            )
+            is not NO_CHANGE
+        )

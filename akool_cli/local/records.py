@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from akool_cli.local.files import read_json, write_json
+from akool_cli.local.files import NO_CHANGE, read_json, update_json
 
 MAX_SESSION_RECORDS = 200  # older records fall off; a session rarely lives long
 
@@ -19,9 +19,12 @@ class SessionRecords:
     def __init__(self, directory: Path) -> None:
         self.path = directory / "sessions.json"
 
-    def all(self) -> List[Dict[str, Any]]:
-        data = read_json(self.path, [])
+    @staticmethod
+    def _valid(data: List[Any]) -> List[Dict[str, Any]]:
         return [item for item in data if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+    def all(self) -> List[Dict[str, Any]]:
+        return self._valid(read_json(self.path, []))
 
     def get(self, session_id: str) -> Optional[Dict[str, Any]]:
         for item in reversed(self.all()):
@@ -31,22 +34,29 @@ class SessionRecords:
 
     def forget(self, session_id: str) -> None:
         """Drop a closed session's record (nothing to chat with any more)."""
-        records = self.all()
-        kept = [r for r in records if r["id"] != session_id]
-        if len(kept) != len(records):
-            write_json(self.path, kept)
+
+        def change(data: List[Any]) -> Any:
+            kept = [r for r in self._valid(data) if r["id"] != session_id]
+            if len(kept) == len(data):
+                return NO_CHANGE
+            data[:] = kept
+            return None
+
+        update_json(self.path, [], change)
 
     def remember(
         self, session_id: str, *, base_url: str, avatar_id: str, stream_urls: Dict[str, Any]
     ) -> None:
-        records = [r for r in self.all() if r["id"] != session_id]
-        records.append(
-            {
-                "id": session_id,
-                "base_url": base_url,
-                "avatar_id": avatar_id,
-                "stream_urls": stream_urls,
-                "created_at": int(time.time()),
-            }
-        )
-        write_json(self.path, records[-MAX_SESSION_RECORDS:])
+        record = {
+            "id": session_id,
+            "base_url": base_url,
+            "avatar_id": avatar_id,
+            "stream_urls": stream_urls,
+            "created_at": int(time.time()),
+        }
+
+        def change(data: List[Any]) -> None:
+            kept = [r for r in self._valid(data) if r["id"] != session_id] + [record]
+            data[:] = kept[-MAX_SESSION_RECORDS:]
+
+        update_json(self.path, [], change)

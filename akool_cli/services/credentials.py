@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import Mapping, Optional, Tuple, Union
 
-from akool_cli.api.auth import ClientCredentials, Credential, TokenCache
+from akool_cli.api.auth import ClientCredentials, Credential, TokenCache, header_problem
+from akool_cli.api.errors import InvalidCredentialError
 from akool_cli.local.errors import SettingError
 from akool_cli.local.profiles import Store
 
@@ -23,13 +24,17 @@ def resolve_credential(
 ) -> Tuple[Optional[AnyCredential], str]:
     """The credential to use and where it came from, in this order: ``AKOOL_TOKEN``,
     ``AKOOL_API_KEY``, ``AKOOL_CLIENT_ID`` + ``AKOOL_CLIENT_SECRET`` (exchanged for a
-    token, cached in ``token_cache``), then the profile's stored credential."""
-    token = env.get("AKOOL_TOKEN")
-    if token:
-        return Credential("token", token), "AKOOL_TOKEN"
-    key = env.get("AKOOL_API_KEY")
-    if key:
-        return Credential("api_key", key), "AKOOL_API_KEY"
+    token, cached in ``token_cache``), then the profile's stored credential.
+
+    A value that cannot be sent in a header is refused here, before any request: from the
+    environment as a SettingError, from the profile as an InvalidCredentialError."""
+    for name, kind in (("AKOOL_TOKEN", "token"), ("AKOOL_API_KEY", "api_key")):
+        value = env.get(name)
+        if value:
+            problem = header_problem(value)
+            if problem is not None:
+                raise SettingError(f"{name} cannot be used as a credential: {problem}")
+            return Credential(kind, value), name
     client_id, secret = env.get("AKOOL_CLIENT_ID"), env.get("AKOOL_CLIENT_SECRET")
     if client_id or secret:
         if not (client_id and secret):
@@ -38,5 +43,10 @@ def resolve_credential(
         return ClientCredentials(client_id, secret, cache=token_cache), CLIENT_ENV
     stored = store.credential(profile)
     if stored is not None:
+        problem = header_problem(stored[1])
+        if problem is not None:
+            raise InvalidCredentialError(
+                f"the stored credential of profile {profile!r} cannot be sent: {problem}"
+            )
         return Credential(*stored), f"{store.credentials_path} (profile {profile!r})"
     return None, "none"

@@ -17,18 +17,27 @@ Finding a chat room — one rule, in this order:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
 
-from akool_cli.api._constants import FAILED, QUEUEING
+from akool_cli.api import FAILED, QUEUEING, backoff_delay
 from akool_cli.api.client import Client
-from akool_cli.api.errors import NotFoundError, SessionEndedError
+from akool_cli.api.errors import (
+    ServiceBusyError,
+    SessionEndedError,
+    TransportError,
+)
 from akool_cli.api.models import Session
 from akool_cli.chat.protocol import derive_chat_urls, room_member_id, server_url_for
 from akool_cli.local.errors import LocalError
 from akool_cli.local.records import SessionRecords
+from akool_cli.services.errors import NoChatRoomError
 
 Warn = Callable[[str], None]
+# Closing a session a command created for itself: attempts, and the time they may take.
+CLEANUP_ATTEMPTS = 4
+CLEANUP_SECONDS = 15.0
 CHAT_KEYS = ("client_chat_room_url", "server_chat_room_url")
 
 
@@ -37,6 +46,7 @@ class ChatRoom:
     client_url: str
     server_url: str
     session_id: Optional[str] = None
+    derived: bool = False  # guessed from the pull URL, not named by the API
 
     @property
     def server_id(self) -> str:
@@ -123,18 +133,50 @@ class SessionService:
     ) -> Session:
         return self._client().sessions.wait_live(session_id, timeout=timeout, on_status=on_status)
 
-    def close(self, session_id: str) -> bool:
+    def close(self, session_id: str, *, deadline: Optional[float] = None) -> bool:
         """Close a session: True if this closed it, False if it had already ended.
         Closing is idempotent; any other failure raises."""
         try:
-            self._client().sessions.close(session_id)
+            self._client().sessions.close(session_id, deadline=deadline)
         except SessionEndedError:
             self.forget(session_id)
             return False
         self.forget(session_id)
         return True
 
+    def close_created(
+        self,
+        session_id: str,
+        *,
+        seconds: float = CLEANUP_SECONDS,
+        attempts: int = CLEANUP_ATTEMPTS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> bool:
+        """Close a session a command created for itself, trying harder than a plain close:
+        a few attempts with backoff, all within ``seconds``. True if closed, False if it
+        had already ended; the last error once every attempt failed."""
+        deadline = time.monotonic() + seconds
+        for attempt in range(attempts):
+            try:
+                return self.close(session_id, deadline=deadline)
+            except (TransportError, ServiceBusyError):
+                delay = backoff_delay(attempt)
+                if attempt + 1 >= attempts or time.monotonic() + delay >= deadline:
+                    raise
+                sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     # -- chat rooms -----------------------------------------------------------------------
+
+    def live(self, session_id: str, on_queueing: Callable[[], Session]) -> Session:
+        """The session as ``detail`` says, once it is live: one that is over raises
+        SessionEndedError; for one still queueing, ``on_queueing`` waits until it is."""
+        session = self._client().sessions.detail(session_id)
+        if session.is_over:
+            raise ended_error(session)
+        if session.status == QUEUEING:
+            session = on_queueing()
+        return session
 
     def chat_room(
         self,
@@ -143,17 +185,13 @@ class SessionService:
         url: Optional[str] = None,
         session: Optional[Session] = None,
     ) -> ChatRoom:
-        """The chat room, by the rule in this module's docstring. A session found over
-        raises SessionEndedError; no room at all, NotFoundError."""
+        """The chat room, by the rule in this module's docstring; ``session`` is the API's
+        latest answer about it (``create``'s or ``detail``'s). NoChatRoomError if nothing
+        names one."""
         if url is not None:
             return ChatRoom(url, server_url_for(url), session_id)  # BadRoomURL if it is not one
         assert session_id is not None
         urls = merged_stream_urls(session, self.record(session_id))
-        if session is None and not all(urls.get(k) for k in CHAT_KEYS):
-            session = self._client().sessions.detail(session_id)
-            if session.is_over:
-                raise ended_error(session)
-            urls = merged_stream_urls(session, self.record(session_id))
         if all(isinstance(urls.get(k), str) and urls[k] for k in CHAT_KEYS):
             return ChatRoom(urls["client_chat_room_url"], urls["server_chat_room_url"], session_id)
         pull = urls.get("client_pull_stream_url")
@@ -163,12 +201,13 @@ class SessionService:
             except ValueError:
                 pass
             else:
-                self._warn(
-                    f"no chat URLs are known for session {session_id}; using {client_url}, "
-                    "derived from its pull URL (pass --url if that is wrong)"
-                )
-                return ChatRoom(client_url, server_url, session_id)
-        raise NotFoundError(f"no chat room is known for session {session_id}")
+                return ChatRoom(client_url, server_url, session_id, derived=True)
+        if urls and not pull:
+            raise NoChatRoomError(
+                f"session {session_id} names no chat room: its stream_urls carry only "
+                f"{', '.join(sorted(urls))}"
+            )
+        raise NoChatRoomError(f"no chat room is known for session {session_id}")
 
     def refusal_check(self, session_id: str, on_queueing: Callable[[], Any]) -> Callable[[], None]:
         """What to do when the chat room refuses the handshake: a session that is over

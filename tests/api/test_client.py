@@ -256,7 +256,9 @@ def test_wait_live_fails_ends_and_times_out(emu):
     client.sessions.close(sid)  # ends before it was ever live
     with pytest.raises(errors.SessionEndedError) as info:
         client.sessions.wait_live(sid, timeout=5, first_delay=0.01)
-    assert exit_code_for(info.value) == 8 and "ended (completed, 3)" in str(info.value)
+    assert exit_code_for(info.value) == 8 and "ended before it was live (completed, 3)" in str(
+        info.value
+    )
 
 
 def test_authorization_decides_when_both_headers_come(emu):
@@ -274,10 +276,10 @@ class MemoryCache:
     def __init__(self) -> None:
         self.tokens = {}
 
-    def get(self, base_url, client_id):
+    def get(self, base_url, client_id, secret):
         return self.tokens.get((base_url, client_id))
 
-    def put(self, base_url, client_id, token):
+    def put(self, base_url, client_id, secret, token):
         self.tokens[(base_url, client_id)] = token
 
     def drop(self, base_url, client_id):
@@ -298,10 +300,10 @@ def test_client_credentials_are_exchanged_once_and_cached(emu):
 
 def test_a_rejected_cached_token_is_exchanged_again_once(emu):
     cache = MemoryCache()
-    cache.put(emu.url, "emulator-client", "stale-token")
+    cache.put(emu.url, "emulator-client", "emulator-secret", "stale-token")
     creds = ClientCredentials("emulator-client", "emulator-secret", cache=cache)
     assert make_client(emu, credential=creds).sessions.list().count == 0
-    assert cache.get(emu.url, "emulator-client") == DEFAULT_TOKEN
+    assert cache.get(emu.url, "emulator-client", "emulator-secret") == DEFAULT_TOKEN
     assert emu.snapshot()["requests"] == 3  # rejected list, exchange, list
     emu.fault(endpoint="list", code=1101)  # rejected again after the new exchange: give up
     with pytest.raises(errors.AuthenticationError):

@@ -87,7 +87,7 @@ def test_status_masks_and_token_prints(cli, emu, monkeypatch):
     monkeypatch.setenv("AKOOL_API_KEY", "abcd-secret-value-wxyz")
     status = cli(["auth", "status"])
     assert status.exit_code == 0
-    assert "abcd…wxyz" in status.stdout and "secret-value" not in status.stdout
+    assert "ab…yz" in status.stdout and "secret-value" not in status.stdout
     assert "AKOOL_API_KEY" in status.stdout
     data = json.loads(cli(["auth", "status", "--json"]).stdout)
     assert data["source"] == "AKOOL_API_KEY" and data["kind"] == "api_key"

@@ -36,4 +36,5 @@ def test_reprs_never_show_the_secret():
     assert "super-secret" not in repr(cred) and "super-secret" not in str(cred)
     client = ClientCredentials("id", "super-secret-value")
     assert "super-secret" not in repr(client) + str(client)
-    assert mask("short") == "*****"
+    assert mask("short") == "***" and mask("123456789") == "1…9"  # at most 4 shown
+    assert mask("abcdefghijklmnopq") == "ab…pq"

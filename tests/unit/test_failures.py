@@ -9,7 +9,7 @@ import pytest
 
 from akool_cli.api import errors as api
 from akool_cli.chat.errors import AnswerTimeoutError, BadRoomURL, ChatConnectionError
-from akool_cli.cli.errors import CommandError, Interrupted, UsageError
+from akool_cli.cli.errors import EmulatorError, Interrupted, LoginRejected, UsageError
 from akool_cli.cli.exit_codes import ExitCode
 from akool_cli.cli.failures import describe, exit_code_for
 from akool_cli.local.errors import CorruptFileError, LocalFileError, SettingError
@@ -51,7 +51,10 @@ def test_every_business_code(code, exit_code):
         (api.SessionFailedError("x"), 8),
         (api.WaitTimeoutError("x"), 9),
         (AnswerTimeoutError("x"), 9),
-        (CommandError("x", exit_code=3), 3),
+        (LoginRejected("x", code=1101), 3),
+        (EmulatorError("x"), 1),
+        (api.InsecureTransportError("x"), 2),
+        (api.InvalidCredentialError("x"), 3),
         (Interrupted(), 130),
         (Interrupted("terminated", exit_code=ExitCode.TERMINATED), 143),
         (KeyboardInterrupt(), 130),
@@ -74,9 +77,32 @@ def test_hints_follow_the_failure():
     assert describe(api.ServerError("x", status_code=503)).hint == "try again later"
     assert "top it up" in describe(api.error_for_code(1104, "m")).hint
     corrupt = CorruptFileError("x", path=Path("/c/credentials.json"))
-    assert "auth login" in describe(corrupt).hint
-    assert describe(CorruptFileError("x", path=Path("/s/sessions.json"))).hint == (
-        "fix or delete the file"
-    )
+    assert describe(corrupt).hint == "fix or delete /c/credentials.json"  # login would fail too
+    assert describe(CorruptFileError("x")).hint == "fix or delete the file"
     assert describe(api.ProtocolError("unexpected answer")).hint is None  # no response: a model
     assert describe(UsageError("x", hint="do this")).hint == "do this"
+
+
+@pytest.mark.parametrize(
+    "source, advice",
+    [
+        ("AKOOL_API_KEY", "check AKOOL_API_KEY"),
+        ("AKOOL_TOKEN", "check AKOOL_TOKEN"),
+        (
+            "AKOOL_CLIENT_ID and AKOOL_CLIENT_SECRET",
+            "check AKOOL_CLIENT_ID and AKOOL_CLIENT_SECRET",
+        ),
+        ("/c/credentials.json (profile 'default')", "log in again: run `akool auth login`"),
+        (None, "log in again"),
+    ],
+)
+def test_a_rejected_credential_is_advised_by_where_it_came_from(source, advice):
+    assert describe(api.error_for_code(1101, "m"), source=source).hint.startswith(advice)
+
+
+def test_internal_errors_are_one_line_and_exit_1():
+    from akool_cli.cli.failures import internal_failure
+
+    failure = internal_failure(RuntimeError("boom"))
+    assert failure.exit_code == 1 and failure.message == "internal error: RuntimeError: boom"
+    assert "--debug" in failure.hint

@@ -102,18 +102,26 @@ def test_records_skip_entries_that_are_not_records(tmp_path):
 
 def test_token_file_is_keyed_by_base_url_and_client_id(tmp_path):
     tokens = TokenFile(tmp_path)
-    tokens.put("http://a/", "client", "t1")
-    tokens.put("http://b", "client", "t2")
-    assert tokens.get("http://a", "client") == "t1" and tokens.get("http://b", "client") == "t2"
-    assert tokens.get("http://a", "other") is None
+    tokens.put("http://a/", "client", "s", "t1")
+    tokens.put("http://b", "client", "s", "t2")
+    assert tokens.get("http://a", "client", "s") == "t1"
+    assert tokens.get("http://b", "client", "s") == "t2"
+    assert tokens.get("http://a", "other", "s") is None
     tokens.drop("http://a", "client")
-    assert tokens.get("http://a", "client") is None and tokens.get("http://b", "client") == "t2"
+    assert tokens.get("http://a", "client", "s") is None
+    assert tokens.get("http://b", "client", "s") == "t2"
     assert stat.S_IMODE(tokens.path.stat().st_mode) == 0o600
+
+
+def test_a_token_is_only_for_the_secret_it_was_exchanged_with(tmp_path):
+    tokens = TokenFile(tmp_path)
+    tokens.put("http://a", "client", "the-secret", "t1")
+    assert tokens.get("http://a", "client", "another-secret") is None
+    text = tokens.path.read_text()
+    assert "the-secret" not in text and "t1" in text  # a salted hash, never the secret
 
 
 def test_an_unreadable_token_file_is_an_empty_cache(tmp_path):
     (tmp_path / "tokens.json").write_text("{broken")
     tokens = TokenFile(tmp_path)
-    assert tokens.get("http://a", "c") is None
-    tokens.put("http://a", "c", "t")  # overwrites the broken cache
-    assert tokens.get("http://a", "c") == "t"
+    assert tokens.get("http://a", "c", "s") is None

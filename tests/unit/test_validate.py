@@ -35,11 +35,52 @@ def test_ids_from_stdin_and_arguments():
 def test_stdin_that_is_not_utf8_is_a_usage_error():
     stdin = io.TextIOWrapper(io.BytesIO(b"ok\n\xff\n"), encoding="utf-8", errors="strict")
     with pytest.raises(UsageError) as info:
-        validate.read_stdin_lines(stdin, "session ids")
+        validate.read_stdin_lines(stdin, "session ids", 100)
     assert "not UTF-8" in str(info.value)
 
 
 def test_too_many_ids_on_stdin():
     stdin = io.StringIO("a\n" * (validate.MAX_STDIN_IDS + 1))
     with pytest.raises(UsageError):
-        validate.read_stdin_lines(stdin, "session ids")
+        validate.read_stdin_lines(stdin, "session ids", 100)
+
+
+class Endless(io.TextIOBase):
+    """Like /dev/zero read as text: no line ever ends."""
+
+    def readline(self, size=-1):
+        assert 0 < size < 10_000_000, "read without a limit"
+        return "\0" * size
+
+
+def test_an_endless_line_on_stdin_is_refused_after_its_limit():
+    with pytest.raises(UsageError) as info:
+        validate.read_stdin_lines(Endless(), "session ids", validate.MAX_ID_LINE)
+    assert "longer than 1024 characters" in str(info.value)
+
+
+def test_closed_stdin_is_empty():
+    assert validate.read_stdin_lines(None, "session ids", 10) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dir", "big", "missing"])
+def test_small_files_are_regular_and_small(tmp_path, kind):
+    import os
+
+    path = tmp_path / "prompt"
+    if kind == "fifo":
+        os.mkfifo(path)  # no writer: opening it must not block
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "big":
+        path.write_bytes(b"x" * 101)
+    with pytest.raises(UsageError):
+        validate.read_small_file(path, 100, "--prompt-file")
+
+
+def test_a_small_file_is_read():
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("a patient tutor")
+    assert validate.read_small_file(validate.Path(handle.name), 100, "x") == "a patient tutor"

@@ -15,9 +15,12 @@ from akool_cli.api._constants import (
     WAIT_MAX_DELAY,
 )
 from akool_cli.api.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ServerError,
+    ServiceBusyError,
     SessionEndedError,
     SessionFailedError,
-    TransportError,
     WaitTimeoutError,
 )
 from akool_cli.api.models import Session
@@ -39,17 +42,30 @@ class Sessions:
         )
         return Session.from_api(body.get("data"))
 
-    def close(self, session_id: str) -> None:
-        """Close a session. One that is already over raises SessionEndedError (1219)."""
-        self._client.request("POST", "/liveAvatar/session/close", json={"id": session_id})
+    def close(self, session_id: str, *, deadline: Optional[float] = None) -> None:
+        """Close a session. One that is already over raises SessionEndedError (1219).
+
+        Safe to repeat: a second close of a session answers 1219, which callers take as
+        closed; so a close whose answer was lost is sent again."""
+        self._client.request(
+            "POST",
+            "/liveAvatar/session/close",
+            json={"id": session_id},
+            retry=True,
+            deadline=deadline,
+        )
 
     def pause(self, session_id: str) -> None:
         """Pause its streaming until the next chat message."""
         self._client.request("POST", "/liveAvatar/session/pause", json={"id": session_id})
 
-    def detail(self, session_id: str) -> Session:
+    def detail(self, session_id: str, *, deadline: Optional[float] = None) -> Session:
         body = self._client.request(
-            "GET", "/liveAvatar/session/detail", params={"id": session_id}, retry=True
+            "GET",
+            "/liveAvatar/session/detail",
+            params={"id": session_id},
+            retry=True,
+            deadline=deadline,
         )
         return Session.from_api(body.get("data"))
 
@@ -85,17 +101,22 @@ class Sessions:
         """Poll ``detail`` with growing pauses until the session is live (status 2).
 
         Raises SessionEndedError if it ends (3) and SessionFailedError if it fails (4)
-        first, and WaitTimeoutError after ``timeout`` seconds.
+        first, and WaitTimeoutError when ``timeout`` seconds have passed — each poll's own
+        timeout is cut to what is left, so a slow service cannot stretch the wait.
         """
         started = clock()
+        deadline = time.monotonic() + timeout
         delay = first_delay
         while True:
             try:
-                session: Optional[Session] = self.detail(session_id)
-            except TransportError:
-                # detail already retried; a longer outage still ends at the deadline.
-                if clock() - started >= timeout:
-                    raise
+                session: Optional[Session] = self.detail(session_id, deadline=deadline)
+            except (APIConnectionError, APITimeoutError, ServerError, ServiceBusyError) as exc:
+                # detail already retried; a longer outage still ends at the deadline. (A
+                # protocol error is not an outage: it is raised at once.)
+                if clock() - started >= timeout or time.monotonic() >= deadline:
+                    raise WaitTimeoutError(
+                        f"session {session_id} was not live after {timeout:g} s ({exc})"
+                    ) from None
                 session = None
             elapsed = clock() - started
             if session is not None:
@@ -105,12 +126,10 @@ class Sessions:
                     return session
                 if session.status == ENDED:
                     raise SessionEndedError(
-                        f"session {session_id} ended before it was live ({session.status_label})"
+                        f"session {session_id} ended before it was live (completed, 3)"
                     )
                 if session.status == FAILED:
-                    raise SessionFailedError(
-                        f"session {session_id} failed ({session.status_label})"
-                    )
+                    raise SessionFailedError(f"session {session_id} failed (4)")
             remaining = timeout - elapsed
             if remaining <= 0:
                 raise WaitTimeoutError(f"session {session_id} was not live after {timeout:g} s")

@@ -1,0 +1,73 @@
+"""Signals: SIGTERM, SIGHUP (the terminal closed) and SIGQUIT are raised as
+:class:`Interrupted`, like Ctrl-C (SIGINT) raises KeyboardInterrupt, so that the code
+that closes a session a command created always runs. While that cleanup runs, a second
+signal is held back (``shielded``) and raised once the cleanup is done."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from typing import Any, Iterator, List, Optional
+
+from akool_cli.cli.errors import Interrupted
+from akool_cli.cli.exit_codes import ExitCode
+
+# name -> (message, exit code). SIGINT keeps Python's KeyboardInterrupt.
+HANDLED = {
+    "SIGTERM": ("terminated", ExitCode.TERMINATED),
+    "SIGHUP": ("interrupted: the terminal closed (SIGHUP)", ExitCode.INTERRUPTED),
+    "SIGQUIT": ("interrupted (SIGQUIT)", ExitCode.INTERRUPTED),
+}
+
+
+class _Shield:
+    depth = 0
+    pending: List[int] = []
+
+
+def _interrupted(signum: int) -> Interrupted:
+    for name, (message, code) in HANDLED.items():
+        if getattr(signal, name, None) == signum:
+            return Interrupted(message, exit_code=code)
+    return Interrupted()
+
+
+def _handler(signum: int, frame: Any) -> None:
+    if _Shield.depth:
+        _Shield.pending.append(signum)
+        return
+    raise _interrupted(signum)
+
+
+def install() -> None:
+    """Turn the termination signals into Interrupted (main thread only)."""
+    for name in HANDLED:
+        number = getattr(signal, name, None)  # not every platform has every signal
+        if number is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, _handler)
+
+
+@contextlib.contextmanager
+def shielded() -> Iterator[None]:
+    """Hold back Ctrl-C and the termination signals for the duration; raise the first of
+    them afterwards (unless something else is already being raised)."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous: Optional[Any] = None
+    if in_main:
+        previous = signal.signal(signal.SIGINT, _handler)
+    _Shield.depth += 1
+    held: List[int] = []
+    try:
+        yield
+    finally:
+        _Shield.depth -= 1
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+        if not _Shield.depth:
+            held, _Shield.pending = _Shield.pending, []
+    if held:  # reached only when the body did not raise (else that error goes on)
+        if held[0] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise _interrupted(held[0])
