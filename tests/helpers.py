@@ -122,3 +122,78 @@ def wait_for(predicate: Callable[[], object], timeout: float = 10.0, what: str =
             return value
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@dataclass
+class Bounded:
+    """How a run of the installed ``akool`` ended, how long it took, and its peak memory."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mib: float
+
+    @property
+    def error_lines(self) -> List[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("error:")]
+
+
+def run_bounded(
+    args: List[str],
+    *,
+    env: Optional[Dict] = None,
+    input: Optional[bytes] = None,
+    stdin=None,
+    timeout: float = 60,
+) -> Bounded:
+    """Run ``akool ARGS`` and measure it: exit code, output, seconds, peak RSS. A run
+    past ``timeout`` is killed and fails the test (the point is that nothing hangs)."""
+    import threading
+
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [AKOOL, *args],
+        stdin=subprocess.PIPE if input is not None else (stdin or subprocess.DEVNULL),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    chunks = {"out": [], "err": []}
+
+    def pump(stream, key):
+        for block in iter(lambda: stream.read(65536), b""):
+            chunks[key].append(block)
+
+    readers = [
+        threading.Thread(target=pump, args=(proc.stdout, "out"), daemon=True),
+        threading.Thread(target=pump, args=(proc.stderr, "err"), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    if input is not None:
+        try:
+            proc.stdin.write(input)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            raise AssertionError(f"akool {' '.join(args)} did not end within {timeout} s")
+        time.sleep(0.02)
+    seconds = time.monotonic() - started
+    for reader in readers:
+        reader.join(10)
+    return Bounded(
+        exit_code=os.waitstatus_to_exitcode(status),
+        stdout=b"".join(chunks["out"]).decode("utf-8", "replace"),
+        stderr=b"".join(chunks["err"]).decode("utf-8", "replace"),
+        seconds=seconds,
+        peak_mib=usage.ru_maxrss / 1024,
+    )

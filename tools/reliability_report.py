@@ -77,16 +77,58 @@ def write_report(path: str) -> int:
         f"{result['seconds']:.1f} s | {'yes' if ok else 'no'} |"
     )
     print(lines[-1])
+    hostile, hostile_failing = hostile_rows()
+    failing += hostile_failing
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(
             "# Reliability\n\n"
-            "Written by `make reliability`; every row is also a test in `make test` "
-            "(`tests/test_reliability.py`). Each case runs the installed `akool` against the "
-            "emulator on loopback with one fault switched on. Passing means: the expected exit "
-            "code, exactly one `error:` line on stderr naming the cause (none on success), "
-            "no traceback, and within the bound.\n\n" + "\n".join(lines) + "\n"
+            "Written by `make reliability` (`tools/reliability_report.py`); every row is also a "
+            "test in `make test`.\n\n"
+            "## The fault matrix\n\n"
+            "`tests/reliability/`: each case runs the installed `akool` against the emulator on "
+            "loopback with one fault switched on. Passing means: the expected exit code, "
+            "exactly one `error:` line on stderr naming the cause (none on success), no "
+            "traceback, and within the bound (set for a loaded 2-core machine).\n\n"
+            + "\n".join(lines)
+            + "\n\n## A hostile world\n\n"
+            "`tests/hostile/`: small hostile HTTP and websocket servers written for the tests "
+            "(redirects, endless bodies, gzip bombs, trickles, deep JSON, surrogates, control "
+            "characters, a server that ignores `page`, ping floods, giant frames), signals at "
+            "any moment, two processes at once, odd files and streams, and a fuzz of the CLI's "
+            "inputs. Each row is one test; what it checks is its name, and every run is "
+            "bounded in time and memory.\n\n" + "\n".join(hostile) + "\n"
         )
     return failing
+
+
+class _Outcomes:
+    """A pytest plugin that keeps each test's outcome and duration."""
+
+    def __init__(self) -> None:
+        self.rows: list = []
+
+    def pytest_runtest_logreport(self, report) -> None:  # noqa: ANN001 - pytest's hook
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.rows.append((report.nodeid, report.outcome, report.duration))
+
+
+def hostile_rows() -> tuple:
+    """Run tests/hostile with pytest; a table row per test, and how many failed."""
+    import pytest
+
+    outcomes = _Outcomes()
+    pytest.main(
+        ["-q", "-p", "no:cacheprovider", str(ROOT / "tests" / "hostile")], plugins=[outcomes]
+    )
+    lines = ["| case | expected | observed |", "|---|---|---|"]
+    failing = 0
+    for nodeid, outcome, duration in outcomes.rows:
+        module, _, name = nodeid.partition("::")
+        words = name.replace("test_", "", 1).replace("_", " ")
+        area = module.rsplit("/", 1)[-1][len("test_") : -len(".py")]
+        failing += outcome != "passed"
+        lines.append(f"| {area}: {words} | passes | {outcome} in {duration:.2f} s |")
+    return lines, failing
 
 
 if __name__ == "__main__":

@@ -256,7 +256,6 @@ def _http_session(base_url: str) -> requests.Session:
     """
     http = requests.Session()
     http.trust_env = False
-    http.max_redirects = 0
     http.headers.update(
         {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
     )
@@ -345,6 +344,8 @@ class Transport:
                         location=location,
                     )
                 content = _read_body(response)
+                if deadline.fired:  # cut off mid-answer: what came is not the answer
+                    raise requests.Timeout()
                 response.raw.release_conn()  # read to the end: the connection can serve again
             except _TIMEOUTS:
                 self._close(response)

@@ -30,7 +30,7 @@ from akool_cli.chat import (
     RECONNECT_FIRST_DELAY,
     RECONNECT_MAX_DELAY,
 )
-from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError
+from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError, ChatProtocolError
 from akool_cli.chat.protocol import (
     AnswerAssembler,
     ChatSettings,
@@ -77,10 +77,6 @@ def _describe(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-class FrameTooLarge(ChatConnectionError):
-    """The peer sent a frame (or a message of fragments) over MAX_FRAME_BYTES."""
-
-
 class _CappedFrames(frame_buffer):
     """websocket-client's frame reader, refusing a frame or a fragmented message larger
     than MAX_FRAME_BYTES before reading it (the library itself has no limit)."""
@@ -92,9 +88,9 @@ class _CappedFrames(frame_buffer):
     def recv_length(self) -> None:
         super().recv_length()
         if self.length is not None and self.length > MAX_FRAME_BYTES:
-            raise FrameTooLarge(
+            raise ChatProtocolError(
                 f"the chat room sent a frame of {self.length} bytes, "
-                f"over the {MAX_FRAME_BYTES} a chat frame may have"
+                f"over the {MAX_FRAME_BYTES} bytes a chat frame may have"
             )
 
     def recv_frame(self) -> ABNF:
@@ -102,7 +98,10 @@ class _CappedFrames(frame_buffer):
         if frame.opcode in (ABNF.OPCODE_TEXT, ABNF.OPCODE_BINARY, ABNF.OPCODE_CONT):
             self._message_bytes += len(frame.data)
             if self._message_bytes > MAX_FRAME_BYTES:
-                raise FrameTooLarge(f"the chat room sent a message over {MAX_FRAME_BYTES} bytes")
+                raise ChatProtocolError(
+                    f"the chat room sent a message over the {MAX_FRAME_BYTES} bytes "
+                    "a chat message may have"
+                )
             if frame.fin:
                 self._message_bytes = 0
         return frame

@@ -23,3 +23,7 @@ class AnswerTimeoutError(ChatError):
     def __init__(self, message: str, partial: str = "") -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class ChatProtocolError(ChatConnectionError):
+    """The peer broke the chat protocol (a frame over the size a chat frame may have)."""

@@ -6,22 +6,28 @@ import sys
 
 def main() -> None:
     """The console script. ``akool --version`` answers without loading Typer."""
+    try:
+        _main()
+    except KeyboardInterrupt:  # outside a command (e.g. while Typer loads or parses)
+        _last_words("interrupted")
+        sys.exit(130)
+
+
+def _main() -> None:
     if sys.argv[1:] == ["--version"]:
         from akool_cli import __version__
 
         sys.stdout.write(f"akool {__version__}\n")
         return
-    from akool_cli.cli import signals
-    from akool_cli.cli.app import app
-    from akool_cli.cli.errors import Interrupted
-    from akool_cli.cli.exit_codes import ExitCode
+    from akool_cli.cli import signals  # first: a signal from now on is handled
 
     signals.install()
+    from akool_cli.cli.errors import Interrupted
+
     try:
+        from akool_cli.cli.app import app
+
         app(prog_name="akool")
-    except KeyboardInterrupt:  # outside a command (e.g. while Typer parses)
-        _last_words("interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
     except Interrupted as exc:
         _last_words(exc.message)
         sys.exit(exc.exit_code)

@@ -148,5 +148,9 @@ def root(
         )
     # The machinery (streams, context) is built when a command runs, not for its --help.
     ctx.obj = GlobalOptions(
-        base_url=base_url, profile=profile.strip(), timeout=timeout, debug=debug
+        base_url=base_url,
+        profile=profile.strip(),
+        timeout=timeout,
+        debug=debug,
+        insecure=insecure,
     )

@@ -10,13 +10,20 @@ from dataclasses import dataclass
 from typing import Optional, Tuple, Type
 
 from akool_cli.api import errors as api
-from akool_cli.chat.errors import AnswerTimeoutError, BadRoomURL, ChatConnectionError
+from akool_cli.chat.errors import (
+    AnswerTimeoutError,
+    BadRoomURL,
+    ChatConnectionError,
+    ChatProtocolError,
+)
 from akool_cli.cli.errors import EmulatorError, Interrupted, LoginRejected, UsageError
 from akool_cli.cli.exit_codes import ExitCode
-from akool_cli.cli.output import OutputError
+from akool_cli.cli.output import OutputError, sanitize_line
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError, LocalError, SettingError
 from akool_cli.services.errors import NoChatRoomError
+
+MAX_API_MESSAGE = 300  # characters of the API's own message shown before its code
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,7 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
     (api.APITimeoutError, "raise --timeout, or check the service"),
     (api.IncompleteResponseError, "try again; check the service or a proxy in between"),
     (api.APIConnectionError, "check your network and --base-url / AKOOL_BASE_URL"),
+    (ChatProtocolError, "that is not how the service's chat room behaves; check the URL"),
     (ChatConnectionError, "check that the session is running: akool session detail ID"),
     (AnswerTimeoutError, "raise --answer-timeout, or check the avatar's backend"),
 )
@@ -143,6 +151,10 @@ def describe(
         message = "interrupted"
     elif isinstance(exc, OutputError):
         message = exc.strerror or str(exc)
+    elif isinstance(exc, api.AkoolError) and exc.code is not None:
+        # The API's message may be anything (10 MB, control characters): cut it to a
+        # line, and keep the code, which is what a script branches on.
+        message = f"{sanitize_line(exc.message, MAX_API_MESSAGE)} (code {exc.code})"
     else:
         message = str(exc) or type(exc).__name__
     carries_code = isinstance(exc, (api.AkoolError, LoginRejected))

@@ -71,7 +71,7 @@ def test_an_unknown_mode_is_a_usage_error(cli, logged_in, session_id):
 def test_answer_ended_completes_the_answer_without_the_quiet_period(cli, logged_in, session_id):
     logged_in.config(answer_ended=True, answer_mode="delta", chunks=3)
     # The quiet period is longer than the whole answer may take: only answer_ended can end it.
-    args = ["chat", session_id, "-m", "Hi", "--answer-idle", "60", "--answer-timeout", "5"]
+    args = ["chat", session_id, "-m", "Hi", "--answer-idle", "60", "--answer-timeout", "1.5"]
     result = cli(args)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "You said: Hi\n"

@@ -8,7 +8,7 @@ from akool_cli.cli.output import IOStreams
 from akool_cli.cli.repl import Repl
 
 
-def _repl(emu, lines, **kw):
+def _repl(emu, lines, timeout=5, **kw):
     urls = emu.create()["stream_urls"]
     conversation = Conversation(
         urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"])
@@ -23,7 +23,7 @@ def _repl(emu, lines, **kw):
 
     io = IOStreams.test()
     repl = Repl(
-        conversation, io, idle=0.1, timeout=5, read_line=read_line, use_readline=False, **kw
+        conversation, io, idle=0.1, timeout=timeout, read_line=read_line, use_readline=False, **kw
     )
     with conversation:
         code = repl.run()
@@ -55,7 +55,7 @@ def test_exit_leaves_at_once(emu):
 
 def test_a_timed_out_answer_warns_and_the_prompt_goes_on(emu):
     emu.config(chat_fault="silent", chat_fault_times=1)
-    code, io, _ = _repl(emu, ["are you there?", "again"])
+    code, io, _ = _repl(emu, ["are you there?", "again"], timeout=0.5)
     assert code == 0
     assert "no complete answer" in io.stderr.getvalue()
     assert "You said: again" in io.stdout.getvalue()

@@ -1,0 +1,190 @@
+"""Odd inputs and files, and two processes at once: bounded reads, broken or shared
+files, and no update ever lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+
+import pytest
+
+from tests.helpers import AKOOL, run_bounded
+
+MEMORY_MIB = 150
+
+
+def _dev_zero():
+    return open("/dev/zero", "rb")  # noqa: SIM115 - handed to the child as its stdin
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["session", "close", "-"],
+        ["auth", "login", "--with-api-key"],
+        ["chat", "0123456789abcdef01234567"],
+        ["say", "0123456789abcdef01234567", "-"],
+    ],
+)
+def test_an_endless_stdin_is_refused_after_a_line(logged_in, args):
+    with _dev_zero() as zero:
+        result = run_bounded(args, stdin=zero, timeout=30)
+    assert result.exit_code == 2, result.stderr
+    assert "longer than" in result.stderr and result.peak_mib < MEMORY_MIB
+    assert logged_in.snapshot()["requests"] == 0
+
+
+def test_prompt_file_must_be_a_small_regular_file(logged_in, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # no writer: opening it for reading would block forever
+    for path in ("/dev/zero", "/dev/urandom", str(fifo), str(tmp_path)):
+        result = run_bounded(
+            ["chat", "0123456789abcdef01234567", "-m", "hi", "--prompt-file", path], timeout=20
+        )
+        assert result.exit_code == 2, (path, result.stderr)
+        assert "regular file" in result.stderr or "cannot read" in result.stderr
+        assert result.peak_mib < MEMORY_MIB
+    assert logged_in.snapshot()["requests"] == 0
+
+
+DEEP = "[" * 200_000 + "]" * 200_000
+
+
+@pytest.mark.parametrize(
+    "content",
+    [DEEP, '[{"id": 5}, {"id": "x", "stream_urls": "no"}, {"id": "y", "stream_urls": [1]}]',
+     '{"id": {"id": {"id": []}}}', "[NaN]"],
+    ids=["deep", "wrong types", "nested object", "nan"],
+)  # fmt: skip
+def test_odd_session_records_never_cost_a_session(logged_in, private_env, content):
+    state = private_env / "state"
+    state.mkdir()
+    (state / "sessions.json").write_text(content)
+    result = run_bounded(["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == logged_in.snapshot()["sessions"][0]["_id"]
+    assert "Traceback" not in result.stderr
+    detail = run_bounded(["session", "detail", result.stdout.strip()])
+    assert detail.exit_code == 0 and "live" in detail.stdout
+
+
+@pytest.mark.parametrize("name", ["config.json", "credentials.json"])
+def test_a_deeply_nested_config_file_is_a_clear_error(private_env, name):
+    config = private_env / "config"
+    config.mkdir()
+    (config / name).write_text(DEEP)
+    result = run_bounded(["auth", "status"])
+    assert result.exit_code == 1 and "is corrupt" in result.stderr and name in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_shared_directory_keeps_its_mode(logged_in, tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp: world-writable, sticky
+    monkeypatch.setenv("AKOOL_STATE_DIR", str(shared))
+    result = run_bounded(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "sessions.json").stat().st_mode) == 0o600
+
+
+def test_directories_it_creates_are_private(logged_in, private_env):
+    run_bounded(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    assert stat.S_IMODE((private_env / "state").stat().st_mode) == 0o700
+
+
+def _in_parallel(commands, inputs=None):
+    """Start every command at once; their results."""
+    procs = [
+        subprocess.Popen(
+            [AKOOL, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ),
+        )
+        for args in commands
+    ]
+    outputs = []
+    for proc, data in zip(procs, inputs or [b""] * len(procs)):
+        out, err = proc.communicate(data, timeout=60)
+        outputs.append((proc.returncode, out.decode(), err.decode()))
+    return outputs
+
+
+def test_twenty_logins_at_once_all_stored(emu, private_env):
+    commands = [
+        [
+            "--base-url",
+            emu.url,
+            "--profile",
+            f"p{n}",
+            "auth",
+            "login",
+            "--with-api-key",
+            "--no-verify",
+        ]
+        for n in range(20)
+    ]
+    results = _in_parallel(commands, [f"key-{n}-0123456789\n".encode() for n in range(20)])
+    assert all(code == 0 for code, _, _ in results), results
+    stored = json.loads((private_env / "config" / "credentials.json").read_text())
+    assert {name: entry["value"] for name, entry in stored.items()} == {
+        f"p{n}": f"key-{n}-0123456789" for n in range(20)
+    }
+    profiles = json.loads((private_env / "config" / "config.json").read_text())["profiles"]
+    assert len(profiles) == 20
+
+
+def test_twenty_creates_at_once_all_remembered(logged_in, private_env):
+    results = _in_parallel([["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]] * 20)
+    ids = {out.strip() for code, out, _ in results if code == 0}
+    assert len(ids) == 20
+    records = json.loads((private_env / "state" / "sessions.json").read_text())
+    assert {r["id"] for r in records} == ids
+
+
+def test_files_are_written_without_fchmod(tmp_path, monkeypatch):
+    """Windows before Python 3.13 has no os.fchmod: nothing may need it."""
+    from akool_cli.local.files import write_json
+
+    monkeypatch.delattr(os, "fchmod", raising=False)
+    write_json(tmp_path / "d" / "f.json", {"a": 1})
+    assert json.loads((tmp_path / "d" / "f.json").read_text()) == {"a": 1}
+
+
+def test_the_repl_history_is_never_readable_by_others(emu, tmp_path):
+    from akool_cli.chat.conversation import Conversation
+    from akool_cli.cli.output import IOStreams
+    from akool_cli.cli.repl import Repl
+
+    history = tmp_path / "state" / "chat_history"
+    modes = []
+
+    class FakeReadline:
+        def set_history_length(self, n):
+            pass
+
+        def read_history_file(self, path):
+            pass
+
+        def write_history_file(self, path):
+            modes.append(stat.S_IMODE(os.stat(path).st_mode))  # as it is being written
+            with open(path, "w") as handle:
+                handle.write("Bonjour\n")
+
+    monkeypatch_readline = FakeReadline()
+    old_umask = os.umask(0)  # the most permissive umask there is
+    try:
+        repl = Repl(Conversation("ws://x/client_1.chat", "server_1"), IOStreams.test(),
+                    idle=0.1, timeout=1, history_path=history, read_line=lambda p: "/exit",
+                    use_readline=False)  # fmt: skip
+        repl._readline = monkeypatch_readline
+        repl._save_history()
+    finally:
+        os.umask(old_umask)
+    assert modes == [0o600]
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600 and history.read_text() == "Bonjour\n"
