@@ -34,7 +34,11 @@ from akool_cli.api.errors import (
     ServerError,
     error_for_code,
 )
+from akool_cli.api.resources.avatars import Avatars
+from akool_cli.api.resources.credit import Credit
+from akool_cli.api.resources.languages import Languages
 from akool_cli.api.resources.sessions import Sessions
+from akool_cli.api.resources.voices import Voices
 
 __all__ = ["USER_AGENT", "Client", "HTTPResponse", "parse_envelope", "redact_url"]
 
@@ -109,6 +113,22 @@ class Client:
     @cached_property
     def sessions(self) -> Sessions:
         return Sessions(self)
+
+    @cached_property
+    def avatars(self) -> Avatars:
+        return Avatars(self)
+
+    @cached_property
+    def voices(self) -> Voices:
+        return Voices(self)
+
+    @cached_property
+    def languages(self) -> Languages:
+        return Languages(self)
+
+    @cached_property
+    def credit(self) -> Credit:
+        return Credit(self)
 
     # -- plumbing ---------------------------------------------------------------
 

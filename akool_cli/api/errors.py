@@ -122,7 +122,11 @@ class SessionFailedError(AkoolError):
 
 
 class WaitTimeoutError(AkoolError):
-    """The session did not become live before the deadline."""
+    """What was waited for (a live session, a ready avatar) did not come in time."""
+
+
+class AvatarFailedError(AkoolError):
+    """An uploaded avatar reached status 4 (failed)."""
 
 
 # Business codes -> classes (API-NOTES, "Business codes and what the CLI does with them").

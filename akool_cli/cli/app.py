@@ -17,23 +17,18 @@ from akool_cli.cli.lazy import Entry, LazyGroup
 from akool_cli.cli.numbers import TIMEOUT_RANGE, seconds
 from akool_cli.local import DEFAULT_PROFILE
 
-CORE, DEV = "Core commands", "Development"
+CORE, PICK, MORE, DEV = "Core commands", "Choosing", "More", "Development"
 GROUPS = {
-    "auth": Entry(
-        "akool_cli.cli.auth", "Log in to the API and manage the stored credential.", CORE
-    ),
-    "session": Entry(
-        "akool_cli.cli.session",
-        "Create, inspect, list, pause and close live avatar sessions.",
-        CORE,
-    ),
+    "auth": Entry("akool_cli.cli.auth", "Log in and manage the stored credential.", CORE),
+    "session": Entry("akool_cli.cli.session", "Create, list, watch and close sessions.", CORE),
     "chat": Entry("akool_cli.cli.chat", "Chat with an avatar over the session's websocket.", CORE),
-    "say": Entry(
-        "akool_cli.cli.say", "Make the avatar say TEXT as it is, in a live session.", CORE
-    ),
-    "emulator": Entry(
-        "akool_cli.cli.emulator", "Run an offline emulator of the Live Avatar API on loopback.", DEV
-    ),
+    "say": Entry("akool_cli.cli.say", "Make the avatar say a text as it is.", CORE),
+    "avatar": Entry("akool_cli.cli.avatar", "The avatars a session can stream.", PICK),
+    "voice": Entry("akool_cli.cli.voice", "The voices a chat can speak with.", PICK),
+    "language": Entry("akool_cli.cli.language", "The language codes a chat can use.", PICK),
+    "credit": Entry("akool_cli.cli.credit", "Show the account's credit balance.", MORE),
+    "api": Entry("akool_cli.cli.api_call", "Call any endpoint of the API.", MORE),
+    "emulator": Entry("akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV),
 }
 
 

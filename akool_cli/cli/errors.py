@@ -30,6 +30,10 @@ class EmulatorError(CLIError):
     """The emulator cannot run (its extra is missing, its port is taken)."""
 
 
+class NotAvailable(CLIError):
+    """What was asked for does not exist here (no player, no pull URL to play)."""
+
+
 class Interrupted(CLIError):
     """Raised in place of KeyboardInterrupt or a termination signal, so cleanup runs."""
 

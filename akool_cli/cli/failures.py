@@ -16,7 +16,13 @@ from akool_cli.chat.errors import (
     ChatConnectionError,
     ChatProtocolError,
 )
-from akool_cli.cli.errors import EmulatorError, Interrupted, LoginRejected, UsageError
+from akool_cli.cli.errors import (
+    EmulatorError,
+    Interrupted,
+    LoginRejected,
+    NotAvailable,
+    UsageError,
+)
 from akool_cli.cli.exit_codes import ExitCode
 from akool_cli.cli.output import OutputError, sanitize_line
 from akool_cli.local import DEFAULT_PROFILE
@@ -42,6 +48,7 @@ _EXIT_CODES: Tuple[Tuple[Type[BaseException], ExitCode], ...] = (
     (BadRoomURL, ExitCode.USAGE),
     (LoginRejected, ExitCode.AUTH),
     (EmulatorError, ExitCode.API),
+    (NotAvailable, ExitCode.API),
     (LocalError, ExitCode.API),
     (OutputError, ExitCode.API),
     (api.AuthenticationError, ExitCode.AUTH),
@@ -51,6 +58,7 @@ _EXIT_CODES: Tuple[Tuple[Type[BaseException], ExitCode], ...] = (
     (api.PaymentRequiredError, ExitCode.PAYMENT),
     (api.SessionEndedError, ExitCode.SESSION),
     (api.SessionFailedError, ExitCode.SESSION),
+    (api.AvatarFailedError, ExitCode.SESSION),
     (api.ServiceBusyError, ExitCode.NETWORK),
     (api.TransportError, ExitCode.NETWORK),
     (ChatConnectionError, ExitCode.NETWORK),
@@ -108,7 +116,8 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
     (BadRoomURL, "expected wss://…/client_<n>.chat"),
     (api.SessionEndedError, "start a new one: akool session create --avatar-id ID --wait"),
     (api.SessionFailedError, "create a new session; check the avatar id"),
-    (api.WaitTimeoutError, "raise --wait-timeout, or check later with `akool session detail`"),
+    (api.AvatarFailedError, "the upload failed: check the video (about a minute, a clear face)"),
+    (api.WaitTimeoutError, "raise --wait-timeout, or check again later"),
     (api.APITimeoutError, "raise --timeout, or check the service"),
     (api.IncompleteResponseError, "try again; check the service or a proxy in between"),
     (api.APIConnectionError, "check your network and --base-url / AKOOL_BASE_URL"),
@@ -119,7 +128,7 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
 
 
 def _hint(exc: BaseException, profile: str, source: Optional[str]) -> Optional[str]:
-    if isinstance(exc, (UsageError, LoginRejected, EmulatorError)):
+    if isinstance(exc, (UsageError, LoginRejected, EmulatorError, NotAvailable)):
         return exc.hint
     if isinstance(exc, CorruptFileError):
         return f"fix or delete {exc.path}" if exc.path is not None else "fix or delete the file"

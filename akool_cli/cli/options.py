@@ -8,9 +8,11 @@ from akool_cli.api import DEFAULT_WAIT_TIMEOUT
 from akool_cli.chat import DEFAULT_ANSWER_IDLE, DEFAULT_ANSWER_TIMEOUT
 from akool_cli.cli.complete import (
     complete_avatar,
+    complete_language,
     complete_mode,
     complete_session_id,
     complete_status,
+    complete_voice,
 )
 from akool_cli.cli.numbers import ANSWER_IDLE_RANGE, ANSWER_TIMEOUT_RANGE, WAIT_RANGE, seconds
 
@@ -43,7 +45,7 @@ AvatarIdOpt = Annotated[
     typer.Option(
         "--avatar-id",
         metavar="ID",
-        help="Avatar to stream (any id; built-ins complete).",
+        help="Avatar to stream (see `akool avatar list`).",
         autocompletion=complete_avatar,
     ),
 ]
@@ -65,10 +67,22 @@ WaitTimeoutOpt = Annotated[
     ),
 ]
 VoiceIdOpt = Annotated[
-    Optional[str], typer.Option("--voice-id", metavar="ID", help="Voice model id.")
+    Optional[str],
+    typer.Option(
+        "--voice-id",
+        metavar="ID",
+        help="Voice model id (see `akool voice list`).",
+        autocompletion=complete_voice,
+    ),
 ]
 LanguageOpt = Annotated[
-    Optional[str], typer.Option("--language", metavar="CODE", help="Language code, e.g. en.")
+    Optional[str],
+    typer.Option(
+        "--language",
+        metavar="CODE",
+        help="Language code, e.g. en (see `akool language list`).",
+        autocompletion=complete_language,
+    ),
 ]
 AnswerIdleOpt = Annotated[
     float,

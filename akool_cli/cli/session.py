@@ -98,6 +98,7 @@ def create(
       $ akool session create --avatar-id Kai_1080P_back
       $ ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
       $ akool session create --avatar-id Kai_1080P_back --json | jq .stream_urls
+      $ akool session create --avatar-id "$(akool avatar list --from mine -q | head -n 1)"
     """
     opts = CreateOptions(
         avatar_id=avatar_id, wait=wait, wait_timeout=wait_timeout, as_json=as_json, quiet=quiet
@@ -257,61 +258,35 @@ def _parse_status(value: Optional[str]) -> Optional[int]:
         raise UsageError(str(exc)) from None
 
 
-def _session_table() -> Any:
-    from akool_cli.cli.output import Column, Table
+def session_listing() -> Any:
+    from akool_cli.cli.listing import Listing
+    from akool_cli.cli.output import STATUS_STYLES, Column
 
-    return Table(
-        Column("ID", min_width=24),
-        Column("STATUS", min_width=10),
-        Column("TASK ID", min_width=24),
-        Column("STREAM URL", elastic=True),
+    return Listing(
+        columns=(
+            Column("ID", min_width=24),
+            Column("STATUS", min_width=10),
+            Column("TASK ID", min_width=24),
+            Column("STREAM URL", elastic=True),
+        ),
+        row=lambda s: (s.id, s.status_word, s.task_id, s.stream_urls.client_pull_stream_url),
+        ident=lambda s: s.id,
+        styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), "", ""),
     )
 
 
 def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
-    from akool_cli.cli.output import STATUS_STYLES, sanitize_line
+    from akool_cli.cli.listing import print_pages, summarize
 
     check_output_flags(opts.as_json, opts.quiet)
     status = _parse_status(opts.status)
-    io = app_ctx.io
-    shown = 0
-    count = 0
-    opened = False
-    for index, page in enumerate(_pages(opts, status, app_ctx)):
-        count = page.count
-        if opts.as_json:
-            for item in page.items:
-                io.write(("[\n" if not opened else ",\n") + io.dumps(item))
-                opened = True
-        elif opts.quiet:
-            for session in page.parsed:
-                io.out(sanitize_line(session.id))
-        else:
-            table = _session_table()
-            for s in page.parsed:
-                table.add_row(
-                    s.id,
-                    s.status_word,
-                    s.task_id,
-                    s.stream_urls.client_pull_stream_url,
-                    styles=["", STATUS_STYLES.get(s.status or 0, ""), "", ""],
-                )
-            table.print(io, show_header=index == 0)
-        shown += len(page.items)
-        io.flush()
-    if opts.as_json:
-        io.out("\n]" if opened else "[]")
-    elif io.stdout_tty and not opts.quiet:
-        if shown == 0:
-            io.info("No sessions.")
-        elif shown < count and not opts.all_pages:
-            io.info(
-                f"Showing {shown} of {count} sessions (page {opts.page}); "
-                f"use --page {opts.page + 1} or --all for more."
-            )
-        else:
-            io.info(f"{shown} of {count} sessions.")
+    pages = ((p.items, p.parsed, p.count) for p in _pages(opts, status, app_ctx))
+    shown, count = print_pages(
+        app_ctx.io, pages, session_listing(), as_json=opts.as_json, quiet=opts.quiet
+    )
+    if not opts.as_json and not opts.quiet:
+        summarize(app_ctx.io, "sessions", shown, count, page=opts.page, complete=opts.all_pages)
     return 0
 
 
@@ -343,3 +318,31 @@ def list_(
         page=page, size=size, status=status, all_pages=all_pages, as_json=as_json, quiet=quiet
     )
     invoke(ctx, run_list, opts)
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    session_id: SessionIdArg,
+    player: Annotated[
+        Optional[str],
+        typer.Option(
+            "--player", metavar="CMD", help="The player to run [default: AKOOL_PLAYER, mpv…]."
+        ),
+    ] = None,
+    print_only: Annotated[bool, typer.Option("--print", help="Print the pull URL only.")] = False,
+) -> None:
+    """Watch a session: hand its pull URL to a video player, started detached.
+
+    The player is --player CMD, else AKOOL_PLAYER, else the first of mpv, ffplay
+    and vlc on PATH; the terminal stays free for `akool chat`.
+
+    [b]Examples[/b]
+
+      $ akool session open "$ID"
+      $ akool session open "$ID" --player "mpv --no-audio"
+      $ curl -s "$(akool session open "$ID" --print)" | head -c 9 | xxd
+    """
+    from akool_cli.cli.player import OpenOptions, run_open
+
+    invoke(ctx, run_open, OpenOptions(session_id=session_id, player=player, print_only=print_only))

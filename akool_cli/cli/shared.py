@@ -8,6 +8,27 @@ if TYPE_CHECKING:
     from akool_cli.cli.output import IOStreams
 
 
+def choice(value: Optional[str], choices: Dict[str, int], option: str) -> Optional[int]:
+    """The API's number for a named choice (``official`` -> 2); a usage error else."""
+    from akool_cli.cli.errors import UsageError
+
+    if value is None:
+        return None
+    found = choices.get(value.strip().lower())
+    if found is None:
+        raise UsageError(f"{option} is one of {', '.join(choices)}, not {value!r}")
+    return found
+
+
+def remember_choices(app_ctx: "AppContext", kind: str, entries: List[Any]) -> None:
+    """Keep what a list command saw, for shell completion (best effort)."""
+    from akool_cli.local.cache import ListCache
+    from akool_cli.local.files import state_dir
+
+    values = [(value, about) for value, about in entries if value]
+    ListCache(state_dir(app_ctx.env), kind).put(app_ctx.base_url(), values)
+
+
 def check_output_flags(as_json: bool, quiet: bool) -> None:
     from akool_cli.cli.errors import UsageError
 

@@ -13,6 +13,15 @@ from akool_cli.emulator.http_api import PREFIX, json_body
 from akool_cli.emulator.state import ANSWER_MODES, CHAT_FAULTS, STREAM_SHAPES, Fault, State
 
 
+def endpoint_name(path: str) -> str:
+    """How a fault names an endpoint: a session call by its last word (``list``), any
+    other by its path under the prefix (``avatar/list``)."""
+    rest = path[len(PREFIX) :].strip("/")
+    if rest.startswith("liveAvatar/session/"):
+        return rest.rsplit("/", 1)[-1]
+    return rest
+
+
 class Control:
     def __init__(self, state: State) -> None:
         self.state = state
@@ -29,7 +38,7 @@ class Control:
     async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith(PREFIX):
             return await handler(request)
-        endpoint = request.path.rsplit("/", 1)[-1]
+        endpoint = endpoint_name(request.path)
         with self.state.lock:
             self.state.requests += 1
             peer = request.transport.get_extra_info("peername") if request.transport else None
@@ -140,6 +149,9 @@ SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
     "chat_fault": ("chat", "fault", _one_of((None, *CHAT_FAULTS), "chat_fault")),
     "chat_fault_times": ("chat", "fault_times", lambda v: None if v is None else int(v)),
     "script": ("chat", "script", _script),
+    "credit": ("catalog", "credit", lambda v: max(0.0, float(v))),
+    "session_cost": ("catalog", "session_cost", lambda v: max(0.0, float(v))),
+    "fail_avatars": ("catalog", "fail_avatars", bool),
 }
 
 
@@ -155,6 +167,7 @@ def apply_config(state: State, raw: Any) -> None:
     if "chat_fault" in raw and "chat_fault_times" not in raw:
         values["chat_fault_times"] = None  # a new fault fires until told otherwise
     with state.lock:
+        targets = {"state": state, "chat": state.chat, "catalog": state.catalog}
         for key, value in values.items():
             target, attribute, _ = SETTINGS[key]
-            setattr(state if target == "state" else state.chat, attribute, value)
+            setattr(targets[target], attribute, value)

@@ -9,6 +9,7 @@ top-level.
 
 from __future__ import annotations
 
+import struct
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict
 
@@ -21,7 +22,34 @@ if TYPE_CHECKING:
     from akool_cli.emulator.rooms import ChatRooms
 
 PREFIX = "/api/open/v3"
-FLV_HEADER = b"FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00"
+
+
+def _flv_tag(kind: int, timestamp: int, payload: bytes) -> bytes:
+    size = len(payload)
+    head = bytes([kind]) + size.to_bytes(3, "big") + (timestamp & 0xFFFFFF).to_bytes(3, "big")
+    head += bytes([timestamp >> 24 & 0xFF]) + b"\x00\x00\x00"  # extended time, stream id
+    return head + payload + (11 + size).to_bytes(4, "big")  # then the tag's total size
+
+
+def _amf_number(name: str, value: float) -> bytes:
+    return len(name).to_bytes(2, "big") + name.encode() + b"\x00" + struct.pack(">d", value)
+
+
+# A small but valid FLV stream: the header, an onMetaData script tag, and a few video tags
+# (Sorenson H.263 key frames), enough for curl, a probe or a player to open.
+FLV_STREAM = (
+    b"FLV\x01\x01\x00\x00\x00\x09\x00\x00\x00\x00"  # video only; PreviousTagSize0
+    + _flv_tag(
+        18,
+        0,
+        b"\x02\x00\x0aonMetaData\x08\x00\x00\x00\x03"
+        + _amf_number("width", 16.0)
+        + _amf_number("height", 16.0)
+        + _amf_number("videocodecid", 2.0)
+        + b"\x00\x00\x09",
+    )
+    + b"".join(_flv_tag(9, n * 40, b"\x12" + b"\x00\x00\x84" + bytes(12)) for n in range(5))
+)
 
 
 def envelope(code: int, data: Any = None) -> web.Response:
@@ -108,7 +136,9 @@ class HttpAPI:
         avatar_id = (await json_body(request)).get("avatar_id")
         if not isinstance(avatar_id, str) or not avatar_id.strip():
             return envelope(1003)
-        session = self.state.create(avatar_id)
+        code, session = self.state.start_session(avatar_id)
+        if session is None:
+            return envelope(code)
         return envelope(1000, session_data(request, session, "create"))
 
     async def detail(self, request: web.Request) -> web.Response:
@@ -160,4 +190,8 @@ class HttpAPI:
         return envelope(1000, {"count": count, "result": result})
 
     async def stream(self, request: web.Request) -> web.Response:
-        return web.Response(body=FLV_HEADER, content_type="video/x-flv")
+        """The pull URL: a small valid FLV stream (for a session that is live)."""
+        session = self.state.by_stream(request.match_info["name"])
+        if session is None or session.status(time.monotonic()) != 2:
+            return web.Response(status=404, text="no such stream")
+        return web.Response(body=FLV_STREAM, content_type="video/x-flv")

@@ -16,19 +16,8 @@ from typing import Any, Dict, Optional, Set
 
 from aiohttp import WSMsgType, web
 
+from akool_cli.emulator.catalog import LANGUAGE_NAMES
 from akool_cli.emulator.state import LIVE, EmuSession, State
-
-LANGUAGES = {
-    "en": "English",
-    "zh": "Chinese",
-    "es": "Spanish",
-    "fr": "French",
-    "de": "German",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "pt": "Portuguese",
-    "it": "Italian",
-}
 
 
 class ChatRooms:
@@ -140,7 +129,7 @@ class ChatRooms:
         base = {
             "message_id": message_id,
             "voice_id": payload.get("voice_id", ""),
-            "language": LANGUAGES.get(
+            "language": LANGUAGE_NAMES.get(
                 str(payload.get("language", "")), payload.get("language", "")
             ),
             "mode_type": payload.get("mode_type", 1),

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
+from akool_cli.emulator.catalog_api import CatalogAPI
 from akool_cli.emulator.control import Control
 from akool_cli.emulator.http_api import HttpAPI
 from akool_cli.emulator.rooms import ChatRooms
@@ -25,6 +26,7 @@ def build_app(state: State, rooms: Optional[ChatRooms] = None) -> web.Applicatio
     control = Control(state)
     app = web.Application(middlewares=[control.middleware])
     HttpAPI(state, rooms).add_routes(app.router)
+    CatalogAPI(state).add_routes(app.router)
     control.add_routes(app.router)
     rooms.add_routes(app.router)
     app.on_shutdown.append(rooms.close_all)

@@ -11,14 +11,30 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+
+from akool_cli.emulator.catalog import Catalog
 
 DEFAULT_API_KEY = "emulator-key"
 DEFAULT_TOKEN = "emulator-token"
 DEFAULT_CLIENT_ID = "emulator-client"
 DEFAULT_CLIENT_SECRET = "emulator-secret"
 
-ENDPOINTS = ("getToken", "create", "detail", "close", "pause", "list")  # fault targets
+# Fault targets: a session call by its last word, anything else by its path.
+ENDPOINTS = (
+    "getToken",
+    "create",
+    "detail",
+    "close",
+    "pause",
+    "list",
+    "avatar/list",
+    "avatar/detail",
+    "avatar/create",
+    "voice/list",
+    "language/list",
+    "faceswap/quota/info",
+)
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
 ANSWER_MODES = ("single", "delta", "cumulative")
 STREAM_SHAPES = ("rtmp", "agora")
@@ -159,6 +175,7 @@ class State:
             self.peers: Set[str] = set()
             self.user_agents: Set[str] = set()
             self.chat_connections = 0
+            self.catalog = Catalog()
             self.questions: List[str] = []
             self.payloads: List[Dict[str, Any]] = []
             self.rooms: Dict[str, str] = {}
@@ -231,6 +248,17 @@ class State:
         with self.lock:
             return self._new(avatar_id)
 
+    def start_session(self, avatar_id: str) -> Tuple[int, Optional[EmuSession]]:
+        """``session/create``: 1003 for an avatar that is neither official nor a ready
+        upload, 1104 when the credit does not cover a session; else a new session, paid."""
+        with self.lock:
+            if not self.catalog.usable(avatar_id, time.monotonic()):
+                return 1003, None
+            if self.catalog.credit < self.catalog.session_cost:
+                return 1104, None
+            self.catalog.credit -= self.catalog.session_cost
+            return 1000, self._new(avatar_id)
+
     def seed(
         self, count: int, status: Optional[int] = None, avatar_id: str = "Kai_1080P_back"
     ) -> None:
@@ -276,6 +304,9 @@ class State:
             if session.status(time.monotonic()) == LIVE:
                 session.paused_at = None
 
+    def by_stream(self, stream_name: str) -> Optional[EmuSession]:
+        return self.by_room(f"final_{stream_name}")
+
     def by_room(self, room: str) -> Optional[EmuSession]:
         with self.lock:
             session_id = self.rooms.get(room)
@@ -310,6 +341,8 @@ class State:
                 "connections": len(self.peers),
                 "user_agents": sorted(self.user_agents),
                 "chat_connections": self.chat_connections,
+                "credit": self.catalog.credit,
+                "avatars": [a.data(now) for a in self.catalog.avatars.values()],
                 "questions": list(self.questions),
                 "payloads": list(self.payloads),
                 "faults": [asdict(f) for f in self.faults],

@@ -107,3 +107,57 @@ def test_completion_never_prints_an_error(private_env):
     (state / "sessions.json").write_text("[oops")
     assert complete("akool --profile ") == ([], "")
     assert complete("akool session detail ") == ([], "")
+
+
+def _complete_env(words: str, **env) -> tuple:
+    parts = words.split(" ")
+    proc = subprocess.run(
+        [AKOOL],
+        env={
+            **os.environ,
+            **env,
+            "_AKOOL_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(parts) - 1),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return proc.stdout.split(), proc.stderr
+
+
+def test_voices_languages_and_avatars_complete_from_the_lists(cli, logged_in):
+    cli(["voice", "list"])  # fills the caches
+    cli(["language", "list"])
+    before = logged_in.snapshot()["requests"]
+    assert complete("akool chat --voice-id 21")[0] == ["21m00Tcm4TlvDq8ikWAM"]
+    assert complete("akool say x y --language f")[0] == ["fr"]
+    assert logged_in.snapshot()["requests"] == before  # fresh caches: no request
+
+
+def test_a_missing_cache_is_filled_by_completion_itself(logged_in):
+    offered, err = complete("akool session create --avatar-id O")
+    assert offered == ["Olivia_1080P_back"] and err == ""
+    assert complete("akool chat --voice-id Xr")[0] == ["XrExE9yKIg1WjnnlVkGX"]
+
+
+def test_uploaded_avatars_complete_once_listed(cli, logged_in):
+    cli(["avatar", "create", "--url", "https://x/y.mp4", "--avatar-id", "MyOwn1"])
+    cli(["avatar", "list"])
+    assert complete("akool session create --avatar-id My")[0] == ["MyOwn1"]
+
+
+def test_completion_gives_up_quietly_when_the_service_is_away(private_env):
+    import time
+
+    from tests.hostile.servers import HostileHTTP
+
+    with HostileHTTP("slow-headers") as server:  # a service that never answers
+        started = time.monotonic()
+        offered, err = _complete_env(
+            "akool chat --voice-id ", AKOOL_BASE_URL=server.url, AKOOL_API_KEY="k"
+        )
+        took = time.monotonic() - started
+    assert offered == [] and err == ""
+    assert took < 1 + 4  # one second on the network at most, plus start-up

@@ -105,7 +105,7 @@ HEAVY = [
     "akool_cli.chat.conversation",
     "akool_cli.services",
 ]
-GROUP_MODULES = [f"akool_cli.cli.{name}" for name in GROUPS]
+GROUP_MODULES = [entry.module for entry in GROUPS.values()]
 
 
 def _loaded_after(argv, watch):
@@ -132,7 +132,7 @@ def test_help_imports_nothing_heavy_and_no_group():
 def test_a_group_loads_only_its_own_module(group):
     argv = ["session", "detail", "--help"] if group == "session" else [group, "--help"]
     loaded = _loaded_after(argv, GROUP_MODULES)
-    assert loaded == [f"akool_cli.cli.{group}"]
+    assert loaded == [GROUPS[group].module]
 
 
 def test_session_detail_help_stays_light():

@@ -95,3 +95,26 @@ def test_config_applies_settings():
     apply_config(state, {"idle_timeout": 5, "stream_shape": "agora", "answer_ended": True})
     assert state.idle_timeout == 5 and state.stream_shape == "agora" and state.chat.answer_ended
     assert state.create("a").shape == "agora"
+
+
+def test_catalog_uploads_become_usable_once_ready():
+    from akool_cli.emulator.catalog import Catalog
+
+    catalog = Catalog()
+    code, avatar = catalog.upload({"url": "https://x/v.mp4", "avatar_id": "Me1"}, 100.0, 10.0)
+    assert code == 1000 and avatar.status(104.0) == 1 and avatar.status(106.0) == 2
+    assert not catalog.usable("Me1", 105.0) and catalog.usable("Me1", 110.0)
+    assert catalog.usable("Kai_1080P_back", 0.0)
+    assert catalog.upload({"url": "https://x/v.mp4", "avatar_id": "Me1"}, 0, 1)[0] == 1222
+    for bad in ({"url": "ftp://x", "avatar_id": "A"}, {"url": "https://x", "avatar_id": "a_b"},
+                {"url": "https://x", "avatar_id": "A", "url_from": 7}):  # fmt: skip
+        assert catalog.upload(bad, 0, 1)[0] == 1003
+
+
+def test_sessions_cost_credit_and_need_a_usable_avatar():
+    state = State(ready_after=0)
+    state.catalog.credit = 15
+    assert state.start_session("Nobody")[0] == 1003
+    code, session = state.start_session("Kai_1080P_back")
+    assert code == 1000 and session is not None and state.catalog.credit == 5
+    assert state.start_session("Kai_1080P_back") == (1104, None)

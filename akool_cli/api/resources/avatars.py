@@ -1,0 +1,114 @@
+"""``/avatar/*``: the avatars a session can stream, official and uploaded."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
+
+from akool_cli.api._constants import WAIT_FIRST_DELAY, WAIT_GROWTH, WAIT_MAX_DELAY
+from akool_cli.api.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AvatarFailedError,
+    ServerError,
+    ServiceBusyError,
+    WaitTimeoutError,
+)
+from akool_cli.api.models import Avatar, expect_list
+from akool_cli.api.pagination import Page, iter_pages
+
+if TYPE_CHECKING:
+    from akool_cli.api.client import Client
+
+# avatar/list ``from``: 2 Akool's official avatars, 3 the user's own. avatar/create
+# ``url_from``: 1 a URL of Akool's storage, 2 one elsewhere.
+AVATAR_SOURCES = {"official": 2, "mine": 3}
+URL_FROM = {"akool": 1, "third-party": 2}
+STREAM_AVATAR = 2  # avatar type 2: a streaming avatar, usable by live sessions once ready
+AVATAR_READY, AVATAR_FAILED = 3, 4  # for avatars, 3 means "success"
+
+
+class Avatars:
+    """``/avatar/*``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def list(self, *, source: Optional[int] = None, page: int = 1, size: int = 100) -> Page[Avatar]:
+        params: Dict[str, Any] = {"page": page, "size": size}
+        if source is not None:
+            params["from"] = source
+        body = self._client.request("GET", "/avatar/list", params=params, retry=True)
+        return Page.from_api(body.get("data"), Avatar.from_api)
+
+    def iter_pages(
+        self, *, source: Optional[int] = None, size: int = 100, start_page: int = 1
+    ) -> Iterator[Page[Avatar]]:
+        return iter_pages(
+            lambda number: self.list(source=source, page=number, size=size),
+            size=size,
+            start_page=start_page,
+        )
+
+    def detail(self, record_id: str, *, deadline: Optional[float] = None) -> List[Avatar]:
+        """The API answers an array (of one avatar)."""
+        body = self._client.request(
+            "GET", "/avatar/detail", params={"id": record_id}, retry=True, deadline=deadline
+        )
+        data = body.get("data")
+        return [Avatar.from_api(item) for item in expect_list(data, "the avatar detail")]
+
+    def create(
+        self,
+        url: str,
+        avatar_id: str,
+        *,
+        name: Optional[str] = None,
+        url_from: Optional[int] = None,
+    ) -> Avatar:
+        """Upload a streaming avatar (type 2); usable by sessions once its status is 3."""
+        body: Dict[str, Any] = {"url": url, "avatar_id": avatar_id, "type": STREAM_AVATAR}
+        if name is not None:
+            body["name"] = name
+        if url_from is not None:
+            body["url_from"] = url_from
+        data = self._client.request("POST", "/avatar/create", json=body).get("data")
+        if isinstance(data, list):  # some of the vendor's examples answer an array of one
+            data = data[0] if data else None
+        return Avatar.from_api(data)
+
+    def wait_ready(
+        self,
+        record_id: str,
+        *,
+        timeout: float,
+        on_status: Optional[Callable[[Avatar, float], None]] = None,
+    ) -> Avatar:
+        """Poll ``detail`` with growing pauses until the avatar is ready (status 3).
+        AvatarFailedError on status 4, WaitTimeoutError after ``timeout`` seconds."""
+        started = time.monotonic()
+        deadline = started + timeout
+        delay = WAIT_FIRST_DELAY
+        while True:
+            try:
+                found = self.detail(record_id, deadline=deadline)
+            except (APIConnectionError, APITimeoutError, ServerError, ServiceBusyError) as exc:
+                if time.monotonic() >= deadline:
+                    raise WaitTimeoutError(
+                        f"avatar {record_id} was not ready after {timeout:g} s ({exc})"
+                    ) from None
+                found = []
+            elapsed = time.monotonic() - started
+            if found:
+                avatar = found[0]
+                if on_status is not None:
+                    on_status(avatar, elapsed)
+                if avatar.status == AVATAR_READY:
+                    return avatar
+                if avatar.status == AVATAR_FAILED:
+                    raise AvatarFailedError(f"avatar {record_id} failed (4)")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WaitTimeoutError(f"avatar {record_id} was not ready after {timeout:g} s")
+            self._client._sleep(min(delay, remaining))
+            delay = min(delay * WAIT_GROWTH, WAIT_MAX_DELAY)

@@ -1,0 +1,26 @@
+"""``/faceswap/quota/info``: the account's credit balance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict
+
+from akool_cli.api.errors import ProtocolError
+from akool_cli.api.models import expect_object
+
+if TYPE_CHECKING:
+    from akool_cli.api.client import Client
+
+
+class Credit:
+    """``/faceswap/quota/info``: the account's balance."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def info(self) -> Dict[str, Any]:
+        """The answer's ``data`` (``{"credit": <number>}``), checked to carry a number."""
+        data = self._client.request("GET", "/faceswap/quota/info", retry=True).get("data")
+        credit = expect_object(data, "the credit info").get("credit")
+        if not isinstance(credit, (int, float)) or isinstance(credit, bool):
+            raise ProtocolError("unexpected answer from the API: 'credit' is not a number")
+        return data

@@ -1,0 +1,75 @@
+"""``akool language``: the language codes a chat can use."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from akool_cli.cli._invoke import invoke
+from akool_cli.cli.options import JsonOpt, QuietOpt
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
+
+app = typer.Typer(
+    add_completion=False,
+    help="The language codes a chat can use (--language).",
+    no_args_is_help=True,
+)
+
+
+@app.callback()
+def group() -> None:
+    """A group (not a lone command), so `akool language list` reads as it will grow."""
+
+
+@dataclass
+class LanguageListOptions:
+    as_json: bool = False
+    quiet: bool = False
+
+
+def language_listing() -> Any:
+    from akool_cli.cli.listing import Listing
+    from akool_cli.cli.output import Column
+
+    return Listing(
+        columns=(
+            Column("CODE", min_width=6),
+            Column("NAME", min_width=20),
+            Column("ICON", elastic=True),
+        ),
+        row=lambda lang: (lang.code, lang.name, lang.icon),
+        ident=lambda lang: lang.code,
+    )
+
+
+def run_list(opts: LanguageListOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.cli.listing import one_page, print_pages, summarize
+    from akool_cli.cli.shared import check_output_flags, remember_choices
+
+    check_output_flags(opts.as_json, opts.quiet)
+    languages = app_ctx.client().languages.list()
+    pages = one_page(languages, lambda lang: lang.raw)
+    shown, count = print_pages(
+        app_ctx.io, pages, language_listing(), as_json=opts.as_json, quiet=opts.quiet
+    )
+    if not opts.as_json and not opts.quiet:
+        summarize(app_ctx.io, "languages", shown, count)
+    remember_choices(app_ctx, "languages", [(lang.code, lang.name or "") for lang in languages])
+    return 0
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
+    """List the languages: code (what --language takes) and name.
+
+    Piped: one language per line, tab-separated. --json prints the API's data
+    unchanged.
+
+    [b]Examples[/b]
+
+      $ akool language list
+      $ akool language list -q
+    """
+    invoke(ctx, run_list, LanguageListOptions(as_json=as_json, quiet=quiet))

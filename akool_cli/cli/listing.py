@@ -1,0 +1,75 @@
+"""Printing a list the same way for every command: a table on a terminal (its header once,
+however many pages), tab-separated lines when piped, ``--json`` the API's items unchanged
+as one array (streamed page by page), ``-q`` one id per line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+
+from akool_cli.cli.output import Column, IOStreams, Table, sanitize_line
+
+# A page to print: the API's items as they came, their models, and the count of all pages.
+PageOf = Tuple[List[Any], List[Any], int]
+
+
+@dataclass(frozen=True)
+class Listing:
+    columns: Sequence[Column]
+    row: Callable[[Any], Sequence[Optional[str]]]
+    ident: Callable[[Any], Optional[str]]  # what -q prints
+    styles: Optional[Callable[[Any], Sequence[str]]] = None
+
+
+def print_pages(
+    io: IOStreams, pages: Iterable[PageOf], listing: Listing, *, as_json: bool, quiet: bool
+) -> Tuple[int, int]:
+    """Print each page as it arrives; nothing is held beyond the page in hand.
+    Returns (items shown, the count the last page gave)."""
+    shown = count = 0
+    opened = False
+    for index, (items, models, total) in enumerate(pages):
+        count = total
+        if as_json:
+            for item in items:
+                io.write(("[\n" if not opened else ",\n") + io.dumps(item))
+                opened = True
+        elif quiet:
+            for model in models:
+                ident = listing.ident(model)
+                if ident:
+                    io.out(sanitize_line(ident))
+        else:
+            table = Table(*listing.columns)
+            for model in models:
+                styles = listing.styles(model) if listing.styles else None
+                table.add_row(*listing.row(model), styles=styles)
+            table.print(io, show_header=index == 0)
+        shown += len(items)
+        io.flush()
+    if as_json:
+        io.out("\n]" if opened else "[]")
+    return shown, count
+
+
+def summarize(
+    io: IOStreams, noun: str, shown: int, count: int, *, page: int = 1, complete: bool = True
+) -> None:
+    """On a terminal, a line under the table: how many, and how to see more."""
+    if not io.stdout_tty:
+        return
+    if shown == 0:
+        io.info(f"No {noun}.")
+    elif shown < count and not complete:
+        io.info(
+            f"Showing {shown} of {count} {noun} (page {page}); "
+            f"use --page {page + 1} or --all for more."
+        )
+    else:
+        io.info(f"{shown} of {count} {noun}." if count != shown else f"{shown} {noun}.")
+
+
+def one_page(items: Sequence[Any], raw: Callable[[Any], Any]) -> List[PageOf]:
+    """A whole list as one page."""
+    models = list(items)
+    return [([raw(m) for m in models], models, len(models))]

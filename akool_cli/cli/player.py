@@ -1,0 +1,96 @@
+"""``akool session open``: hand a session's pull URL to a video player, started detached
+so the terminal stays free for ``akool chat``."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List, Mapping, Optional
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
+
+PLAYERS = ("mpv", "ffplay", "vlc")  # tried in this order when none is named
+
+
+@dataclass
+class OpenOptions:
+    session_id: str
+    player: Optional[str] = None
+    print_only: bool = False
+
+
+def player_command(option: Optional[str], env: Mapping[str, str]) -> Optional[List[str]]:
+    """The player to run: ``--player CMD``, else ``AKOOL_PLAYER``, else the first of mpv,
+    ffplay and vlc found on PATH. A command may carry arguments (``mpv --no-audio``)."""
+    from akool_cli.cli.errors import UsageError
+
+    named = option if option is not None else env.get("AKOOL_PLAYER")
+    if named is not None:
+        try:
+            words = shlex.split(named)
+        except ValueError as exc:
+            raise UsageError(f"cannot read the player command {named!r}: {exc}") from None
+        if not words:
+            raise UsageError("the player command is empty")
+        return words
+    for name in PLAYERS:
+        found = shutil.which(name)
+        if found:
+            return [found]
+    return None
+
+
+def start_detached(command: List[str]) -> int:
+    """Start ``command`` in its own session, its streams detached from ours; its pid."""
+    options = dict(
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+    )
+    if sys.platform == "win32":  # pragma: no cover - no Windows here
+        flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+        return subprocess.Popen(command, creationflags=flags, **options).pid
+    return subprocess.Popen(command, start_new_session=True, **options).pid
+
+
+def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli import validate
+    from akool_cli.cli.errors import NotAvailable
+    from akool_cli.services.sessions import ended_error, merged_stream_urls
+
+    session_id = validate.session_id(opts.session_id)
+    session = app_ctx.client().sessions.detail(session_id)
+    if session.is_over:
+        raise ended_error(session)
+    urls = merged_stream_urls(session, app_ctx.sessions().record(session_id))
+    pull = urls.get("client_pull_stream_url")
+    if not isinstance(pull, str) or not pull.startswith(("http://", "https://", "rtmp://")):
+        carried = ", ".join(sorted(k for k, v in urls.items() if v)) or "nothing"
+        raise NotAvailable(
+            f"session {session_id} has no pull URL to play (its stream_urls carry {carried})",
+            hint="a session in the agora shape is played with Agora's own SDK",
+        )
+    if opts.print_only:
+        app_ctx.io.out(pull)
+        return 0
+    command = player_command(opts.player, app_ctx.env)
+    if command is None:
+        raise NotAvailable(
+            "no video player found: none of mpv, ffplay or vlc is on PATH",
+            hint="install one, pass --player CMD (or set AKOOL_PLAYER), or --print the URL",
+        )
+    try:
+        pid = start_detached([*command, pull])
+    except OSError as exc:
+        raise NotAvailable(
+            f"cannot start the player {command[0]}: {exc.strerror or exc}",
+            hint="pass --player CMD (or set AKOOL_PLAYER), or --print the URL",
+        ) from None
+    app_ctx.io.info(f"Playing session {session_id} in {os.path.basename(command[0])} (pid {pid}).")
+    return 0
