@@ -39,6 +39,16 @@ echo emulator-key | akool --base-url "$base_url" auth login --with-api-key
 show "akool auth status"
 akool auth status
 
+say "Choose an avatar, a voice and a language (piped: tab-separated; -q: ids only)"
+show "akool avatar list -q"
+akool avatar list -q
+show "akool voice list | head -n 3"
+akool voice list | head -n 3
+show "akool language list -q | paste -sd' '"
+akool language list -q | paste -sd' '
+show "akool credit"
+akool credit
+
 say "Create a session and wait until it is live (-q prints only the id)"
 show 'ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)'
 ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
@@ -52,6 +62,9 @@ akool session list --status live
 
 show 'akool session detail "$ID" --json'
 akool session detail "$ID" --json
+
+show "akool credit    # each session costs credit"
+akool credit
 
 say "Chat (dialogue: the avatar answers), then two piped questions as JSON lines"
 show 'akool chat "$ID" --message "Hello there"'
@@ -75,6 +88,10 @@ akool session close "$ID"
 say "An ended session stays readable"
 show 'akool session detail "$ID"'
 akool session detail "$ID"
+
+say "Any endpoint, with the stored credential: akool api (like gh api)"
+show 'akool api liveAvatar/session/detail -X GET -f id="$ID"'
+akool api liveAvatar/session/detail -X GET -f id="$ID"
 
 say "Errors are one line and a documented exit code"
 show 'akool chat "$ID" -m "Still there?"; echo "exit $?"'
