@@ -108,9 +108,13 @@ def _in_parallel(commands, inputs=None):
         )
         for args in commands
     ]
-    outputs = []
     for proc, data in zip(procs, inputs or [b""] * len(procs)):
-        out, err = proc.communicate(data, timeout=60)
+        proc.stdin.write(data)  # every input first, so that they all run at once
+        proc.stdin.close()
+    outputs = []
+    for proc in procs:
+        out, err = proc.stdout.read(), proc.stderr.read()  # a few lines each: no pipe fills
+        proc.wait(timeout=60)
         outputs.append((proc.returncode, out.decode(), err.decode()))
     return outputs
 
