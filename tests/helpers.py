@@ -136,7 +136,16 @@ class Bounded:
 
     @property
     def error_lines(self) -> List[str]:
-        return [line for line in self.stderr.splitlines() if line.startswith("error:")]
+        """The ``error:`` lines on stderr (a JSON error line, from --json, as one too)."""
+        import json
+
+        found = []
+        for line in self.stderr.splitlines():
+            if line.startswith("error:"):
+                found.append(line)
+            elif line.startswith('{"error"'):
+                found.append("error: " + json.loads(line)["error"]["message"])
+        return found
 
 
 def run_bounded(

@@ -7,17 +7,27 @@ import typer
 
 
 def invoke(ctx: typer.Context, fn: Callable[..., Any], opts: Any) -> NoReturn:
-    """``fn(opts, app_ctx)``, with every failure turned into one line and an exit code."""
+    """``fn(opts, app_ctx)``, with every failure turned into one line and an exit code
+    (one line of JSON on stderr when the command was asked for ``--json``)."""
+    from akool_cli.cli import globals
     from akool_cli.cli.context import AppContext, run_command
     from akool_cli.cli.output import IOStreams
 
-    options = ctx.find_root().obj
+    given = globals.values(ctx)
     app_ctx = AppContext(
         io=IOStreams.system(),
-        base_url_option=options.base_url,
-        profile=options.profile,
-        timeout=options.timeout,
-        debug=options.debug,
-        insecure=options.insecure,
+        base_url_option=given["base_url"],
+        profile_option=given["profile"],
+        timeout=given["timeout"],
+        debug=given["debug"],
+        insecure=given["insecure"],
+        no_pager=given["no_pager"],
+        json_errors=bool(getattr(opts, "as_json", False)),
+        command_path=ctx.command_path,
     )
-    raise typer.Exit(int(run_command(app_ctx, fn, opts, app_ctx)))
+
+    def run(opts: Any, app_ctx: AppContext) -> int:
+        app_ctx.check_globals()
+        return fn(opts, app_ctx)
+
+    raise typer.Exit(int(run_command(app_ctx, run, opts, app_ctx)))

@@ -5,17 +5,14 @@ group runs, and the HTTP client, websocket and emulator code when a command need
 A new group is one line in ``GROUPS`` (see docs/architecture.md).
 """
 
-from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from akool_cli import __version__
-from akool_cli.api import DEFAULT_TIMEOUT
-from akool_cli.cli.complete import complete_profile
+from akool_cli.cli import _click as click
+from akool_cli.cli.globals import attach
 from akool_cli.cli.lazy import Entry, LazyGroup
-from akool_cli.cli.numbers import TIMEOUT_RANGE, seconds
-from akool_cli.local import DEFAULT_PROFILE
 
 CORE, PICK, MORE, DEV = "Core commands", "Choosing", "More", "Development"
 GROUPS = {
@@ -32,19 +29,54 @@ GROUPS = {
 }
 
 
-@dataclass(frozen=True)
-class GlobalOptions:
-    """The root's options, as every command receives them."""
-
-    base_url: Optional[str] = None
-    profile: str = DEFAULT_PROFILE
-    timeout: float = DEFAULT_TIMEOUT
-    debug: bool = False
-    insecure: bool = False
-
-
 class RootGroup(LazyGroup):
     entries = GROUPS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        attach(self, root=True)
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Typer's main, except that a usage error is one plain line (and a hint) when
+        stderr is not a terminal — and one line of JSON when --json was asked for —
+        and a prompt given up on (Ctrl-C, Ctrl-D) exits 130."""
+        import sys
+
+        if not kwargs.get("standalone_mode", True):
+            return super().main(args, *rest, **kwargs)
+        argv = list(sys.argv[1:] if args is None else args)
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(argv, *rest, **kwargs)
+        except click.ClickException as exc:
+            sys.exit(usage_error(exc, argv))
+        except typer.Abort:
+            sys.stderr.write("interrupted\n")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error(exc: Any, argv: Any) -> int:
+    """Show a usage error: Typer's box on a terminal, else ``error:`` and one ``hint:``
+    line, or a line of JSON with --json. Its exit code (2)."""
+    import json
+    import os
+    import sys
+
+    code = getattr(exc, "exit_code", 2)
+    message = exc.format_message()
+    command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "akool"
+    hint = f"see `{command} --help`"
+    if "--json" in argv:
+        error = {"message": message, "code": None, "exit_code": code, "hint": hint}
+        sys.stderr.write(json.dumps({"error": error}) + "\n")
+    elif sys.stderr.isatty() and "NO_COLOR" not in os.environ:
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)
+    else:
+        sys.stderr.write(f"error: {message}\nhint: {hint}\n")
+    return code
 
 
 app = typer.Typer(
@@ -64,17 +96,6 @@ app = typer.Typer(
 )
 
 
-def _is_http_url(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises for a port that is not one
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and url.isprintable()
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"akool {__version__}")
@@ -90,62 +111,9 @@ def root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = None,
-    base_url: Annotated[
-        Optional[str],
-        typer.Option(
-            "--base-url",
-            metavar="URL",
-            envvar="AKOOL_BASE_URL",
-            help="API base URL \\[default: the profile's, else https://openapi.akool.com].",
-            show_default=False,
-        ),
-    ] = None,
-    profile: Annotated[
-        str,
-        typer.Option(
-            "--profile",
-            metavar="NAME",
-            envvar="AKOOL_PROFILE",
-            help="Profile to use.",
-            autocompletion=complete_profile,
-        ),
-    ] = DEFAULT_PROFILE,
-    timeout: Annotated[
-        float,
-        typer.Option(
-            "--timeout",
-            metavar="SECONDS",
-            envvar="AKOOL_TIMEOUT",
-            parser=seconds(*TIMEOUT_RANGE),
-            help="HTTP timeout in seconds.",
-        ),
-    ] = DEFAULT_TIMEOUT,
-    debug: Annotated[
-        bool,
-        typer.Option("--debug", envvar="AKOOL_DEBUG", help="One stderr line per HTTP exchange."),
-    ] = False,
-    insecure: Annotated[
-        bool,
-        typer.Option(
-            "--insecure",
-            envvar="AKOOL_INSECURE",
-            help="Allow sending the credential over plain http:// to a host that is not "
-            "this machine.",
-        ),
-    ] = False,
 ) -> None:
-    """Work with Akool's Live Avatar API from the terminal."""
-    if not profile.strip():
-        raise typer.BadParameter("the profile name cannot be empty", param_hint="--profile")
-    if base_url is not None and not _is_http_url(base_url):
-        raise typer.BadParameter(
-            f"{base_url!r} is not an http(s) URL", param_hint="'--base-url' / AKOOL_BASE_URL"
-        )
-    # The machinery (streams, context) is built when a command runs, not for its --help.
-    ctx.obj = GlobalOptions(
-        base_url=base_url,
-        profile=profile.strip(),
-        timeout=timeout,
-        debug=debug,
-        insecure=insecure,
-    )
+    """Work with Akool's Live Avatar API from the terminal.
+
+    Global options (--base-url, --profile, --timeout, --debug, --insecure,
+    --no-pager) work anywhere on the line.
+    """

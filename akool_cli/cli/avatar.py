@@ -95,9 +95,11 @@ def list_(
         typer.Option("--from", metavar="official|mine", help="Akool's avatars, or your own."),
     ] = None,
     page: Annotated[
-        int, typer.Option("--page", min=1, max=1_000_000, help="Page number, from 1.")
+        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
     ] = 1,
-    size: Annotated[int, typer.Option("--size", min=1, max=1000, help="Avatars per page.")] = 100,
+    size: Annotated[
+        int, typer.Option("--size", metavar="N", min=1, max=1000, help="Avatars per page.")
+    ] = 100,
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,

@@ -5,26 +5,53 @@ session service. ``run_command`` turns every failure into one line and an exit c
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from akool_cli.cli.exit_codes import ExitCode
 from akool_cli.cli.output import IOStreams, OutputError
 from akool_cli.local import DEFAULT_PROFILE
-from akool_cli.local.errors import SettingError
+from akool_cli.local.errors import LocalError, SettingError
 
 
 @dataclass
 class AppContext:
     io: IOStreams
     base_url_option: Optional[str] = None
-    profile: str = DEFAULT_PROFILE
+    profile_option: Optional[str] = None  # --profile / AKOOL_PROFILE; None: the chosen one
     timeout: float = DEFAULT_TIMEOUT
     debug: bool = False
     insecure: bool = False
+    no_pager: bool = False
+    json_errors: bool = False  # the command was asked for --json: errors as JSON too
+    command_path: str = "akool"  # e.g. "akool session list", for help hints
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     _cache: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def profile(self) -> str:
+        """--profile, else AKOOL_PROFILE, else the one `auth switch` chose, else default."""
+        if self.profile_option is not None:
+            return self.profile_option.strip()
+
+        def build() -> str:
+            try:
+                return self.store().current_profile() or DEFAULT_PROFILE
+            except LocalError:
+                return DEFAULT_PROFILE  # a broken config says so where it is read for real
+
+        return self._once("profile", build)
+
+    def check_globals(self) -> None:
+        """The global options, checked before anything is sent (they may come from the
+        environment, so the parser alone cannot)."""
+        from akool_cli.cli import validate
+
+        if self.profile_option is not None:
+            validate.profile_name(self.profile_option)
+        if self.base_url_option is not None:
+            validate.base_url(self.base_url_option)
 
     def _once(self, key: str, build: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -152,7 +179,11 @@ def report(app: AppContext, exc: BaseException) -> int:
     from akool_cli.cli.failures import describe
 
     failure = describe(exc, profile=app.profile, source=app.credential_source)
-    if isinstance(exc, (Interrupted, KeyboardInterrupt)):
+    if failure.exit_code == ExitCode.USAGE and failure.hint is None:
+        failure = replace(failure, hint=f"see `{app.command_path} --help`")
+    if app.json_errors:
+        app.io.json_error(failure)
+    elif isinstance(exc, (Interrupted, KeyboardInterrupt)):
         app.io.err(failure.message)
     else:
         app.io.error(failure.message, failure.hint)
@@ -178,7 +209,11 @@ def report_internal(app: AppContext, exc: BaseException) -> int:
         for line in redact(trace).rstrip().splitlines():
             app.io.err(f"debug: {line}")
     failure = internal_failure(exc)
-    app.io.error(redact(failure.message), failure.hint)
+    failure = replace(failure, message=redact(failure.message))
+    if app.json_errors:
+        app.io.json_error(failure)
+    else:
+        app.io.error(failure.message, failure.hint)
     return failure.exit_code
 
 

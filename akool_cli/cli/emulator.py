@@ -100,9 +100,12 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
 @app.command("emulator")
 def emulator(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", metavar="HOST", help="Address to listen on.")
+    ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")
+        int,
+        typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port; 0 picks a free one."),
     ] = 0,
     token: Annotated[
         Optional[List[str]],
@@ -132,10 +135,15 @@ def emulator(
     ] = 120.0,
     answer_mode: Annotated[
         str,
-        typer.Option("--answer-mode", help="single | delta | cumulative frames per answer."),
+        typer.Option(
+            "--answer-mode", metavar="MODE", help="single | delta | cumulative frames per answer."
+        ),
     ] = "single",
     chunks: Annotated[
-        int, typer.Option("--chunks", min=1, max=1000, help="Frames per answer when split.")
+        int,
+        typer.Option(
+            "--chunks", metavar="N", min=1, max=1000, help="Frames per answer when split."
+        ),
     ] = 3,
     script: Annotated[
         Optional[Path],

@@ -13,10 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from typer.core import TyperCommand, TyperGroup
 
-try:  # newer Typer releases carry their own copy of click
-    from typer import _click as click
-except ImportError:  # pragma: no cover - older Typer depends on click itself
-    import click  # type: ignore[no-redef]
+from akool_cli.cli import _click as click
 
 
 @dataclass(frozen=True)
@@ -60,8 +57,11 @@ class LazyGroup(TyperGroup):
         if real is None:
             import typer.main
 
+            from akool_cli.cli.globals import attach
+
             module: Any = importlib.import_module(self.entries[name].module)
             real = typer.main.get_command(module.app)
             real.name = name
+            attach(real)  # the global options work after the command too
             self.add_command(real, name)
         return real

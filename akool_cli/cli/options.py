@@ -53,6 +53,7 @@ StatusOpt = Annotated[
     Optional[str],
     typer.Option(
         "--status",
+        metavar="STATUS",
         help="queueing, live (or processing), ended (or completed), failed, or 1-4.",
         autocompletion=complete_status,
     ),

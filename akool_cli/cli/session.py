@@ -294,9 +294,11 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
 def list_(
     ctx: typer.Context,
     page: Annotated[
-        int, typer.Option("--page", min=1, max=1_000_000, help="Page number, from 1.")
+        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
     ] = 1,
-    size: Annotated[int, typer.Option("--size", min=1, max=1000, help="Sessions per page.")] = 100,
+    size: Annotated[
+        int, typer.Option("--size", metavar="N", min=1, max=1000, help="Sessions per page.")
+    ] = 100,
     status: StatusOpt = None,
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
     as_json: JsonOpt = False,

@@ -47,6 +47,31 @@ def avatar_id(value: str) -> str:
     return text
 
 
+def profile_name(value: str) -> str:
+    text = value.strip()
+    if not text or not text.isprintable() or not is_text(text):
+        raise UsageError(f"{value!r} is not a profile name", hint="e.g. --profile staging")
+    return text
+
+
+def base_url(value: str) -> str:
+    """An http(s) URL with a host (a port, if any, in range)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises for a port that is not one
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok or not value.isprintable() or not is_text(value):
+        raise UsageError(
+            f"{value!r} is not an http(s) URL",
+            hint="--base-url / AKOOL_BASE_URL, e.g. https://openapi.akool.com",
+        )
+    return value
+
+
 def is_text(value: str) -> bool:
     """False for a string with bytes that were not UTF-8 (Python keeps them as surrogates)."""
     try:

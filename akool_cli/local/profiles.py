@@ -50,6 +50,21 @@ class Store:
         names = set(self._config()["profiles"]) | set(self._credentials())
         return sorted(names)
 
+    def current_profile(self) -> Optional[str]:
+        """The profile `auth switch` chose, if any."""
+        name = self._config().get("current_profile")
+        return name if isinstance(name, str) and name else None
+
+    def set_current_profile(self, name: Optional[str]) -> None:
+        def change(data: Dict[str, Any]) -> None:
+            self._profiles(data)
+            if name is None:
+                data.pop("current_profile", None)
+            else:
+                data["current_profile"] = name
+
+        update_json(self.config_path, {}, change)
+
     def update_profile(self, name: str, **values: Any) -> None:
         """Set (or, with None, remove) settings of a profile."""
 
