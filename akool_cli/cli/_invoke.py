@@ -16,14 +16,15 @@ def invoke(ctx: typer.Context, fn: Callable[..., Any], opts: Any) -> NoReturn:
     given = globals.values(ctx)
     app_ctx = AppContext(
         io=IOStreams.system(),
-        base_url_option=given["base_url"],
-        profile_option=given["profile"],
-        timeout=given["timeout"],
-        debug=given["debug"],
-        insecure=given["insecure"],
-        no_pager=given["no_pager"],
+        base_url_option=given["base_url"][0],
+        profile_option=given["profile"][0],
+        timeout=given["timeout"][0],
+        debug=given["debug"][0],
+        insecure=given["insecure"][0],
+        no_pager=given["no_pager"][0],
         json_errors=bool(getattr(opts, "as_json", False)),
         command_path=ctx.command_path,
+        sources={name: source for name, (_, source) in given.items()},
     )
 
     def run(opts: Any, app_ctx: AppContext) -> int:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from akool_cli.cli._invoke import invoke
+from akool_cli.cli.complete import complete_profile
 from akool_cli.cli.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -157,74 +158,88 @@ def login(
 @dataclass
 class StatusOptions:
     as_json: bool = False
-
-
-def status_data(app_ctx: "AppContext") -> dict:
-    from akool_cli.api.auth import ClientCredentials, mask
-
-    credential, source = app_ctx.credential()
-    data = {
-        "profile": app_ctx.profile,
-        "base_url": app_ctx.shown_base_url(),
-        "source": source,
-        "kind": None,
-        "credential": None,
-    }
-    if isinstance(credential, ClientCredentials):
-        token = app_ctx.token_cache().get(
-            app_ctx.base_url(), credential.client_id, credential.client_secret
-        )
-        data["kind"] = "client_credentials"
-        data["credential"] = f"client id {credential.client_id}"
-        data["token"] = mask(token) if token else None
-    elif credential is not None:
-        data["kind"] = credential.kind
-        data["credential"] = credential.masked
-    return data
-
-
-def run_status(opts: StatusOptions, app_ctx: "AppContext") -> int:
-    from akool_cli.api.errors import NoCredentialError
-    from akool_cli.cli.output import render_fields
-
-    data = status_data(app_ctx)
-    if opts.as_json:
-        app_ctx.io.json(data)
-    else:
-        kind = {"api_key": "API key ", "token": "token "}.get(data["kind"] or "", "")
-        rows = [
-            ("profile", data["profile"]),
-            ("base url", data["base_url"]),
-            ("credential", f"{kind}{data['credential']}" if data["credential"] else "none"),
-            ("from", data["source"]),
-        ]
-        if data["kind"] == "client_credentials":
-            cached = data["token"]
-            rows.append(("token", f"{cached} (cached)" if cached else "exchanged on first use"))
-        render_fields(app_ctx.io, rows)
-    if data["credential"] is None:
-        raise NoCredentialError("not logged in")
-    return 0
+    check: bool = False
 
 
 @app.command("status")
-def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show the profile, base URL and where the credential comes from (masked).
+def status(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Check the credential with one cheap API call.")
+    ] = False,
+) -> None:
+    """List the profiles (* marks the one in use), their base URLs and credentials
+    (masked), and where the credential in use comes from.
 
     The credential comes from AKOOL_TOKEN, AKOOL_API_KEY, AKOOL_CLIENT_ID with
-    AKOOL_CLIENT_SECRET, or the profile, in that order. Exits 3 when there is none.
+    AKOOL_CLIENT_SECRET, or the profile, in that order. Exits 3 when there is none
+    (or, with --check, when the API rejects it).
 
     [b]Examples[/b]
 
       $ akool auth status
-      $ akool --profile staging auth status --json
+      $ akool auth status --check
+      $ akool auth status --json | jq -r '.profiles[].name'
     """
-    invoke(ctx, run_status, StatusOptions(as_json=as_json))
+    from akool_cli.cli.auth_status import run_status
+
+    invoke(ctx, run_status, StatusOptions(as_json=as_json, check=check))
+
+
+@dataclass
+class SwitchOptions:
+    profile: str
+    as_json: bool = False
+
+
+def run_switch(opts: SwitchOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.cli import validate
+    from akool_cli.cli.errors import UsageError
+
+    name = validate.profile_name(opts.profile)
+    store = app_ctx.store()
+    known = store.profile_names()
+    if name not in known:
+        raise UsageError(
+            f"no profile {name!r}",
+            hint=f"log in to it first: akool --profile {name} auth login"
+            + (f" (known: {', '.join(known)})" if known else ""),
+        )
+    store.set_current_profile(name)
+    if opts.as_json:
+        app_ctx.io.json({"profile": name})
+    else:
+        app_ctx.io.info(f"Profile {name!r} is now the one in use (--profile still overrides it).")
+    return 0
+
+
+@app.command("switch")
+def switch(
+    ctx: typer.Context,
+    name: Annotated[  # not "profile": that is the global option's parameter
+        str,
+        typer.Argument(
+            metavar="PROFILE",
+            help="The profile to use from now on.",
+            autocompletion=complete_profile,
+        ),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Make a profile the one every command uses (unless --profile or AKOOL_PROFILE).
+
+    [b]Examples[/b]
+
+      $ akool auth switch staging
+      $ akool auth switch default
+    """
+    invoke(ctx, run_switch, SwitchOptions(profile=name, as_json=as_json))
 
 
 @dataclass
 class TokenOptions:
-    pass
+    header: bool = False
 
 
 def run_token(opts: TokenOptions, app_ctx: "AppContext") -> int:
@@ -234,19 +249,34 @@ def run_token(opts: TokenOptions, app_ctx: "AppContext") -> int:
     if credential is None:
         raise NoCredentialError("not logged in")
     # Client credentials are exchanged for a token here if none is cached.
-    app_ctx.io.out(app_ctx.client().effective_credential().value)
+    effective = app_ctx.client().effective_credential()
+    if opts.header:
+        [(name, value)] = effective.headers().items()
+        app_ctx.io.out(f"{name}: {value}")
+    else:
+        app_ctx.io.out(effective.value)
     return 0
 
 
 @app.command("token")
-def token(ctx: typer.Context) -> None:
+def token(
+    ctx: typer.Context,
+    header: Annotated[
+        bool,
+        typer.Option("--header", help="The whole header line: x-api-key: … or Authorization: …"),
+    ] = False,
+) -> None:
     """Print the credential in use, for scripts.
+
+    An API key goes in an x-api-key header, a token in Authorization: Bearer;
+    --header prints the right line for the credential in use.
 
     [b]Examples[/b]
 
-      $ curl -H "x-api-key: $(akool auth token)" …
+      $ curl -H "$(akool auth token --header)" https://openapi.akool.com/api/open/v3/voice/list
+      $ akool auth token | wc -c
     """
-    invoke(ctx, run_token, TokenOptions())
+    invoke(ctx, run_token, TokenOptions(header=header))
 
 
 @dataclass

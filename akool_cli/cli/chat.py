@@ -186,6 +186,9 @@ def _answer_one(app_ctx: "AppContext", conversation: Any, question: str, opts: C
 
 
 def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
+    for key in ("voice_id", "language"):  # the profile's, when the option is left out
+        if getattr(opts, key) is None:
+            setattr(opts, key, app_ctx.setting(key)[0])
     settings = check(opts)
     io = app_ctx.io
     piped: Optional[Iterator[str]] = None
@@ -321,7 +324,7 @@ def chat(
     ] = False,
     voice_id: VoiceIdOpt = None,
     language: LanguageOpt = None,
-    mode: ModeOpt = "dialogue",
+    mode: ModeOpt = None,
     prompt: Annotated[
         Optional[str],
         typer.Option("--prompt", metavar="TEXT", help="Describe the avatar's role (text)."),
@@ -365,7 +368,7 @@ def chat(
     """
 
     def run(opts: ChatOptions, app_ctx: "AppContext") -> int:
-        opts.mode_type = parse_mode(mode)
+        opts.mode_type = parse_mode(mode if mode is not None else app_ctx.setting("mode")[0])
         return run_chat(opts, app_ctx)
 
     opts = ChatOptions(

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from akool_cli.api import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from akool_cli.cli.exit_codes import ExitCode
 from akool_cli.cli.output import IOStreams, OutputError
 from akool_cli.local import DEFAULT_PROFILE
@@ -26,6 +26,7 @@ class AppContext:
     no_pager: bool = False
     json_errors: bool = False  # the command was asked for --json: errors as JSON too
     command_path: str = "akool"  # e.g. "akool session list", for help hints
+    sources: Dict[str, str] = field(default_factory=dict)  # global option -> flag|env|default
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     _cache: Dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -92,16 +93,35 @@ class AppContext:
 
         return redact_url(self.base_url())
 
+    def setting(self, key: str) -> Tuple[Any, str]:
+        """A setting's value and where it came from: "flag", "env", "profile", "default".
+        The command line wins, then the environment, then the profile, then the default."""
+        from akool_cli.cli.settings import setting
+
+        spec = setting(key)
+        option = {"base_url": self.base_url_option, "timeout": self.timeout}.get(key)
+        if key in ("base_url", "timeout") and self.sources.get(key) in ("flag", "env"):
+            return option, self.sources[key]
+        profile = self._once("profile_settings", lambda: self.store().profile(self.profile))
+        stored = profile.get(key)
+        if stored is not None:
+            try:
+                return spec.check(stored), "profile"
+            except Exception:
+                self.io.warn(f"ignoring the profile's {key} {stored!r}: not a valid value")
+        return spec.default, "default"
+
     def base_url(self) -> str:
         """The option's, else the profile's (read once per command), else the default."""
         if self.base_url_option:
             return self.base_url_option.rstrip("/")
+        return str(self.setting("base_url")[0]).rstrip("/")
 
-        def build() -> str:
-            stored = self.store().profile(self.profile).get("base_url")
-            return str(stored).rstrip("/") if stored else DEFAULT_BASE_URL
-
-        return self._once("base_url", build)
+    def request_timeout(self) -> float:
+        """--timeout / AKOOL_TIMEOUT, else the profile's, else the default."""
+        if self.sources.get("timeout") in ("flag", "env") or not self.sources:
+            return self.timeout
+        return float(self.setting("timeout")[0])
 
     credential_source: Optional[str] = None  # where the credential came from, once known
 
@@ -134,7 +154,7 @@ class AppContext:
             client = Client(
                 base_url=self.base_url(),
                 credential=credential if credential is not None else self.credential()[0],
-                timeout=self.timeout,
+                timeout=self.request_timeout(),
                 max_retries=self.max_retries(),
                 debug=self.debug_line if self.debug else None,
                 allow_insecure=self.insecure,

@@ -11,7 +11,7 @@ a command runs with is the root's values, overridden by whatever was typed close
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from typer.core import TyperOption
 
@@ -21,6 +21,7 @@ from akool_cli.cli.numbers import TIMEOUT_RANGE, seconds
 
 PANEL = "Global options"
 ROOT_KEY = "akool.globals"  # ctx.meta: the root's values (environment and defaults too)
+SOURCES_KEY = "akool.globals.sources"  # ctx.meta: where each of the root's values came from
 TYPED_KEY = "akool.globals.typed"  # ctx.meta: what was typed after a group or command
 
 
@@ -110,6 +111,9 @@ def attach(command: Any, *, root: bool = False) -> None:
     if getattr(command, "_akool_globals", False):
         return
     command._akool_globals = True
+    taken = [p.name for p in command.params if p.name in NAMES]
+    if taken:  # its value would be taken for the global option's
+        raise RuntimeError(f"{command.name}: a parameter may not be called {taken[0]!r}")
     command.params.extend(_option(spec, root) for spec in SPECS)
     original = command.callback
 
@@ -118,10 +122,11 @@ def attach(command: Any, *, root: bool = False) -> None:
         values = {name: kwargs.pop(name) for name in NAMES if name in kwargs}
         if root:
             ctx.meta[ROOT_KEY] = values
+            ctx.meta[SOURCES_KEY] = {name: _source(ctx, name) for name in values}
         else:
             typed = ctx.meta.setdefault(TYPED_KEY, {})
             for name, value in values.items():
-                if ctx.get_parameter_source(name) == click.ParameterSource.COMMANDLINE:
+                if _source(ctx, name) == "flag":
                     typed[name] = value
         return original(**kwargs) if original is not None else None
 
@@ -130,10 +135,23 @@ def attach(command: Any, *, root: bool = False) -> None:
         attach(sub)
 
 
-def values(ctx: Any) -> Dict[str, Any]:
-    """The global options a command runs with: the root's, overridden by what was typed
-    after a group or the command itself."""
-    merged: Dict[str, Any] = {spec.name: spec.default for spec in SPECS}
-    merged.update(ctx.meta.get(ROOT_KEY, {}))
-    merged.update(ctx.meta.get(TYPED_KEY, {}))
+def _source(ctx: Any, name: str) -> str:
+    """ "flag", "env" or "default": where a value came from."""
+    source = ctx.get_parameter_source(name)
+    if source == click.ParameterSource.COMMANDLINE:
+        return "flag"
+    if source == click.ParameterSource.ENVIRONMENT:
+        return "env"
+    return "default"
+
+
+def values(ctx: Any) -> Dict[str, Tuple[Any, str]]:
+    """The global options a command runs with, each with where it came from: the root's,
+    overridden by what was typed after a group or the command itself."""
+    merged: Dict[str, Tuple[Any, str]] = {spec.name: (spec.default, "default") for spec in SPECS}
+    sources = ctx.meta.get(SOURCES_KEY, {})
+    for name, value in ctx.meta.get(ROOT_KEY, {}).items():
+        merged[name] = (value, sources.get(name, "default"))
+    for name, value in ctx.meta.get(TYPED_KEY, {}).items():
+        merged[name] = (value, "flag")
     return merged

@@ -41,11 +41,11 @@ SessionIdsArg = Annotated[
     ),
 ]
 AvatarIdOpt = Annotated[
-    str,
+    Optional[str],
     typer.Option(
         "--avatar-id",
         metavar="ID",
-        help="Avatar to stream (see `akool avatar list`).",
+        help="Avatar to stream (see `akool avatar list`) [default: config avatar_id].",
         autocompletion=complete_avatar,
     ),
 ]
@@ -104,12 +104,13 @@ AnswerTimeoutOpt = Annotated[
     ),
 ]
 ModeOpt = Annotated[
-    str,
+    Optional[str],
     typer.Option(
         "--mode",
         "--mode-type",
         metavar="MODE",
-        help="dialogue (2): the avatar answers; retell (1): it says the text as given.",
+        help="dialogue (2): the avatar answers; retell (1): it says the text as given "
+        "\\[default: config mode, else dialogue].",
         autocompletion=complete_mode,
     ),
 ]

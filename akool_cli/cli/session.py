@@ -39,18 +39,31 @@ app = typer.Typer(
 
 @dataclass
 class CreateOptions:
-    avatar_id: str
+    avatar_id: Optional[str] = None
     wait: bool = False
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT
     as_json: bool = False
     quiet: bool = False
 
 
+def chosen_avatar(option: Optional[str], app_ctx: "AppContext") -> str:
+    """--avatar-id, else the profile's avatar_id; a usage error if neither is given."""
+    from akool_cli.cli.errors import UsageError
+
+    avatar_id = option if option is not None else app_ctx.setting("avatar_id")[0]
+    if avatar_id is None:
+        raise UsageError(
+            "which avatar? give --avatar-id",
+            hint="or set a default: akool config set avatar_id Kai_1080P_back",
+        )
+    return avatar_id
+
+
 def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli import validate
 
     check_output_flags(opts.as_json, opts.quiet)
-    avatar_id = validate.avatar_id(opts.avatar_id)
+    avatar_id = validate.avatar_id(chosen_avatar(opts.avatar_id, app_ctx))
     io = app_ctx.io
     service = app_ctx.sessions()
     session = None
@@ -79,7 +92,7 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
 @app.command("create")
 def create(
     ctx: typer.Context,
-    avatar_id: AvatarIdOpt,
+    avatar_id: AvatarIdOpt = None,
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait until the session is live (status 2).")
     ] = False,

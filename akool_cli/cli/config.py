@@ -1,0 +1,134 @@
+"""``akool config``: per-profile settings — the avatar, voice, language and mode commands
+use when their option is left out, the base URL and the timeout."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from akool_cli.cli._invoke import invoke
+from akool_cli.cli.options import JsonOpt
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
+
+app = typer.Typer(
+    add_completion=False,
+    help="Per-profile settings: defaults for avatar, voice, language, mode, URL, timeout.",
+    no_args_is_help=True,
+)
+
+
+def _complete_key(incomplete: str) -> list:
+    from akool_cli.cli.settings import SETTINGS
+
+    return [key for key in SETTINGS if key.startswith(incomplete)]
+
+
+KeyArg = Annotated[
+    str, typer.Argument(metavar="KEY", help="A setting's name.", autocompletion=_complete_key)
+]
+
+
+@dataclass
+class ConfigOptions:
+    action: str  # get | set | unset | list
+    key: Optional[str] = None
+    value: Optional[str] = None
+    as_json: bool = False
+
+
+def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.cli.settings import SETTINGS, setting
+
+    io = app_ctx.io
+    if opts.action == "list":
+        rows = [(key, *app_ctx.setting(key)) for key in SETTINGS]
+        if opts.as_json:
+            data = {key: {"value": value, "source": source} for key, value, source in rows}
+            io.json({"profile": app_ctx.profile, "settings": data})
+        else:
+            from akool_cli.cli.output import Column, Table
+
+            table = Table(Column("KEY", min_width=9), Column("VALUE"), Column("FROM"))
+            for key, value, source in rows:
+                table.add_row(key, "" if value is None else str(value), source)
+            table.print(io)
+        return 0
+    assert opts.key is not None
+    spec = setting(opts.key)
+    store = app_ctx.store()
+    if opts.action == "get":
+        value, source = app_ctx.setting(opts.key)
+        if opts.as_json:
+            io.json({"key": opts.key, "value": value, "source": source})
+        elif value is not None:
+            io.out(str(value))
+        return 0
+    if opts.action == "set":
+        value = spec.check(opts.value)  # a bad value is refused before it is stored
+        store.update_profile(app_ctx.profile, **{opts.key: value})
+        message = f"Set {opts.key} to {value!r} for profile {app_ctx.profile!r}."
+    else:
+        store.update_profile(app_ctx.profile, **{opts.key: None})
+        message = f"Unset {opts.key} for profile {app_ctx.profile!r}."
+    if opts.as_json:
+        io.json({"key": opts.key, "value": value if opts.action == "set" else None})
+    else:
+        io.info(message)
+    return 0
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Every setting of the profile, with its value and where it comes from (flag,
+    env, profile or default).
+
+    [b]Examples[/b]
+
+      $ akool config list
+      $ akool --profile staging config list --json
+    """
+    invoke(ctx, run_config, ConfigOptions(action="list", as_json=as_json))
+
+
+@app.command("get")
+def get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+    """Print a setting's value (as commands would use it).
+
+    [b]Examples[/b]
+
+      $ akool config get voice_id
+    """
+    invoke(ctx, run_config, ConfigOptions(action="get", key=key, as_json=as_json))
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: KeyArg,
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="Its value (checked).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Set a setting for the profile; the value is checked first.
+
+    Keys: avatar_id, voice_id, language, mode (dialogue or retell), base_url, timeout.
+
+    [b]Examples[/b]
+
+      $ akool config set avatar_id Kai_1080P_back
+      $ akool config set voice_id 21m00Tcm4TlvDq8ikWAM
+      $ akool --profile staging config set base_url http://127.0.0.1:8080
+    """
+    invoke(ctx, run_config, ConfigOptions(action="set", key=key, value=value, as_json=as_json))
+
+
+@app.command("unset")
+def unset(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+    """Remove a setting from the profile (its default applies again).
+
+    [b]Examples[/b]
+
+      $ akool config unset language
+    """
+    invoke(ctx, run_config, ConfigOptions(action="unset", key=key, as_json=as_json))

@@ -1,0 +1,88 @@
+"""Per-profile settings (``akool config``): what each key means, how a value is checked,
+and its default. A value on the command line wins, then the environment, then the
+profile, then the default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+
+
+def _avatar(value: str) -> str:
+    from akool_cli.cli import validate
+
+    return validate.avatar_id(value)
+
+
+def _word(value: str) -> str:
+    from akool_cli.cli import validate
+    from akool_cli.cli.errors import UsageError
+
+    text = value.strip()
+    if (
+        not text
+        or any(c.isspace() or not c.isprintable() for c in text)
+        or not validate.is_text(text)
+    ):
+        raise UsageError(f"{value!r} is not one word")
+    return text
+
+
+def _mode(value: str) -> str:
+    from akool_cli.chat.protocol import MODES, parse_mode
+    from akool_cli.cli.errors import UsageError
+
+    try:
+        number = parse_mode(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return next(name for name, n in MODES.items() if n == number)
+
+
+def _base_url(value: str) -> str:
+    from akool_cli.cli import validate
+
+    return validate.base_url(value.strip()).rstrip("/")
+
+
+def _timeout(value: Any) -> float:
+    from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.numbers import TIMEOUT_RANGE, seconds
+
+    try:
+        return seconds(*TIMEOUT_RANGE)(value)
+    except Exception as exc:  # typer.BadParameter
+        raise UsageError(f"timeout: {getattr(exc, 'message', exc)}") from None
+
+
+@dataclass(frozen=True)
+class Setting:
+    help: str
+    check: Callable[[Any], Any]
+    default: Any = None
+    env: Optional[str] = None
+
+
+SETTINGS: Dict[str, Setting] = {
+    "avatar_id": Setting(
+        "the avatar `session create` streams when --avatar-id is left out", _avatar
+    ),
+    "voice_id": Setting("the voice `chat` and `say` use when --voice-id is left out", _word),
+    "language": Setting("the language `chat` and `say` use when --language is left out", _word),
+    "mode": Setting("`chat`'s mode when --mode is left out: dialogue or retell", _mode, "dialogue"),
+    "base_url": Setting("the API's base URL", _base_url, DEFAULT_BASE_URL, "AKOOL_BASE_URL"),
+    "timeout": Setting(
+        "seconds one HTTP request may take", _timeout, DEFAULT_TIMEOUT, "AKOOL_TIMEOUT"
+    ),
+}
+
+
+def setting(key: str) -> Setting:
+    from akool_cli.cli.errors import UsageError
+
+    found = SETTINGS.get(key)
+    if found is None:
+        raise UsageError(f"unknown setting {key!r}", hint="one of: " + ", ".join(SETTINGS))
+    return found
