@@ -25,6 +25,7 @@ class LoginOptions:
     client_id: Optional[str] = None
     with_client_secret: bool = False
     verify: bool = True
+    as_json: bool = False
 
 
 def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
@@ -37,15 +38,40 @@ def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
     return lines[0]
 
 
-def _prompt_hidden(label: str) -> str:
+def _ask(app_ctx: "AppContext", label: str, *, hidden: bool = False) -> str:
+    """One answer from the person at the terminal (hidden for a secret). Ctrl-C or
+    Ctrl-D (end of input) means they changed their mind: exit 130, nothing stored."""
     import getpass
 
-    from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.errors import Interrupted
 
-    value = getpass.getpass(f"{label}: ").strip()
-    if not value:
-        raise UsageError(f"the {label.lower()} cannot be empty")
-    return value
+    io = app_ctx.io
+    try:
+        if hidden:
+            return getpass.getpass(f"{label}: ", stream=io.stderr).strip()
+        io.stderr.write(f"{label}: ")
+        io.stderr.flush()
+        line = io.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.strip()
+    except (EOFError, KeyboardInterrupt):
+        io.stderr.write("\n")
+        raise Interrupted("login cancelled; nothing was stored") from None
+
+
+def _ask_until(app_ctx: "AppContext", label: str, valid: Any, *, hidden: bool = False) -> str:
+    """Ask until ``valid(answer)`` is None; otherwise it is what to say before asking again."""
+    while True:
+        answer = _ask(app_ctx, label, hidden=hidden)
+        problem = valid(answer)
+        if problem is None:
+            return answer
+        app_ctx.io.warn(problem)
+
+
+def _not_empty(what: str) -> Any:
+    return lambda answer: None if answer else f"the {what} cannot be empty"
 
 
 def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
@@ -63,6 +89,7 @@ def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
     client_id = opts.client_id.strip() if opts.client_id else None
     if opts.client_id is not None and not client_id:
         raise UsageError("--client-id cannot be empty")
+    secret_valid = _not_empty("client secret")
     if client_id and opts.with_client_secret:
         secret = _read_secret_from_stdin(app_ctx, "client secret")
     elif not io.stdin_tty:
@@ -72,20 +99,21 @@ def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
             "`akool auth login --client-id ID --with-client-secret < secret.txt`",
         )
     elif client_id:
-        secret = _prompt_hidden("Client secret")
+        secret = _ask_until(app_ctx, "Client secret", secret_valid, hidden=True)
     else:
         io.err(
             "How do you want to authenticate?\n  1) API key (x-api-key)\n  2) Client id and secret"
         )
-        choice = typer.prompt("Choose", default="1", err=True).strip()
-        if choice == "1":
-            return Credential("api_key", _prompt_hidden("API key"))
-        if choice != "2":
-            raise UsageError(f"unknown choice {choice!r}; expected 1 or 2")
-        client_id = typer.prompt("Client id", err=True).strip()
-        if not client_id:
-            raise UsageError("the client id cannot be empty")
-        secret = _prompt_hidden("Client secret")
+        choice = _ask_until(
+            app_ctx,
+            "Choose 1 or 2 [1]",
+            lambda answer: None if answer in ("", "1", "2") else f"{answer!r}: type 1 or 2",
+        )
+        if choice in ("", "1"):
+            key = _ask_until(app_ctx, "API key", _not_empty("API key"), hidden=True)
+            return Credential("api_key", key)
+        client_id = _ask_until(app_ctx, "Client id", _not_empty("client id"))
+        secret = _ask_until(app_ctx, "Client secret", secret_valid, hidden=True)
     return Credential("token", app_ctx.client().get_token(client_id, secret))
 
 
@@ -108,6 +136,17 @@ def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
     store.save_credential(app_ctx.profile, credential.kind, credential.value)
     if app_ctx.base_url_option:
         store.update_profile(app_ctx.profile, base_url=app_ctx.base_url_option.rstrip("/"))
+    if opts.as_json:
+        app_ctx.io.json(
+            {
+                "profile": app_ctx.profile,
+                "base_url": app_ctx.shown_base_url(),
+                "kind": credential.kind,
+                "credential": credential.masked,
+                "verified": opts.verify,
+            }
+        )
+        return 0
     kind = "API key" if credential.kind == "api_key" else "token"
     checked = "" if opts.verify else " (not verified)"
     app_ctx.io.info(
@@ -134,6 +173,7 @@ def login(
     verify: Annotated[
         bool, typer.Option("--verify/--no-verify", help="Check the credential with one API call.")
     ] = True,
+    as_json: JsonOpt = False,
 ) -> None:
     """Store a credential for the profile.
 
@@ -151,6 +191,7 @@ def login(
         client_id=client_id,
         with_client_secret=with_client_secret,
         verify=verify,
+        as_json=as_json,
     )
     invoke(ctx, run_login, opts)
 
@@ -281,14 +322,16 @@ def token(
 
 @dataclass
 class LogoutOptions:
-    pass
+    as_json: bool = False
 
 
 def run_logout(opts: LogoutOptions, app_ctx: "AppContext") -> int:
     from akool_cli.services.credentials import ENV_CREDENTIALS
 
     removed = app_ctx.store().delete_credential(app_ctx.profile)
-    if removed:
+    if opts.as_json:
+        app_ctx.io.json({"profile": app_ctx.profile, "removed": bool(removed)})
+    elif removed:
         app_ctx.io.info(f"Removed the stored credential of profile {app_ctx.profile!r}.")
     else:
         app_ctx.io.info(f"Profile {app_ctx.profile!r} has no stored credential; nothing to do.")
@@ -299,7 +342,7 @@ def run_logout(opts: LogoutOptions, app_ctx: "AppContext") -> int:
 
 
 @app.command("logout")
-def logout(ctx: typer.Context) -> None:
+def logout(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Remove the profile's stored credential.
 
     [b]Examples[/b]
@@ -307,4 +350,4 @@ def logout(ctx: typer.Context) -> None:
       $ akool auth logout
       $ akool --profile staging auth logout
     """
-    invoke(ctx, run_logout, LogoutOptions())
+    invoke(ctx, run_logout, LogoutOptions(as_json=as_json))

@@ -40,6 +40,18 @@ class Failure:
     hint: Optional[str] = None
 
 
+def failure_data(failure: Failure) -> dict:
+    """A failure as JSON data: ``{"message", "code", "exit_code", "hint"}``."""
+    from akool_cli.cli.output import MAX_MESSAGE
+
+    return {
+        "message": sanitize_line(failure.message, MAX_MESSAGE),
+        "code": failure.code,
+        "exit_code": int(failure.exit_code),
+        "hint": failure.hint,
+    }
+
+
 # Class -> exit code; the first match in this order wins (subclasses before bases).
 _EXIT_CODES: Tuple[Tuple[Type[BaseException], ExitCode], ...] = (
     (UsageError, ExitCode.USAGE),

@@ -199,13 +199,9 @@ class IOStreams:
     def json_error(self, failure: Any) -> None:
         """A failure as one line of JSON on stderr (for a command asked for --json):
         ``{"error": {"message", "code", "exit_code", "hint"}}``."""
-        error = {
-            "message": sanitize_line(failure.message, MAX_MESSAGE),
-            "code": failure.code,
-            "exit_code": int(failure.exit_code),
-            "hint": failure.hint,
-        }
-        self.err(json.dumps({"error": error}, ensure_ascii=True))
+        from akool_cli.cli.failures import failure_data
+
+        self.err(json.dumps({"error": failure_data(failure)}, ensure_ascii=True))
 
     def warn(self, message: str) -> None:
         self._err_styled("warning:", "33", sanitize_line(message, MAX_MESSAGE))

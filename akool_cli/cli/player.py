@@ -22,6 +22,7 @@ class OpenOptions:
     session_id: str
     player: Optional[str] = None
     print_only: bool = False
+    as_json: bool = False
 
 
 def player_command(option: Optional[str], env: Mapping[str, str]) -> Optional[List[str]]:
@@ -77,7 +78,10 @@ def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
             hint="a session in the agora shape is played with Agora's own SDK",
         )
     if opts.print_only:
-        app_ctx.io.out(pull)
+        if opts.as_json:
+            app_ctx.io.json({"_id": session_id, "url": pull, "player": None, "pid": None})
+        else:
+            app_ctx.io.out(pull)
         return 0
     command = player_command(opts.player, app_ctx.env)
     if command is None:
@@ -92,5 +96,9 @@ def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
             f"cannot start the player {command[0]}: {exc.strerror or exc}",
             hint="pass --player CMD (or set AKOOL_PLAYER), or --print the URL",
         ) from None
-    app_ctx.io.info(f"Playing session {session_id} in {os.path.basename(command[0])} (pid {pid}).")
+    if opts.as_json:
+        app_ctx.io.json({"_id": session_id, "url": pull, "player": command[0], "pid": pid})
+    else:
+        name = os.path.basename(command[0])
+        app_ctx.io.info(f"Playing session {session_id} in {name} (pid {pid}).")
     return 0

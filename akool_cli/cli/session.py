@@ -164,26 +164,34 @@ class EachOptions:
     action: str  # "close" | "pause"
     ids: List[str]
     quiet: bool = False
+    as_json: bool = False
 
 
 def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
     """Close or pause every id; go on past failures; exit with the first one's code.
 
     Closing is idempotent: a session that had already ended counts as closed. An
-    authentication or network failure stops the rest (they would fail alike).
+    authentication or network failure stops the rest (they would fail alike). With
+    --json, one line per id on stdout (``ok`` with the ``result``, or the ``error``),
+    and, if any failed, one JSON error line on stderr.
     """
     from akool_cli.api.errors import AkoolError
     from akool_cli.cli import validate
     from akool_cli.cli.exit_codes import ExitCode
-    from akool_cli.cli.failures import describe
+    from akool_cli.cli.failures import Failure, describe, failure_data
 
+    check_output_flags(opts.as_json, opts.quiet)
     ids = validate.session_ids(opts.ids, app_ctx.io.stdin)
     service = app_ctx.sessions()
-    first_failure = 0
+    io = app_ctx.io
+    first: Optional[Failure] = None
+    failed = 0
     for session_id in ids:
+        line = {"_id": session_id, "action": opts.action}
         try:
             if opts.action == "close":
                 closed = service.close(session_id)
+                result = "closed" if closed else "already_ended"
                 note = (
                     f"Closed session {session_id}."
                     if closed
@@ -191,51 +199,68 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
                 )
             else:
                 app_ctx.client().sessions.pause(session_id)
-                note = f"Paused session {session_id}."
+                result, note = "paused", f"Paused session {session_id}."
         except AkoolError as exc:
             failure = describe(exc, profile=app_ctx.profile)
             if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
                 raise
+            first, failed = first or failure, failed + 1
+            if opts.as_json:
+                io.json_line({**line, "ok": False, "error": failure_data(failure)})
+                continue
             what = failure.message
             if failure.exit_code == ExitCode.SESSION:
                 what = f"session has ended ({what})"
-            app_ctx.io.error(f"{session_id}: {what}", failure.hint)
-            first_failure = first_failure or failure.exit_code
+            io.error(f"{session_id}: {what}", failure.hint)
             continue
-        if opts.quiet:
-            app_ctx.io.out(session_id)
+        if opts.as_json:
+            io.json_line({**line, "ok": True, "result": result})
+        elif opts.quiet:
+            io.out(session_id)
         else:
-            app_ctx.io.info(note)
-    return first_failure
+            io.info(note)
+    if first is None:
+        return 0
+    if opts.as_json:
+        verb = "closed" if opts.action == "close" else "paused"
+        summary = f"{failed} of {len(ids)} sessions could not be {verb}: {first.message}"
+        io.json_error(Failure(summary, first.exit_code, first.code, first.hint))
+    return first.exit_code
 
 
 @app.command("close")
-def close(ctx: typer.Context, ids: SessionIdsArg, quiet: QuietOpt = False) -> None:
+def close(
+    ctx: typer.Context, ids: SessionIdsArg, as_json: JsonOpt = False, quiet: QuietOpt = False
+) -> None:
     """Close sessions (stops billing).
 
-    Closing a session that has already ended succeeds (exit 0) with a note.
+    Closing a session that has already ended succeeds (exit 0) with a note. With
+    --json, one line per session: {"_id", "action", "ok", "result" or "error"}.
 
     [b]Examples[/b]
 
       $ akool session close 6698c9d69cf7b0d61d1b6420
       $ akool session list --status live -q | akool session close -
+      $ akool session close "$A" "$B" --json | jq -r 'select(.ok | not) | ._id'
     """
-    invoke(ctx, run_each, EachOptions(action="close", ids=ids, quiet=quiet))
+    invoke(ctx, run_each, EachOptions(action="close", ids=ids, quiet=quiet, as_json=as_json))
 
 
 @app.command("pause")
-def pause(ctx: typer.Context, ids: SessionIdsArg, quiet: QuietOpt = False) -> None:
+def pause(
+    ctx: typer.Context, ids: SessionIdsArg, as_json: JsonOpt = False, quiet: QuietOpt = False
+) -> None:
     """Pause sessions' streaming; the next chat message resumes it.
 
     A paused session left silent too long ends on the server. Pausing an ended
-    session exits 8.
+    session exits 8. With --json, one line per session, as for close.
 
     [b]Examples[/b]
 
       $ akool session pause "$ID"
       $ akool session list --status live -q | akool session pause -
     """
-    invoke(ctx, run_each, EachOptions(action="pause", ids=ids, quiet=quiet))
+    invoke(ctx, run_each, EachOptions(action="pause", ids=ids, quiet=quiet, as_json=as_json))
 
 
 # -- list -----------------------------------------------------------------------
@@ -346,11 +371,13 @@ def open_(
         ),
     ] = None,
     print_only: Annotated[bool, typer.Option("--print", help="Print the pull URL only.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Watch a session: hand its pull URL to a video player, started detached.
 
     The player is --player CMD, else AKOOL_PLAYER, else the first of mpv, ffplay
-    and vlc on PATH; the terminal stays free for `akool chat`.
+    and vlc on PATH; the terminal stays free for `akool chat`. With --json:
+    {"_id", "url", "player", "pid"} (player and pid null with --print).
 
     [b]Examples[/b]
 
@@ -360,4 +387,5 @@ def open_(
     """
     from akool_cli.cli.player import OpenOptions, run_open
 
-    invoke(ctx, run_open, OpenOptions(session_id=session_id, player=player, print_only=print_only))
+    opts = OpenOptions(session_id=session_id, player=player, print_only=print_only, as_json=as_json)
+    invoke(ctx, run_open, opts)

@@ -132,3 +132,65 @@ def test_corrupt_config_is_a_clear_error(cli, private_env):
     assert result.exit_code == 1
     assert str(directory / "credentials.json") in result.stderr
     assert "corrupt" in result.stderr and "Traceback" not in result.stderr
+
+
+def _prompting_login(emu):
+    from tests.helpers import spawn
+
+    return spawn(["--base-url", emu.url, "auth", "login"])
+
+
+def test_the_login_prompt_asks_again_after_a_wrong_choice(emu, private_env):
+    child = _prompting_login(emu)
+    child.expect_exact("Choose 1 or 2 [1]: ")
+    child.sendline("3")
+    child.expect_exact("type 1 or 2")
+    child.expect_exact("Choose 1 or 2 [1]: ")
+    child.sendline("1")
+    child.expect_exact("API key: ")
+    child.sendline(DEFAULT_API_KEY)
+    child.expect_exact("Logged in to")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0
+    assert json.loads((_config(private_env) / "credentials.json").read_text())["default"]
+
+
+@pytest.mark.parametrize(
+    "key, where", [("\x03", "choice"), ("\x04", "choice"), ("\x03", "key"), ("\x04", "key")]
+)
+def test_ctrl_c_or_ctrl_d_at_the_login_prompt_exits_130(emu, private_env, key, where):
+    child = _prompting_login(emu)
+    child.expect_exact("Choose 1 or 2 [1]: ")
+    if where == "key":
+        child.sendline("1")
+        child.expect_exact("API key: ")
+    child.send(key)
+    child.expect_exact("nothing was stored")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 130
+    assert "Aborted" not in (child.before or "")
+    assert not (_config(private_env) / "credentials.json").exists()
+
+
+def pexpect_eof():
+    import pexpect
+
+    return pexpect.EOF
+
+
+def test_login_and_logout_json(cli, emu, private_env):
+    login = cli(
+        ["--base-url", emu.url, "auth", "login", "--with-api-key", "--json"],
+        input=DEFAULT_API_KEY + "\n",
+    )
+    data = json.loads(login.stdout)
+    assert data["profile"] == "default" and data["kind"] == "api_key" and data["verified"]
+    assert DEFAULT_API_KEY not in login.stdout
+    assert json.loads(cli(["auth", "logout", "--json"]).stdout) == {
+        "profile": "default",
+        "removed": True,
+    }
+    again = json.loads(cli(["auth", "logout", "--json"]).stdout)
+    assert again["removed"] is False

@@ -64,6 +64,13 @@ def test_print_only_prints_the_url(cli, logged_in):
     created = logged_in.create()
     result = cli(["session", "open", created["_id"], "--print"])
     assert result.stdout.strip() == created["stream_urls"]["client_pull_stream_url"]
+    data = json.loads(cli(["session", "open", created["_id"], "--print", "--json"]).stdout)
+    assert data == {
+        "_id": created["_id"],
+        "url": created["stream_urls"]["client_pull_stream_url"],
+        "player": None,
+        "pid": None,
+    }
 
 
 def test_a_session_without_a_pull_url_says_so(cli, logged_in):
