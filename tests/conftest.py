@@ -31,7 +31,7 @@ def emu(_emulator: Emulator) -> Iterator[Emu]:
 def private_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own HOME, config and state dir, and no AKOOL_* from outside."""
     for name in list(os.environ):
-        if name.startswith(("AKOOL_", "XDG_")) or name == "NO_COLOR":
+        if name.startswith(("AKOOL_", "XDG_")) or name in ("NO_COLOR", "PAGER"):
             monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

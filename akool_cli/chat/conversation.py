@@ -50,6 +50,7 @@ class ChatAnswer:
     answer: str
     elapsed_ms: int
     payload: Dict[str, Any]
+    frames: int = 0  # how many frames made the answer
 
     def as_json(self) -> Dict[str, Any]:
         """The answer's fields first, then the payload's other fields."""
@@ -295,6 +296,7 @@ class Conversation:
         assembler = AnswerAssembler()
         last_frame_at: Optional[float] = None
         attempt = 0
+        frames = 0
 
         def out_of_time() -> AnswerTimeoutError:
             self._drop()  # whatever was half-read on it is lost: start afresh next time
@@ -340,6 +342,7 @@ class Conversation:
                         on_restart()
                     assembler = AnswerAssembler()
                     last_frame_at = None
+                    frames = 0
                     need_send = True
                     continue
                 try:
@@ -354,6 +357,7 @@ class Conversation:
                     self._log(f"chat: a person said {decoded.answer[:200]!r}")
                     continue
                 new = assembler.add(decoded)
+                frames += 1
                 last_frame_at = time.monotonic()
                 if new and on_text is not None:
                     on_text(new)
@@ -365,6 +369,7 @@ class Conversation:
             answer=assembler.text,
             elapsed_ms=int(((last_frame_at or time.monotonic()) - started) * 1000),
             payload=assembler.last_payload,
+            frames=frames,
         )
 
 

@@ -24,6 +24,7 @@ GROUPS = {
     "voice": Entry("akool_cli.cli.voice", "The voices a chat can speak with.", PICK),
     "language": Entry("akool_cli.cli.language", "The language codes a chat can use.", PICK),
     "config": Entry("akool_cli.cli.config", "Per-profile settings and defaults.", MORE),
+    "logs": Entry("akool_cli.cli.logs", "The chat log: every question and answer.", MORE),
     "credit": Entry("akool_cli.cli.credit", "Show the account's credit balance.", MORE),
     "api": Entry("akool_cli.cli.api_call", "Call any endpoint of the API.", MORE),
     "emulator": Entry("akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV),

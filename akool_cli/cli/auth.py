@@ -210,8 +210,9 @@ def status(
         bool, typer.Option("--check", help="Check the credential with one cheap API call.")
     ] = False,
 ) -> None:
-    """List the profiles (* marks the one in use), their base URLs and credentials
-    (masked), and where the credential in use comes from.
+    """List the profiles and say where the credential in use comes from.
+
+    Each profile with its base URL and credential (masked); * marks the one in use.
 
     The credential comes from AKOOL_TOKEN, AKOOL_API_KEY, AKOOL_CLIENT_ID with
     AKOOL_CLIENT_SECRET, or the profile, in that order. Exits 3 when there is none

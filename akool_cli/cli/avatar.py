@@ -77,7 +77,12 @@ def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
             yield page.items, page.parsed, page.count
 
     shown, count = print_pages(
-        app_ctx.io, pages(), avatar_listing(), as_json=opts.as_json, quiet=opts.quiet
+        app_ctx.io,
+        pages(),
+        avatar_listing(),
+        as_json=opts.as_json,
+        quiet=opts.quiet,
+        pager=app_ctx.pager(),
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "avatars", shown, count, page=opts.page, complete=opts.all_pages)

@@ -7,7 +7,7 @@ Three modes: an interactive prompt (stdin is a terminal), one question
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, List, Optional
 
 import typer
 
@@ -22,6 +22,7 @@ from akool_cli.cli.options import (
     AnswerTimeoutOpt,
     LanguageOpt,
     ModeOpt,
+    NoLogOpt,
     OptionalSessionIdArg,
     VoiceIdOpt,
     WaitTimeoutOpt,
@@ -55,6 +56,8 @@ class ChatOptions:
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT
     no_wait: bool = False  # send, do not wait for the avatar's frames (say --no-wait)
     from_stdin: bool = False  # questions are stdin's lines even on a terminal (say ID -)
+    no_log: bool = False  # do not record this chat in the chat log
+    command: str = "chat"  # as recorded in the chat log: chat | say
 
 
 def parse_mode(value: str) -> int:
@@ -146,21 +149,17 @@ def _questions(app_ctx: "AppContext") -> Iterator[str]:
         yield check_question(line)
 
 
-def _answer_one(app_ctx: "AppContext", conversation: Any, question: str, opts: ChatOptions) -> None:
+def _answer_one(
+    app_ctx: "AppContext", conversation: Any, question: str, opts: ChatOptions, recorder: Any
+) -> None:
     """Ask and print the answer: streamed as it comes on a terminal; when stdout is not a
     terminal, only a complete answer is printed (never a partial one, never twice)."""
+    from akool_cli.chat.errors import AnswerTimeoutError
     from akool_cli.cli.output import sanitize_text
 
     io = app_ctx.io
-    if not io.stdout_tty or opts.as_json:
-        answer = conversation.ask(question, idle=opts.answer_idle, timeout=opts.answer_timeout)
-        if opts.as_json:
-            io.json_line(answer.as_json())
-        else:
-            io.out(sanitize_text(answer.answer))
-            io.flush()
-        return
-    written = []
+    settings = conversation.settings
+    written: List[str] = []
 
     def on_text(text: str) -> None:
         io.write(sanitize_text(text))
@@ -170,19 +169,59 @@ def _answer_one(app_ctx: "AppContext", conversation: Any, question: str, opts: C
     def on_restart() -> None:
         io.write("\n")
         io.warn("the chat connection dropped; the answer starts again")
+        written.clear()
 
+    streamed = io.stdout_tty and not opts.as_json
     try:
-        conversation.ask(
+        answer = conversation.ask(
             question,
             idle=opts.answer_idle,
             timeout=opts.answer_timeout,
-            on_text=on_text,
-            on_restart=on_restart,
+            on_text=on_text if streamed else None,
+            on_restart=on_restart if streamed else None,
         )
+    except AnswerTimeoutError as exc:
+        recorder.unanswered(settings, question, "timed_out", exc.partial)
+        raise
+    except BaseException:
+        recorder.unanswered(settings, question, "abandoned", "".join(written))
+        raise
     finally:
         if written:
             io.write("\n")
             io.flush()
+    recorder.answered(settings, answer)
+    if opts.as_json:
+        io.json_line(answer.as_json())
+    elif not streamed:
+        io.out(sanitize_text(answer.answer))
+        io.flush()
+
+
+def _recorder(app_ctx: "AppContext", opts: ChatOptions, room: "ChatRoom") -> Any:
+    """What records this chat's exchanges in the chat log (one that records nothing with
+    --no-log, AKOOL_LOGS=0 or after `akool logs off`)."""
+    from akool_cli.services.chatlog import NullRecorder, Recorder, logging_wanted
+
+    store = app_ctx.store()
+    if opts.no_log or not logging_wanted(app_ctx.env, store.logs_enabled)[0]:
+        return NullRecorder()
+    from akool_cli.local.files import state_dir
+    from akool_cli.local.logs import FILE_NAME, ChatLog
+
+    avatar_id = opts.avatar_id
+    if avatar_id is None and room.session_id is not None:
+        record = app_ctx.sessions().record(room.session_id) or {}
+        avatar_id = record.get("avatar_id") if isinstance(record, dict) else None
+    return Recorder(
+        ChatLog(state_dir(app_ctx.env) / FILE_NAME),
+        command=opts.command,
+        profile=app_ctx.profile,
+        base_url=app_ctx.shown_base_url() if room.session_id is not None else None,
+        session_id=room.session_id,
+        avatar_id=avatar_id if isinstance(avatar_id, str) else None,
+        warn=app_ctx.io.warn,
+    )
 
 
 def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
@@ -283,23 +322,33 @@ def _converse(
         debug=app_ctx.debug_line if app_ctx.debug else None,
         on_refused=on_refused,
     )
+    recorder = _recorder(app_ctx, opts, room)
     with conversation:
-        conversation.connect()
-        if opts.no_wait:
-            for question in [opts.message] if opts.message is not None else piped or []:
-                message_id = conversation.send(question)
-                if opts.as_json:
-                    io.json_line({"message_id": message_id, "question": question})
-            return 0
-        if opts.message is not None or piped is not None:
-            for question in [opts.message] if opts.message is not None else piped or []:
-                _answer_one(app_ctx, conversation, question, opts)
-            return 0
-        from akool_cli.cli.repl import run_repl
+        try:
+            conversation.connect()
+            if opts.no_wait:
+                for question in [opts.message] if opts.message is not None else piped or []:
+                    message_id = conversation.send(question)
+                    recorder.sent(conversation.settings, question, message_id)
+                    if opts.as_json:
+                        io.json_line({"message_id": message_id, "question": question})
+                return 0
+            if opts.message is not None or piped is not None:
+                for question in [opts.message] if opts.message is not None else piped or []:
+                    _answer_one(app_ctx, conversation, question, opts, recorder)
+                return 0
+            from akool_cli.cli.repl import run_repl
 
-        return run_repl(
-            app_ctx, conversation, room, idle=opts.answer_idle, timeout=opts.answer_timeout
-        )
+            return run_repl(
+                app_ctx,
+                conversation,
+                room,
+                idle=opts.answer_idle,
+                timeout=opts.answer_timeout,
+                recorder=recorder,
+            )
+        finally:
+            recorder.close()
 
 
 @app.command("chat")
@@ -350,13 +399,15 @@ def chat(
         typer.Option("--url", metavar="URL", help="Client chat room URL (wss://…/client_N.chat)."),
     ] = None,
     wait_timeout: WaitTimeoutOpt = DEFAULT_WAIT_TIMEOUT,
+    no_log: NoLogOpt = False,
 ) -> None:
     """Chat with an avatar over the session's websocket.
 
     On a terminal: an interactive prompt with history (/help lists commands).
     With --message: one question, one answer. Piped: each line is a question.
     The avatar answers (dialogue); --mode retell makes it say your text as is.
-    A session that has ended exits 8.
+    A session that has ended exits 8. Every exchange is recorded in the chat log
+    (`akool logs`) unless --no-log.
 
     [b]Examples[/b]
 
@@ -386,5 +437,6 @@ def chat(
         keep=keep,
         url=url,
         wait_timeout=wait_timeout,
+        no_log=no_log,
     )
     invoke(ctx, run, opts)

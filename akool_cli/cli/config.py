@@ -81,8 +81,9 @@ def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
 
 @app.command("list")
 def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Every setting of the profile, with its value and where it comes from (flag,
-    env, profile or default).
+    """Every setting of the profile, its value and where that comes from.
+
+    FROM is flag, env, profile or default: the first of them that gives a value.
 
     [b]Examples[/b]
 

@@ -93,6 +93,12 @@ class AppContext:
 
         return redact_url(self.base_url())
 
+    def pager(self) -> Any:
+        """A context in which stdout goes through the pager, on a terminal (see pager.py)."""
+        from akool_cli.cli.pager import paged
+
+        return paged(self.io, self.env, enabled=not self.no_pager)
+
     def setting(self, key: str) -> Tuple[Any, str]:
         """A setting's value and where it came from: "flag", "env", "profile", "default".
         The command line wins, then the environment, then the profile, then the default."""

@@ -52,7 +52,12 @@ def run_list(opts: LanguageListOptions, app_ctx: "AppContext") -> int:
     languages = app_ctx.client().languages.list()
     pages = one_page(languages, lambda lang: lang.raw)
     shown, count = print_pages(
-        app_ctx.io, pages, language_listing(), as_json=opts.as_json, quiet=opts.quiet
+        app_ctx.io,
+        pages,
+        language_listing(),
+        as_json=opts.as_json,
+        quiet=opts.quiet,
+        pager=app_ctx.pager(),
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "languages", shown, count)

@@ -4,8 +4,9 @@ as one array (streamed page by page), ``-q`` one id per line."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, ContextManager, Iterable, List, Optional, Sequence, Tuple
 
 from akool_cli.cli.output import Column, IOStreams, Table, sanitize_line
 
@@ -22,10 +23,23 @@ class Listing:
 
 
 def print_pages(
+    io: IOStreams,
+    pages: Iterable[PageOf],
+    listing: Listing,
+    *,
+    as_json: bool,
+    quiet: bool,
+    pager: Optional[ContextManager[Any]] = None,
+) -> Tuple[int, int]:
+    """Print each page as it arrives (through ``pager``, if given); nothing is held
+    beyond the page in hand. Returns (items shown, the count the last page gave)."""
+    with pager if pager is not None else contextlib.nullcontext():
+        return _print_pages(io, pages, listing, as_json=as_json, quiet=quiet)
+
+
+def _print_pages(
     io: IOStreams, pages: Iterable[PageOf], listing: Listing, *, as_json: bool, quiet: bool
 ) -> Tuple[int, int]:
-    """Print each page as it arrives; nothing is held beyond the page in hand.
-    Returns (items shown, the count the last page gave)."""
     shown = count = 0
     opened = False
     for index, (items, models, total) in enumerate(pages):

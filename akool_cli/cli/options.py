@@ -24,6 +24,9 @@ __all__ = [
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's data as JSON.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")]
+NoLogOpt = Annotated[
+    bool, typer.Option("--no-log", help="Do not record this chat in the chat log (akool logs).")
+]
 
 SessionIdArg = Annotated[
     str, typer.Argument(metavar="ID", help="Session id.", autocompletion=complete_session_id)

@@ -153,6 +153,15 @@ class IOStreams:
             )
         return self._consoles[key]
 
+    def use_stdout(self, stream: TextIO) -> None:
+        """Write data to ``stream`` from now on (a pager's input), still as a terminal."""
+        self.stdout = stream
+        self._consoles.pop("out", None)
+
+    def style(self, text: str, code: str) -> str:
+        """``text`` in an ANSI style (e.g. "1;32") when stdout takes colour; else as is."""
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
     # plain writing
     def write(self, text: str) -> None:
         """Data to stdout. BrokenPipeError (the reader left) goes on; any other failure

@@ -42,6 +42,7 @@ class Repl:
         session_lines: Optional[List[str]] = None,
         read_line: Callable[[str], str] = input,
         use_readline: bool = True,
+        recorder: Any = None,
     ) -> None:
         self.conversation = conversation
         self.io = io
@@ -53,6 +54,11 @@ class Repl:
         self._read_line = read_line
         self._use_readline = use_readline
         self._readline: Any = None
+        if recorder is None:
+            from akool_cli.services.chatlog import NullRecorder
+
+            recorder = NullRecorder()
+        self.recorder = recorder
 
     # -- terminal plumbing ----------------------------------------------------------
 
@@ -165,8 +171,9 @@ class Repl:
             out.write(self._style("avatar> ", "1;36"))
             out.flush()
 
+        settings = self.conversation.settings
         try:
-            self.conversation.ask(
+            answer = self.conversation.ask(
                 question,
                 idle=self.idle,
                 timeout=self.timeout,
@@ -174,12 +181,15 @@ class Repl:
                 on_restart=on_restart,
             )
             out.write("\n")
+            self.recorder.answered(settings, answer)
         except KeyboardInterrupt:
             out.write("\n")
             self.io.info("(answer abandoned)")
+            self.recorder.unanswered(settings, question, "abandoned")
         except AnswerTimeoutError as exc:
             out.write("\n")
             self.io.warn(str(exc))
+            self.recorder.unanswered(settings, question, "timed_out", exc.partial)
         out.flush()
 
     def _command(self, text: str) -> Optional[bool]:
@@ -223,6 +233,7 @@ def run_repl(
     *,
     idle: float,
     timeout: float,
+    recorder: Any = None,
 ) -> int:
     """The prompt for ``akool chat`` on a terminal, with history in the state dir."""
     from akool_cli.local.files import state_dir
@@ -243,4 +254,5 @@ def run_repl(
         history_path=state_dir(app_ctx.env) / "chat_history",
         on_pause=pause if session_id else None,
         session_lines=lines,
+        recorder=recorder,
     ).run()

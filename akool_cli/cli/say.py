@@ -12,6 +12,7 @@ from akool_cli.cli.options import (
     AnswerIdleOpt,
     AnswerTimeoutOpt,
     LanguageOpt,
+    NoLogOpt,
     SessionIdArg,
     VoiceIdOpt,
 )
@@ -49,6 +50,7 @@ def say(
     language: LanguageOpt = None,
     answer_idle: AnswerIdleOpt = DEFAULT_ANSWER_IDLE,
     answer_timeout: AnswerTimeoutOpt = DEFAULT_ANSWER_TIMEOUT,
+    no_log: NoLogOpt = False,
 ) -> None:
     """Make the avatar say TEXT as it is, in a live session (retelling mode).
 
@@ -75,5 +77,7 @@ def say(
         answer_timeout=answer_timeout,
         no_wait=no_wait,
         from_stdin=text == "-",
+        no_log=no_log,
+        command="say",
     )
     invoke(ctx, run_say, opts)

@@ -321,7 +321,12 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     status = _parse_status(opts.status)
     pages = ((p.items, p.parsed, p.count) for p in _pages(opts, status, app_ctx))
     shown, count = print_pages(
-        app_ctx.io, pages, session_listing(), as_json=opts.as_json, quiet=opts.quiet
+        app_ctx.io,
+        pages,
+        session_listing(),
+        as_json=opts.as_json,
+        quiet=opts.quiet,
+        pager=app_ctx.pager(),
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "sessions", shown, count, page=opts.page, complete=opts.all_pages)

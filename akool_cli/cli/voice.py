@@ -64,7 +64,12 @@ def run_list(opts: VoiceListOptions, app_ctx: "AppContext") -> int:
     voices = app_ctx.client().voices.list(source=source)
     pages = one_page(voices, lambda v: v.raw)
     shown, count = print_pages(
-        app_ctx.io, pages, voice_listing(), as_json=opts.as_json, quiet=opts.quiet
+        app_ctx.io,
+        pages,
+        voice_listing(),
+        as_json=opts.as_json,
+        quiet=opts.quiet,
+        pager=app_ctx.pager(),
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "voices", shown, count)

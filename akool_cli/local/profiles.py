@@ -65,6 +65,20 @@ class Store:
 
         update_json(self.config_path, {}, change)
 
+    def logs_enabled(self) -> bool:
+        """False once `akool logs off` said so (for every profile); True by default."""
+        return self._config().get("logs") is not False
+
+    def set_logs_enabled(self, enabled: bool) -> None:
+        def change(data: Dict[str, Any]) -> None:
+            self._profiles(data)
+            if enabled:
+                data.pop("logs", None)
+            else:
+                data["logs"] = False
+
+        update_json(self.config_path, {}, change)
+
     def update_profile(self, name: str, **values: Any) -> None:
         """Set (or, with None, remove) settings of a profile."""
 

@@ -1,0 +1,217 @@
+"""``akool logs``: the chat log — every question `chat` and `say` sent, with its answer."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Dict, Optional
+
+import typer
+
+from akool_cli.cli._invoke import invoke
+from akool_cli.cli.complete import complete_session_id
+from akool_cli.cli.options import JsonOpt
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
+
+app = typer.Typer(add_completion=False, invoke_without_command=True)
+
+DEFAULT_COUNT = 10
+
+
+def _path(app_ctx: "AppContext") -> Any:
+    from akool_cli.local.files import state_dir
+    from akool_cli.local.logs import FILE_NAME
+
+    return state_dir(app_ctx.env) / FILE_NAME
+
+
+@dataclass
+class ListOptions:
+    count: int = DEFAULT_COUNT
+    session_id: Optional[str] = None
+    as_json: bool = False
+
+
+def _show(io: Any, row: Dict[str, Any]) -> None:
+    """One exchange on a terminal: a heading line, then the question and the answer."""
+    from akool_cli.cli.output import sanitize_line, sanitize_text
+
+    facts = [row["time"].replace("T", " ")[:19], row["command"]]
+    if row["session_id"]:
+        facts.append(f"session {row['session_id']}")
+    for key in ("avatar_id", "mode"):
+        if row[key]:
+            facts.append(row[key])
+    if row["elapsed_ms"] is not None:
+        facts.append(f"{row['elapsed_ms']} ms")
+    if row["outcome"] != "answered":
+        facts.append(row["outcome"].replace("_", " "))
+    io.out(io.style(f"#{row['id']}  " + sanitize_line("  ".join(facts)), "2"))
+    io.out(io.style("you> ", "1;32") + sanitize_text(row["question"]))
+    if row["answer"] is not None:
+        io.out(io.style("avatar> ", "1;36") + sanitize_text(row["answer"]))
+    io.out()
+
+
+TSV_FIELDS = ("id", "time", "session_id", "mode", "outcome", "elapsed_ms", "question", "answer")
+
+
+def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.cli import validate
+    from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.output import sanitize_line
+    from akool_cli.local.logs import ChatLog
+
+    if opts.count < 0:
+        raise UsageError("-n must be 0 (all) or more")
+    session_id = validate.session_id(opts.session_id) if opts.session_id else None
+    with ChatLog(_path(app_ctx)) as log:
+        rows = log.recent(opts.count or None, session_id)
+    io = app_ctx.io
+    if opts.as_json:
+        io.json(rows)
+        return 0
+    if not rows:
+        io.info("The chat log is empty." if session_id is None else "Nothing for that session.")
+        return 0
+    if io.stdout_tty:
+        with app_ctx.pager():
+            for row in rows:
+                _show(io, row)
+        return 0
+    for row in rows:
+        cells = ("-" if row[k] is None else sanitize_line(row[k]) for k in TSV_FIELDS)
+        io.out("\t".join(cells))
+    return 0
+
+
+def _list(
+    ctx: typer.Context,
+    count: Annotated[
+        int,
+        typer.Option(
+            "-n", "--count", metavar="N", help="How many of the latest to show; 0 for all."
+        ),
+    ] = DEFAULT_COUNT,
+    session_id: Annotated[
+        Optional[str],
+        typer.Option(
+            "--session",
+            metavar="ID",
+            help="Only this session's exchanges.",
+            autocompletion=complete_session_id,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A JSON array of exchanges, every field.")
+    ] = False,
+) -> None:
+    """Show the latest exchanges, oldest first.
+
+    On a terminal: time, session, avatar, mode, the question and the answer. Piped:
+    one tab-separated line each (id, time, session, mode, outcome, ms, question,
+    answer).
+
+    [b]Examples[/b]
+
+      $ akool logs list
+      $ akool logs list -n 1 --json | jq -r '.[0].answer'
+      $ akool logs list --session "$ID" -n 0
+    """
+    invoke(ctx, run_list, ListOptions(count=count, session_id=session_id, as_json=as_json))
+
+
+app.command("list")(_list)
+
+
+@app.callback()
+def logs(ctx: typer.Context) -> None:
+    """The chat log: every question `chat` and `say` sent, with its answer.
+
+    Kept in SQLite in the state dir; `akool logs` alone shows the latest ten.
+    Recording is on unless `akool logs off`, AKOOL_LOGS=0 or --no-log on the
+    command. A credential is never recorded.
+
+    [b]Examples[/b]
+
+      $ akool logs
+      $ akool logs list -n 0 --json > chats.json
+      $ akool logs off
+    """
+    if ctx.invoked_subcommand is None:
+        invoke(ctx, run_list, ListOptions())
+
+
+@dataclass
+class StateOptions:
+    action: str  # path | on | off | status
+    as_json: bool = False
+
+
+def run_state(opts: StateOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.services.chatlog import logging_wanted
+
+    io = app_ctx.io
+    path = _path(app_ctx)
+    store = app_ctx.store()
+    if opts.action in ("on", "off"):
+        store.set_logs_enabled(opts.action == "on")
+    if opts.action == "path":
+        io.out(str(path))
+        return 0
+    enabled, why = logging_wanted(app_ctx.env, store.logs_enabled)
+    if opts.as_json:
+        io.json({"enabled": enabled, "reason": why, "path": str(path)})
+        return 0
+    state = "on" if enabled else "off"
+    because = {"AKOOL_LOGS": " (AKOOL_LOGS is set)", "logs off": " (akool logs off)"}.get(why, "")
+    if opts.action == "status":
+        io.out(f"Recording is {state}{because}; the log is {path}")
+    else:
+        io.info(f"Recording is {state}{because}.")
+        if enabled != (opts.action == "on"):
+            io.warn(f"AKOOL_LOGS={app_ctx.env.get('AKOOL_LOGS')} in the environment still wins")
+    return 0
+
+
+@app.command("path")
+def path(ctx: typer.Context) -> None:
+    """Print where the chat log is (a SQLite database).
+
+    [b]Examples[/b]
+
+      $ sqlite3 "$(akool logs path)" 'select count(*) from exchanges'
+    """
+    invoke(ctx, run_state, StateOptions(action="path"))
+
+
+@app.command("status")
+def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Say whether chats are recorded, why, and where.
+
+    [b]Examples[/b]
+
+      $ akool logs status
+    """
+    invoke(ctx, run_state, StateOptions(action="status", as_json=as_json))
+
+
+@app.command("off")
+def off(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Stop recording chats (for every profile); what is recorded stays.
+
+    [b]Examples[/b]
+
+      $ akool logs off
+    """
+    invoke(ctx, run_state, StateOptions(action="off", as_json=as_json))
+
+
+@app.command("on")
+def on(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Record chats again.
+
+    [b]Examples[/b]
+
+      $ akool logs on
+    """
+    invoke(ctx, run_state, StateOptions(action="on", as_json=as_json))

@@ -1,0 +1,122 @@
+"""Recording chat exchanges in the chat log, for every command that chats.
+
+Whether to record: ``AKOOL_LOGS`` (``0``/``off``/``false`` or ``1``/``on``/``true``) wins,
+then what ``akool logs off|on`` stored, then on. Recording is best effort: a log that
+cannot be written is one warning, and the chat goes on unrecorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Optional, Tuple
+
+from akool_cli.chat.protocol import MODES
+from akool_cli.local.errors import LocalError
+from akool_cli.local.logs import ChatLog, Exchange
+
+ENV = "AKOOL_LOGS"
+_OFF = ("0", "off", "false", "no")
+_ON = ("1", "on", "true", "yes")
+
+
+def logging_wanted(env: Mapping[str, str], stored: Callable[[], bool]) -> Tuple[bool, str]:
+    """Whether to record, and why: ``"AKOOL_LOGS"``, ``"logs off"``/``"logs on"`` (stored),
+    or ``"default"``. ``stored`` reads the stored choice (it may raise LocalError)."""
+    value = env.get(ENV, "").strip().lower()
+    if value in _OFF:
+        return False, ENV
+    if value in _ON:
+        return True, ENV
+    try:
+        enabled = stored()
+    except LocalError:
+        return True, "default"
+    return enabled, "default" if enabled else "logs off"
+
+
+def mode_name(mode_type: Any) -> Optional[str]:
+    return next((name for name, n in MODES.items() if n == mode_type), None)
+
+
+class Recorder:
+    """Adds exchanges to the log with what is known of the chat around them."""
+
+    def __init__(
+        self,
+        log: ChatLog,
+        *,
+        command: str,
+        profile: Optional[str],
+        base_url: Optional[str],
+        session_id: Optional[str],
+        avatar_id: Optional[str],
+        warn: Callable[[str], None],
+    ) -> None:
+        self.log = log
+        self.context = dict(
+            command=command,
+            profile=profile,
+            base_url=base_url,
+            session_id=session_id,
+            avatar_id=avatar_id,
+        )
+        self._warn = warn
+        self._broken = False
+
+    def _add(self, settings: Any, question: str, outcome: str, **fields: Any) -> None:
+        if self._broken:
+            return
+        exchange = Exchange(
+            question=question,
+            outcome=outcome,
+            voice_id=getattr(settings, "voice_id", None),
+            language=getattr(settings, "language", None),
+            mode=mode_name(getattr(settings, "mode_type", None)),
+            **self.context,
+            **fields,
+        )
+        try:
+            self.log.add(exchange)
+        except LocalError as exc:
+            self._broken = True
+            self._warn(f"{exc}; this chat is not recorded")
+
+    def answered(self, settings: Any, answer: Any) -> None:
+        self._add(
+            settings,
+            answer.question,
+            "answered",
+            answer=answer.answer,
+            elapsed_ms=answer.elapsed_ms,
+            frames=answer.frames,
+            message_id=answer.message_id,
+        )
+
+    def sent(self, settings: Any, question: str, message_id: str) -> None:
+        self._add(settings, question, "sent", message_id=message_id)
+
+    def unanswered(
+        self, settings: Any, question: str, outcome: str, partial: Optional[str] = None
+    ) -> None:
+        """``timed_out`` or ``abandoned``, with whatever part of the answer had come."""
+        self._add(settings, question, outcome, answer=partial or None)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+class NullRecorder:
+    """Records nothing: the chat log is off."""
+
+    def answered(self, settings: Any, answer: Any) -> None:
+        pass
+
+    def sent(self, settings: Any, question: str, message_id: str) -> None:
+        pass
+
+    def unanswered(
+        self, settings: Any, question: str, outcome: str, partial: Optional[str] = None
+    ) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
