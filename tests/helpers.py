@@ -108,9 +108,10 @@ def spawn(args: List[str]):
     """The installed ``akool`` on a pseudo-terminal (pexpect), with the test's environment."""
     import pexpect
 
-    return pexpect.spawn(
-        AKOOL, args, env=dict(os.environ), encoding="utf-8", timeout=15, dimensions=(40, 120)
-    )
+    # pexpect is a terminal that never answers a cursor position request; prompt_toolkit
+    # would wait for the answer, then warn. Real terminals (and tmux) do answer.
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1"}
+    return pexpect.spawn(AKOOL, args, env=env, encoding="utf-8", timeout=15, dimensions=(40, 120))
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 10.0, what: str = "it") -> object:

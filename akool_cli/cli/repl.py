@@ -1,32 +1,61 @@
-"""The interactive chat prompt: line editing and history, streamed answers, slash commands.
+"""The interactive chat prompt: line editing, history, a pasted block as one question,
+tab completion of slash commands, streamed answers.
 
-``Repl`` takes its input function and its streams, so it runs in tests without a terminal.
+``Repl`` takes a ``read`` function and its streams, so it runs in tests without a
+terminal; on a terminal ``terminal_reader`` builds one on prompt_toolkit (bracketed paste,
+completion, history kept privately in the state dir; Windows terminals too).
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
-from akool_cli.chat.errors import AnswerTimeoutError
-from akool_cli.cli.output import sanitize_text
+from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError
+from akool_cli.cli.output import sanitize_line, sanitize_text
 
 if TYPE_CHECKING:
     from akool_cli.chat.conversation import Conversation
     from akool_cli.cli.context import AppContext
     from akool_cli.services.sessions import ChatRoom
 
-HELP = """\
-Type a question and press Enter; end a line with \\ to continue it on the next.
-  /help           this help
-  /exit, /quit    leave (so do Ctrl-D, and Ctrl-C on an empty prompt)
-  /pause          pause the session's streaming (your next message resumes it)
-  /voice ID       use another voice id
-  /lang CODE      use another language code
-  /prompt TEXT    describe the avatar's role (an empty TEXT clears it)
-  /session        show the session id and URLs
-Ctrl-C while an answer is coming abandons that answer."""
+# read(prompt, continuation) -> the line typed (or pasted); EOFError at Ctrl-D, and
+# KeyboardInterrupt at Ctrl-C on an empty line.
+Read = Callable[[str, bool], str]
+
+COMMANDS: Dict[str, str] = {
+    "/help": "this help",
+    "/exit": "leave (so do /quit, Ctrl-D, and Ctrl-C on an empty prompt)",
+    "/quit": "leave",
+    "/pause": "pause the session's streaming (your next message resumes it)",
+    "/mode": "MODE: dialogue (the avatar answers) or retell (it says your text)",
+    "/voice": "ID: use another voice id",
+    "/lang": "CODE: use another language code",
+    "/prompt": "TEXT: describe the avatar's role (an empty TEXT clears it)",
+    "/history": "this chat's questions and answers so far",
+    "/save": "FILE: write this chat's transcript to FILE",
+    "/session": "the session id and the chat room URLs",
+}
+HISTORY_SIZE = 1000  # questions kept for the up arrow
+
+
+def help_text() -> str:
+    lines = [
+        "Type a question and press Enter. A pasted block is one question; end a line",
+        "with \\ to continue it on the next. Tab completes commands.",
+    ]
+    for name, what in COMMANDS.items():
+        if name != "/quit":
+            lines.append(f"  {name:<10} {what}")
+    lines.append("Ctrl-C while an answer is coming abandons that answer.")
+    return "\n".join(lines)
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: Optional[str]  # None: no answer (abandoned, timed out)
 
 
 class Repl:
@@ -37,98 +66,41 @@ class Repl:
         *,
         idle: float,
         timeout: float,
-        history_path: Optional[Path] = None,
+        read: Read,
         on_pause: Optional[Callable[[], str]] = None,
         session_lines: Optional[List[str]] = None,
-        read_line: Callable[[str], str] = input,
-        use_readline: bool = True,
         recorder: Any = None,
     ) -> None:
         self.conversation = conversation
         self.io = io
         self.idle = idle
         self.timeout = timeout
-        self.history_path = history_path
+        self._read = read
         self.on_pause = on_pause
         self.session_lines = session_lines or []
-        self._read_line = read_line
-        self._use_readline = use_readline
-        self._readline: Any = None
         if recorder is None:
             from akool_cli.services.chatlog import NullRecorder
 
             recorder = NullRecorder()
         self.recorder = recorder
+        self.transcript: List[Turn] = []
 
-    # -- terminal plumbing ----------------------------------------------------------
-
-    def _style(self, text: str, code: str, prompt: bool = False) -> str:
-        if not self.io.color:
-            return text
-        if prompt and self._readline is not None:
-            # readline must not count the escape codes as part of the prompt's width
-            return f"\001\x1b[{code}m\002{text}\001\x1b[0m\002"
-        return f"\x1b[{code}m{text}\x1b[0m"
-
-    def _load_history(self) -> None:
-        if not self._use_readline:
-            return
-        try:
-            import readline
-        except ImportError:  # not every platform has it; input() still works
-            return
-        self._readline = readline
-        readline.set_history_length(1000)
-        if self.history_path is not None and self.history_path.exists():
-            try:
-                readline.read_history_file(str(self.history_path))
-            except OSError:
-                pass
-
-    def _save_history(self) -> None:
-        """Written like every other file: a private (0600) temporary file, renamed over
-        the old history under its lock."""
-        if self._readline is None or self.history_path is None:
-            return
-        from akool_cli.local.errors import LocalError
-        from akool_cli.local.files import locked, private_tempfile, replace_atomically
-
-        try:
-            with locked(self.history_path):
-                tmp = private_tempfile(self.history_path)
-                try:
-                    self._readline.write_history_file(tmp)
-                except OSError:
-                    os.unlink(tmp)
-                    return
-                replace_atomically(tmp, self.history_path)
-        except (LocalError, OSError):
-            pass  # a history is a convenience
-
-    def _line_buffer(self) -> str:
-        if self._readline is None:
-            return ""
-        try:
-            return self._readline.get_line_buffer()
-        except Exception:
-            return ""
+    def _style(self, text: str, code: str) -> str:
+        return self.io.style(text, code)
 
     def _read_question(self) -> Optional[str]:
         """The next question; None to leave. Lines ending in a backslash continue."""
         parts: List[str] = []
-        prompt = self._style("you> ", "1;32", prompt=True)
         while True:
             try:
-                line = self._read_line(prompt if not parts else "...> ")
+                line = self._read("you> " if not parts else "...> ", bool(parts))
             except EOFError:
-                self.io.out()
+                self._newline()  # the shell's prompt then starts on a line of its own
                 return None
             except KeyboardInterrupt:
-                if parts or self._line_buffer():
-                    self.io.out()
+                if parts:  # Ctrl-C in a continued question drops it
                     parts = []
                     continue
-                self.io.out()
                 return None
             if line.endswith("\\"):
                 parts.append(line[:-1])
@@ -139,37 +111,64 @@ class Repl:
     # -- the loop -------------------------------------------------------------------
 
     def run(self) -> int:
-        self._load_history()
         self.io.info("Chatting with the avatar. /help lists commands; /exit or Ctrl-D leaves.")
-        try:
-            while True:
-                question = self._read_question()
-                if question is None:
+        while True:
+            question = self._read_question()
+            if question is None:
+                return 0
+            text = question.strip()
+            if not text:
+                continue
+            if text.startswith("/"):
+                if self._command(text) is False:
                     return 0
-                text = question.strip()
-                if not text:
-                    continue
-                if text.startswith("/"):
-                    if self._command(text) is False:
-                        return 0
-                    continue
-                self._ask(text)
-        finally:
-            self._save_history()
+                continue
+            self._ask_until_answered(text)
+
+    def _ask_until_answered(self, question: str) -> None:
+        """Ask; when the chat room has dropped for good, offer to reconnect (a session
+        that has ended raises instead: there is nothing to reconnect to)."""
+        while True:
+            try:
+                self._ask(question)
+                return
+            except ChatConnectionError as exc:
+                self.io.warn(f"the chat room dropped: {exc}")
+                if not self._yes("Reconnect and ask again? [Y/n] "):
+                    raise
+                try:
+                    self.conversation.connect()
+                except ChatConnectionError as again:
+                    self.io.warn(str(again))
+
+    def _yes(self, prompt: str) -> bool:
+        try:
+            answer = self._read(prompt, False).strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            self._newline()
+            return False
+        return answer in ("", "y", "yes")
 
     def _ask(self, question: str) -> None:
-        out = self.io.stdout
-        out.write(self._style("avatar> ", "1;36"))
-        out.flush()
+        """Ask; on a terminal the answer streams in after ``avatar>``, otherwise (stdout
+        piped) only the complete answer is written, as a line of its own."""
+        io = self.io
+        streamed = io.stdout_tty
+        if streamed:
+            io.write(self._style("avatar> ", "1;36"))
+            io.flush()
+        written: List[str] = []
 
         def on_text(text: str) -> None:
-            out.write(sanitize_text(text))
-            out.flush()
+            io.write(sanitize_text(text))
+            io.flush()
+            written.append(text)
 
         def on_restart() -> None:
-            out.write("\n" + self._style("(reconnected; the answer starts again)", "2") + "\n")
-            out.write(self._style("avatar> ", "1;36"))
-            out.flush()
+            io.write("\n" + self._style("(reconnected; the answer starts again)", "2") + "\n")
+            io.write(self._style("avatar> ", "1;36"))
+            io.flush()
+            written.clear()
 
         settings = self.conversation.settings
         try:
@@ -177,53 +176,244 @@ class Repl:
                 question,
                 idle=self.idle,
                 timeout=self.timeout,
-                on_text=on_text,
-                on_restart=on_restart,
+                on_text=on_text if streamed else None,
+                on_restart=on_restart if streamed else None,
             )
-            out.write("\n")
-            self.recorder.answered(settings, answer)
         except KeyboardInterrupt:
-            out.write("\n")
-            self.io.info("(answer abandoned)")
-            self.recorder.unanswered(settings, question, "abandoned")
+            self._end_line(streamed)
+            io.info("(answer abandoned)")
+            self._unanswered(question, "abandoned", "".join(written))
+            return
         except AnswerTimeoutError as exc:
-            out.write("\n")
-            self.io.warn(str(exc))
-            self.recorder.unanswered(settings, question, "timed_out", exc.partial)
-        out.flush()
+            self._end_line(streamed)
+            io.warn(str(exc))
+            self._unanswered(question, "timed_out", exc.partial)
+            return
+        except BaseException:
+            self._end_line(streamed)
+            self._unanswered(question, "abandoned", "".join(written))
+            raise
+        if streamed:
+            io.out()
+        else:
+            io.out(sanitize_text(answer.answer))
+        io.flush()
+        self.transcript.append(Turn(question, answer.answer))
+        self.recorder.answered(settings, answer)
+
+    def _newline(self) -> None:
+        """End the prompt's line: on stdout at a terminal, else where the prompt is."""
+        if self.io.stdout_tty:
+            self.io.out()
+        else:
+            self.io.err("")
+
+    def _end_line(self, streamed: bool) -> None:
+        if streamed:
+            self.io.out()
+            self.io.flush()
+
+    def _unanswered(self, question: str, outcome: str, partial: str) -> None:
+        self.transcript.append(Turn(question, None))
+        self.recorder.unanswered(self.conversation.settings, question, outcome, partial)
+
+    # -- slash commands ---------------------------------------------------------------
 
     def _command(self, text: str) -> Optional[bool]:
         name, _, arg = text.partition(" ")
         arg = arg.strip()
+        handler = _HANDLERS.get(name)
+        if handler is None:
+            self.io.warn(f"unknown command {sanitize_line(name, 40)}; /help lists them")
+            return None
+        return handler(self, arg)
+
+    def _leave(self, arg: str) -> bool:
+        return False
+
+    def _help(self, arg: str) -> None:
+        self.io.out(help_text())
+
+    def _pause(self, arg: str) -> None:
+        from akool_cli.api.errors import AkoolError
+
+        if self.on_pause is None:
+            self.io.warn("no session to pause (the room was given by --url)")
+            return
+        try:
+            self.io.info(self.on_pause())
+        except AkoolError as exc:  # the chat goes on; the pause did not happen
+            from akool_cli.cli.failures import describe
+
+            self.io.warn(f"the session was not paused: {describe(exc).message}")
+
+    def _mode(self, arg: str) -> None:
+        from akool_cli.chat.protocol import parse_mode
+        from akool_cli.services.chatlog import mode_name
+
+        try:
+            self.conversation.settings.mode_type = parse_mode(arg)
+        except ValueError as exc:
+            self.io.warn(f"usage: /mode dialogue|retell ({exc})")
+            return
+        self.io.info(f"Mode set to {mode_name(self.conversation.settings.mode_type)}.")
+
+    def _setting(self, arg: str, attribute: str, usage: str, what: str) -> None:
+        if not arg:
+            self.io.warn(f"usage: {usage}")
+            return
+        setattr(self.conversation.settings, attribute, arg)
+        self.io.info(f"{what} set to {sanitize_line(arg, 80)}.")
+
+    def _prompt(self, arg: str) -> None:
         settings = self.conversation.settings
-        if name in ("/exit", "/quit"):
-            return False
-        if name == "/help":
-            self.io.out(HELP)
-        elif name == "/pause":
-            if self.on_pause is None:
-                self.io.warn("no session to pause (the room was given by --url)")
-            else:
-                self.io.info(self.on_pause())
-        elif name in ("/voice", "/lang"):
-            if not arg:
-                self.io.warn(f"usage: {name} {'ID' if name == '/voice' else 'CODE'}")
-            elif name == "/voice":
-                settings.voice_id = arg
-                self.io.info(f"Voice set to {arg}.")
-            else:
-                settings.language = arg
-                self.io.info(f"Language set to {arg}.")
-        elif name == "/prompt":
-            settings.prompt_from = "text" if arg else None
-            settings.prompt_content = arg or None
-            self.io.info("Prompt set." if arg else "Prompt cleared.")
-        elif name == "/session":
-            for line in self.session_lines:
-                self.io.out(line)
+        settings.prompt_from = "text" if arg else None
+        settings.prompt_content = arg or None
+        self.io.info("Prompt set." if arg else "Prompt cleared.")
+
+    def _lines(self) -> List[str]:
+        lines: List[str] = []
+        for turn in self.transcript:
+            lines.append(f"you> {turn.question}")
+            lines.append(f"avatar> {turn.answer}" if turn.answer is not None else "(no answer)")
+            lines.append("")
+        return lines
+
+    def _history(self, arg: str) -> None:
+        if not self.transcript:
+            self.io.info("Nothing asked yet.")
+            return
+        for line in self._lines():
+            self.io.out(sanitize_text(line))
+
+    def _save(self, arg: str) -> None:
+        if not arg:
+            self.io.warn("usage: /save FILE")
+            return
+        path = Path(arg).expanduser()
+        try:
+            path.write_text("\n".join(self._lines()), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            self.io.warn(f"cannot write {sanitize_line(arg, 200)}: {reason}")
+            return
+        turns = len(self.transcript)
+        self.io.info(f"Saved {turns} exchange{'s' if turns != 1 else ''} to {path}.")
+
+    def _session(self, arg: str) -> None:
+        for line in self.session_lines:
+            self.io.out(line)
+
+
+_HANDLERS: Dict[str, Callable[[Repl, str], Optional[bool]]] = {
+    "/exit": Repl._leave,
+    "/quit": Repl._leave,
+    "/help": Repl._help,
+    "/pause": Repl._pause,
+    "/mode": Repl._mode,
+    "/voice": lambda repl, arg: repl._setting(arg, "voice_id", "/voice ID", "Voice"),
+    "/lang": lambda repl, arg: repl._setting(arg, "language", "/lang CODE", "Language"),
+    "/prompt": Repl._prompt,
+    "/history": Repl._history,
+    "/save": Repl._save,
+    "/session": Repl._session,
+}
+assert set(_HANDLERS) == set(COMMANDS)
+
+
+# -- the terminal -------------------------------------------------------------------
+
+
+def _history_file(path: Path) -> Any:
+    """prompt_toolkit's history, kept like every other file here: private (0600),
+    written atomically under its lock; a broken one is no history, never a failure."""
+    from prompt_toolkit.history import History
+
+    from akool_cli.local.errors import LocalError
+    from akool_cli.local.files import read_json, update_json
+
+    class PrivateHistory(History):
+        def load_history_strings(self) -> Any:
+            try:
+                entries = read_json(path, [])
+            except LocalError:
+                return []
+            return [e for e in reversed(entries) if isinstance(e, str)]  # newest first
+
+        def store_string(self, string: str) -> None:
+            def change(entries: List[Any]) -> None:
+                entries.append(string)
+                del entries[:-HISTORY_SIZE]
+
+            try:
+                update_json(path, [], change)
+            except LocalError:
+                pass  # a history is a convenience
+
+    return PrivateHistory()
+
+
+def terminal_reader(io: Any, history_path: Optional[Path]) -> Read:
+    """Read lines on a terminal with prompt_toolkit."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import Completer, Completion
+    from prompt_toolkit.formatted_text import ANSI
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings
+
+    class SlashCommands(Completer):
+        """Commands after a leading /, with a space after those that take an argument;
+        then /mode's two modes."""
+
+        def get_completions(self, document: Any, complete_event: Any) -> Any:
+            text = document.text_before_cursor
+            if text.startswith("/mode ") and text.count(" ") == 1:
+                word = text[len("/mode ") :]
+                for mode in ("dialogue", "retell"):
+                    if mode.startswith(word):
+                        yield Completion(mode, start_position=-len(word))
+                return
+            if not text.startswith("/") or " " in text:
+                return
+            for name, what in COMMANDS.items():
+                if name.startswith(text):
+                    shown = name + " " if what[:1].isupper() else name  # "ID: …" takes one
+                    yield Completion(shown, start_position=-len(text), display_meta=what)
+
+    keys = KeyBindings()
+
+    @keys.add("c-c")
+    def _interrupt(event: Any) -> None:
+        """Ctrl-C clears a line being typed; on an empty line it leaves."""
+        buffer = event.app.current_buffer
+        if buffer.text:
+            buffer.reset()
         else:
-            self.io.warn(f"unknown command {name}; /help lists them")
-        return None
+            event.app.exit(exception=KeyboardInterrupt)
+
+    history = _history_file(history_path) if history_path is not None else InMemoryHistory()
+    output = None
+    if not io.stdout_tty:  # the prompt is not data: it goes where a person sees it
+        import sys
+
+        from prompt_toolkit.output import create_output
+
+        output = create_output(stdout=sys.stderr)
+    session: Any = PromptSession(
+        output=output,
+        history=history,
+        completer=SlashCommands(),
+        complete_while_typing=False,
+        key_bindings=keys,
+        enable_history_search=False,
+    )
+    styles: Dict[bool, str] = {False: "1;32", True: "2"}
+
+    def read(prompt: str, continuation: bool) -> str:
+        shown = io.style(prompt, styles[continuation]) if prompt.endswith("> ") else prompt
+        return session.prompt(ANSI(shown))
+
+    return read
 
 
 def run_repl(
@@ -234,6 +424,7 @@ def run_repl(
     idle: float,
     timeout: float,
     recorder: Any = None,
+    read: Optional[Read] = None,
 ) -> int:
     """The prompt for ``akool chat`` on a terminal, with history in the state dir."""
     from akool_cli.local.files import state_dir
@@ -246,12 +437,14 @@ def run_repl(
 
     lines = [f"session      {session_id}"] if session_id else []
     lines += [f"chat room    {room.client_url}", f"server room  {room.server_url}"]
+    if read is None:
+        read = terminal_reader(app_ctx.io, state_dir(app_ctx.env) / "chat_history.json")
     return Repl(
         conversation,
         app_ctx.io,
         idle=idle,
         timeout=timeout,
-        history_path=state_dir(app_ctx.env) / "chat_history",
+        read=read,
         on_pause=pause if session_id else None,
         session_lines=lines,
         recorder=recorder,

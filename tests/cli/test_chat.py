@@ -317,7 +317,7 @@ def test_avatar_id_closes_its_session_on_signals(emu, name, args, signame, code)
 
 def _repl(session_id: str) -> pexpect.spawn:
     child = spawn(["chat", session_id, "--answer-idle", "0.15"])
-    child.expect("you> ")
+    child.expect("you>")
     return child
 
 
@@ -327,7 +327,7 @@ def test_repl_streams_answers_and_exits(logged_in, session_id):
     child.sendline("Hello avatar")
     child.expect("avatar> ")
     child.expect("You said: Hello avatar")
-    child.expect("you> ")
+    child.expect("you>")
     child.sendline("/voice v42")
     child.expect("Voice set to v42")
     child.sendline("/session")
@@ -349,10 +349,10 @@ def test_repl_ctrl_c_abandons_an_answer_and_ctrl_d_leaves(logged_in, session_id)
     wait_for(lambda: logged_in.snapshot()["questions"], what="the question")
     child.sendintr()
     child.expect("answer abandoned")
-    child.expect("you> ")
+    child.expect("you>")
     child.sendline("second try")
     child.expect("You said: second try")
-    child.expect("you> ")
+    child.expect("you>")
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()

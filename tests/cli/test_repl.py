@@ -8,23 +8,24 @@ from akool_cli.cli.output import IOStreams
 from akool_cli.cli.repl import Repl
 
 
-def _repl(emu, lines, timeout=5, **kw):
+def _repl(emu, lines, timeout=5, tty=True, **kw):
     urls = emu.create()["stream_urls"]
     conversation = Conversation(
         urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"])
     )
     feed = iter(lines)
 
-    def read_line(prompt: str) -> str:
+    def read(prompt: str, continuation: bool) -> str:
         try:
-            return next(feed)
+            line = next(feed)
         except StopIteration:
             raise EOFError from None
+        if isinstance(line, BaseException):
+            raise line
+        return line
 
-    io = IOStreams.test()
-    repl = Repl(
-        conversation, io, idle=0.1, timeout=timeout, read_line=read_line, use_readline=False, **kw
-    )
+    io = IOStreams.test(tty=tty)
+    repl = Repl(conversation, io, idle=0.1, timeout=timeout, read=read, **kw)
     with conversation:
         code = repl.run()
     return code, io, conversation
@@ -40,7 +41,7 @@ def test_questions_commands_and_end_of_input(emu):
     assert code == 0 and paused == [1]
     out = io.stdout.getvalue()
     assert "avatar> You said: Hello\n" in out and "avatar> You said: first \nsecond\n" in out
-    assert "/exit, /quit" in out  # /help
+    assert "  /exit      leave" in out  # /help
     err = io.stderr.getvalue()
     assert "Voice set to v9." in err and "Language set to fr." in err
     assert "unknown command /nope" in err
@@ -65,3 +66,77 @@ def test_pause_without_a_session_says_so(emu):
     code, io, _ = _repl(emu, ["/pause", "/session"], session_lines=["chat room    ws://x"])
     assert "no session to pause" in io.stderr.getvalue()
     assert "chat room    ws://x" in io.stdout.getvalue()
+
+
+def test_mode_history_and_save(emu, tmp_path):
+    saved = tmp_path / "chat.txt"
+    code, io, conversation = _repl(
+        emu,
+        ["/mode retell", "Hello, I am Kai", "/mode shout", "/mode dialogue", "Hi", "/history",
+         f"/save {saved}", f"/save {tmp_path}"],
+    )  # fmt: skip
+    assert code == 0
+    assert [p["mode_type"] for p in emu.snapshot()["payloads"]] == [1, 2]
+    err = io.stderr.getvalue()
+    assert "Mode set to retell." in err and "usage: /mode dialogue|retell" in err
+    out = io.stdout.getvalue()
+    assert "you> Hello, I am Kai\navatar> Hello, I am Kai\n" in out  # /history
+    assert saved.read_text() == (
+        "you> Hello, I am Kai\navatar> Hello, I am Kai\n\nyou> Hi\navatar> You said: Hi\n"
+    )
+    assert "Saved 2 exchanges" in err and f"cannot write {tmp_path}" in err  # a directory
+
+
+def test_a_failed_pause_warns_and_the_prompt_goes_on(emu):
+    from akool_cli.api.errors import SessionEndedError
+
+    def pause():
+        raise SessionEndedError("liveAvatar closed", code=1219)
+
+    code, io, _ = _repl(emu, ["/pause", "Still here?"], on_pause=pause)
+    assert code == 0
+    assert "the session was not paused: liveAvatar closed (code 1219)" in io.stderr.getvalue()
+    assert "You said: Still here?" in io.stdout.getvalue()
+
+
+def test_a_dropped_room_offers_to_reconnect(emu):
+    emu.config(chat_fault="refuse", chat_fault_times=4)  # every attempt of the first ask
+    code, io, conversation = _repl(emu, ["Hello", "y", "Again"])
+    assert code == 0
+    err = io.stderr.getvalue()
+    assert "the chat room dropped" in err
+    assert emu.snapshot()["questions"] == ["Hello", "Again"]
+
+
+def test_declining_to_reconnect_ends_with_the_connection_error(emu):
+    import pytest
+
+    from akool_cli.chat.errors import ChatConnectionError
+
+    emu.config(chat_fault="refuse", chat_fault_times=100)
+    with pytest.raises(ChatConnectionError):
+        _repl(emu, ["Hello", "n"])
+
+
+def test_piped_stdout_gets_only_complete_answers(emu):
+    code, io, _ = _repl(emu, ["Hello", "Bye"], tty=False)
+    assert code == 0 and io.stdout.getvalue() == "You said: Hello\nYou said: Bye\n"
+
+
+def test_the_repl_records_answers_and_abandoned_questions(emu):
+    from akool_cli.services.chatlog import NullRecorder
+
+    class Recorder(NullRecorder):
+        def __init__(self):
+            self.seen = []
+
+        def answered(self, settings, answer):
+            self.seen.append(("answered", answer.question, answer.answer))
+
+        def unanswered(self, settings, question, outcome, partial=None):
+            self.seen.append((outcome, question, partial))
+
+    recorder = Recorder()
+    emu.config(chat_fault="silent", chat_fault_times=1)
+    _repl(emu, ["Anyone?", "Hello"], timeout=0.4, recorder=recorder)
+    assert recorder.seen == [("timed_out", "Anyone?", ""), ("answered", "Hello", "You said: Hello")]

@@ -113,12 +113,12 @@ def test_repl_multiline_settings_history_and_ctrl_c_on_an_empty_prompt(logged_in
     sid = logged_in.create()["_id"]
     child = spawn(["chat", sid, "--answer-idle", "0.1"])
     child.expect("derived from its pull URL")
-    child.expect("you> ")
+    child.expect("you>")
     child.sendline("first line \\")
-    child.expect("\\.\\.\\.> ")
+    child.expect("\\.\\.\\.>")
     child.sendline("second line")
     child.expect("You said: first line \r?\nsecond line")
-    child.expect("you> ")
+    child.expect("you>")
     child.sendline("/lang fr")
     child.expect("Language set to fr")
     child.sendline("/prompt a patient tutor")
@@ -127,12 +127,67 @@ def test_repl_multiline_settings_history_and_ctrl_c_on_an_empty_prompt(logged_in
     child.expect("unknown command /nope")
     child.sendline("Bonjour")
     child.expect("You said: Bonjour")
-    child.expect("you> ")
+    child.expect("you>")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     assert logged_in.snapshot()["questions"] == ["first line \nsecond line", "Bonjour"]
-    history = Path(os.environ["AKOOL_STATE_DIR"]) / "chat_history"
-    assert "Bonjour" in history.read_text()
+    history = Path(os.environ["AKOOL_STATE_DIR"]) / "chat_history.json"
+    assert "Bonjour" in json.loads(history.read_text())
     assert oct(history.stat().st_mode & 0o777) == "0o600"
+
+
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+
+
+def test_repl_a_pasted_block_is_one_question(logged_in, private_env):
+    sid = logged_in.create()["_id"]
+    child = spawn(["chat", sid, "--answer-idle", "0.1", "--no-log"])
+    child.expect("you>")
+    child.send(f"{PASTE_START}first line\nsecond line\nthird line{PASTE_END}")
+    child.send("\r")
+    child.expect("You said: first line")
+    child.expect("you>")
+    child.sendline("/exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert logged_in.snapshot()["questions"] == ["first line\nsecond line\nthird line"]
+
+
+def test_repl_tab_completes_commands_and_ctrl_c_clears_a_line(logged_in, private_env):
+    sid = logged_in.create()["_id"]
+    child = spawn(["chat", sid, "--answer-idle", "0.1", "--no-log"])
+    child.expect("you>")
+    child.send("never sent")
+    child.sendintr()  # clears the line; the prompt stays
+    child.send("/his\t")
+    child.expect_exact("/history")
+    child.send("\r")
+    child.expect("Nothing asked yet")
+    child.send("/mo\t")  # completes "/mode " (a person types slower than this test)
+    child.expect_exact("/mode")
+    child.send("re\t")
+    child.expect_exact("retell")
+    child.send("\r")
+    child.expect("Mode set to retell")
+    child.sendline("Exactly this")
+    child.expect("Exactly this")
+    child.sendline("/exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert logged_in.snapshot()["questions"] == ["Exactly this"]
+
+
+def test_repl_a_session_that_ends_says_so_and_exits_8(cli, logged_in, private_env):
+    sid = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()
+    child = spawn(["chat", sid, "--answer-idle", "0.1", "--no-log"])
+    child.expect("you>")
+    assert cli(["session", "close", sid]).exit_code == 0  # from elsewhere
+    child.sendline("Still there?")
+    child.expect(f"session {sid} has ended")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 8

@@ -160,35 +160,33 @@ def test_files_are_written_without_fchmod(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "d" / "f.json").read_text()) == {"a": 1}
 
 
-def test_the_repl_history_is_never_readable_by_others(emu, tmp_path):
-    from akool_cli.chat.conversation import Conversation
-    from akool_cli.cli.output import IOStreams
-    from akool_cli.cli.repl import Repl
+def test_the_repl_history_is_never_readable_by_others(tmp_path):
+    from akool_cli.cli.repl import _history_file
 
-    history = tmp_path / "state" / "chat_history"
-    modes = []
-
-    class FakeReadline:
-        def set_history_length(self, n):
-            pass
-
-        def read_history_file(self, path):
-            pass
-
-        def write_history_file(self, path):
-            modes.append(stat.S_IMODE(os.stat(path).st_mode))  # as it is being written
-            with open(path, "w") as handle:
-                handle.write("Bonjour\n")
-
-    monkeypatch_readline = FakeReadline()
+    path = tmp_path / "state" / "chat_history.json"
     old_umask = os.umask(0)  # the most permissive umask there is
     try:
-        repl = Repl(Conversation("ws://x/client_1.chat", "server_1"), IOStreams.test(),
-                    idle=0.1, timeout=1, history_path=history, read_line=lambda p: "/exit",
-                    use_readline=False)  # fmt: skip
-        repl._readline = monkeypatch_readline
-        repl._save_history()
+        history = _history_file(path)
+        history.store_string("Bonjour")
+        history.store_string("line one\nline two")
     finally:
         os.umask(old_umask)
-    assert modes == [0o600]
-    assert stat.S_IMODE(history.stat().st_mode) == 0o600 and history.read_text() == "Bonjour\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert json.loads(path.read_text()) == ["Bonjour", "line one\nline two"]
+    assert list(_history_file(path).load_history_strings()) == ["line one\nline two", "Bonjour"]
+
+
+def test_a_broken_repl_history_is_no_history(tmp_path):
+    from akool_cli.cli.repl import HISTORY_SIZE, _history_file
+
+    path = tmp_path / "chat_history.json"
+    path.write_bytes(b"\xff\xfe not json")
+    history = _history_file(path)
+    assert list(history.load_history_strings()) == []
+    history.store_string("still works?")  # a broken file is not replaced behind the user
+    path.write_text("[]")
+    for n in range(HISTORY_SIZE + 5):
+        history.store_string(str(n))
+    kept = json.loads(path.read_text())
+    assert len(kept) == HISTORY_SIZE and kept[-1] == str(HISTORY_SIZE + 4)
