@@ -55,6 +55,18 @@ def parse_status(value: str) -> int:
     raise ValueError(f"unknown status {value!r}; use {names}, or 1-4")
 
 
+def object_id_time(value: Any) -> Optional[int]:
+    """When an id was made, in seconds since the epoch, if it is a MongoDB ObjectId (24 hex
+    digits, the first 8 a timestamp); None otherwise."""
+    if not isinstance(value, str) or len(value) != 24:
+        return None
+    try:
+        int(value, 16)
+    except ValueError:
+        return None
+    return int(value[:8], 16)
+
+
 def _opt_str(obj: Dict[str, Any], key: str) -> Optional[str]:
     value = obj.get(key)
     if value is None:
@@ -141,6 +153,11 @@ class Session:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def created_at(self) -> Optional[int]:
+        """When the session was created (from its id), in seconds since the epoch."""
+        return object_id_time(self.id)
 
     @property
     def is_live(self) -> bool:

@@ -269,15 +269,22 @@ def render_fields(
             io.out(f"{label.ljust(width)}  {sanitize_line(value)}")
 
 
+ELASTIC_MIN = 12  # characters the elastic column keeps, at the least
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column. ``min_width`` keeps pages printed one after another aligned; the one
     ``elastic`` column (a URL) takes the width left and is cut with … on a terminal.
-    Other columns (ids) are never cut."""
+    Other columns (ids) are never cut: on a terminal too narrow for them all, columns
+    with a ``drop`` rank are left out instead, the highest rank first (0: always shown).
+    ``where`` is "both", "tty" (a terminal only) or "pipe" (tab-separated lines only)."""
 
     header: str
     min_width: int = 0
     elastic: bool = False
+    drop: int = 0
+    where: str = "both"
 
 
 class Table:
@@ -293,33 +300,60 @@ class Table:
 
     def print(self, io: IOStreams, *, show_header: bool = True) -> None:
         if not io.stdout_tty:
+            kept = [i for i, c in enumerate(self.columns) if c.where != "tty"]
             for values, _ in self.rows:
-                io.out("\t".join(sanitize_line(v) if v else "-" for v in values))
+                io.out("\t".join(sanitize_line(values[i]) if values[i] else "-" for i in kept))
             return
+        # Not cropped: on a terminal narrower than the ids, the terminal wraps them.
+        io.console().print(self.renderable(io, show_header=show_header), crop=False)
+
+    def _width(self, index: int) -> int:
+        column = self.columns[index]
+        cells = (len(_escape(values[index])) for values, _ in self.rows)
+        return max(column.min_width, len(column.header), *cells)
+
+    def shown_columns(self, width: int) -> List[int]:
+        """The columns a terminal ``width`` wide shows: all that fit, dropping by rank."""
+        kept = [i for i, c in enumerate(self.columns) if c.where != "pipe"]
+
+        def needed(indexes: List[int]) -> int:
+            return sum(
+                (ELASTIC_MIN if self.columns[i].elastic else self._width(i)) + 2 for i in indexes
+            )
+
+        while needed(kept) - 2 > width:
+            droppable = [i for i in kept if self.columns[i].drop]
+            if not droppable:
+                break
+            kept.remove(max(droppable, key=lambda i: self.columns[i].drop))
+        return kept
+
+    def renderable(self, io: IOStreams, *, show_header: bool = True) -> Any:
+        """The table as a rich renderable, for a terminal (printed, or in a live view)."""
         from rich.table import Table as RichTable
 
         console = io.console()
+        kept = self.shown_columns(console.width)
         table = RichTable(show_header=show_header, header_style="bold", box=None, pad_edge=False)
         # What the other columns need (never less than their content: ids are not cut).
-        fixed = sum(
-            max(c.min_width, len(c.header), *(len(_escape(row[i])) for row, _ in self.rows)) + 2
-            for i, c in enumerate(self.columns)
-            if not c.elastic
-        )
-        for column in self.columns:
+        fixed = sum(self._width(i) + 2 for i in kept if not self.columns[i].elastic)
+        if fixed - 2 > console.width:  # a terminal narrower than the ids: let it wrap them
+            table.width = fixed - 2
+        for i in kept:
+            column = self.columns[i]
             if column.elastic:
                 table.add_column(
                     column.header,
                     no_wrap=True,
                     overflow="ellipsis",
-                    max_width=max(12, console.width - fixed),
+                    max_width=max(ELASTIC_MIN, console.width - fixed),
                 )
             else:
                 table.add_column(column.header, min_width=column.min_width, no_wrap=True)
         for values, styles in self.rows:
             cells = [
-                f"[{style}]{_escape(value)}[/]" if style else _escape(value)
-                for value, style in zip(values, styles)
+                f"[{styles[i]}]{_escape(values[i])}[/]" if styles[i] else _escape(values[i])
+                for i in kept
             ]
             table.add_row(*cells)
-        console.print(table)
+        return table

@@ -1,7 +1,7 @@
 """``akool session``: create, detail, list, pause and close live avatar sessions."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, List, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional, Tuple
 
 import typer
 
@@ -296,20 +296,46 @@ def _parse_status(value: Optional[str]) -> Optional[int]:
         raise UsageError(str(exc)) from None
 
 
-def session_listing() -> Any:
+def session_listing(avatars: Optional[Dict[str, str]] = None, now: Optional[float] = None) -> Any:
+    """Sessions as rows: on a terminal ID, STATUS, AVATAR (when this CLI created it), AGE,
+    TASK ID and STREAM URL (columns dropped right to left, ids kept, when the terminal is
+    narrow); piped, id, status, task id, stream URL, created (UTC), avatar."""
+    import time
+
     from akool_cli.cli.listing import Listing
+    from akool_cli.cli.numbers import age, iso_utc
     from akool_cli.cli.output import STATUS_STYLES, Column
+
+    known = avatars or {}
+    at = time.time() if now is None else now
+
+    def row(s: Any) -> Tuple[Optional[str], ...]:
+        created = s.created_at
+        return (
+            s.id,
+            s.status_word,
+            known.get(s.id),
+            age(at - created) if created is not None else None,
+            s.task_id,
+            s.stream_urls.client_pull_stream_url,
+            iso_utc(created) if created is not None else None,
+            known.get(s.id),
+        )
 
     return Listing(
         columns=(
             Column("ID", min_width=24),
             Column("STATUS", min_width=10),
-            Column("TASK ID", min_width=24),
-            Column("STREAM URL", elastic=True),
+            Column("AVATAR", drop=2, where="tty"),
+            Column("AGE", min_width=3, drop=1, where="tty"),
+            Column("TASK ID", min_width=24, drop=4),
+            Column("STREAM URL", elastic=True, drop=3),
+            Column("CREATED", where="pipe"),  # piped lines keep their first four fields
+            Column("AVATAR", where="pipe"),
         ),
-        row=lambda s: (s.id, s.status_word, s.task_id, s.stream_urls.client_pull_stream_url),
+        row=row,
         ident=lambda s: s.id,
-        styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), "", ""),
+        styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), *[""] * 6),
     )
 
 
@@ -323,7 +349,7 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     shown, count = print_pages(
         app_ctx.io,
         pages,
-        session_listing(),
+        session_listing(app_ctx.sessions().avatars()),
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),

@@ -35,6 +35,12 @@ ENDPOINTS = (
     "language/list",
     "faceswap/quota/info",
 )
+def object_id(counter: int) -> str:
+    """An id shaped like the API's (a MongoDB ObjectId): the time, then random, then a
+    counter."""
+    return f"{int(time.time()):08x}{secrets.token_hex(5)}{counter & 0xFFFFFF:06x}"
+
+
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
 ANSWER_MODES = ("single", "delta", "cumulative")
 STREAM_SHAPES = ("rtmp", "agora")
@@ -227,7 +233,7 @@ class State:
         self._number += 1
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
         session = EmuSession(
-            id=secrets.token_hex(12),
+            id=object_id(self._number),
             avatar_id=avatar_id,
             task_id=secrets.token_hex(12),
             stream_name=f"{stamp}_{self._number}",

@@ -100,6 +100,18 @@ class SessionService:
             self._warn(f"ignoring the local record of sessions: {exc}")
             return None
 
+    def avatars(self) -> Dict[str, str]:
+        """Session id -> avatar id, for the sessions this CLI created and remembers."""
+        if self._record_broken:
+            return {}
+        try:
+            records = self._records().all()
+        except LocalError as exc:
+            self._record_broken = True
+            self._warn(f"ignoring the local record of sessions: {exc}")
+            return {}
+        return {r["id"]: r["avatar_id"] for r in records if isinstance(r.get("avatar_id"), str)}
+
     def forget(self, session_id: str) -> None:
         """Drop a closed session's record; the close itself succeeded either way."""
         try:

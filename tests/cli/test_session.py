@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
+import time
 
 import pytest
 
@@ -86,7 +88,36 @@ def test_list_piped_is_tab_separated(cli, logged_in):
     lines = result.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == [b, a]  # newest first
     assert all(line.split("\t")[1] == "live" for line in lines)
-    assert all(len(line.split("\t")) == 4 for line in lines)
+    # id, status, task id, stream URL, then (added later, so at the end) created, avatar
+    assert all(len(line.split("\t")) == 6 for line in lines)
+    created = lines[0].split("\t")[4]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
+    assert abs(calendar.timegm(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")) - time.time()) < 60
+    assert lines[0].split("\t")[5] == "-"  # created elsewhere: the avatar is not known here
+    mine = cli(["session", "create", "--avatar-id", "Katha_1080P_back", "-q"]).stdout.strip()
+    first = cli(["session", "list"]).stdout.splitlines()[0].split("\t")
+    assert first[0] == mine and first[5] == "Katha_1080P_back"
+
+
+def test_list_on_a_terminal_shows_avatar_and_age_and_drops_columns_when_narrow(logged_in):
+    def table(width):
+        io = IOStreams.test(tty=True)
+        io.console().width = width
+        assert run_list(ListOptions(), AppContext(io=io, base_url_option=logged_in.url)) == 0
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", io.stdout.getvalue())  # a bold header
+        return [line.split() for line in plain.splitlines()]
+
+    sid = logged_in.create()["_id"]
+    wide = table(200)
+    assert wide[0] == ["ID", "STATUS", "AVATAR", "AGE", "TASK", "ID", "STREAM", "URL"]
+    assert wide[1][0] == sid and wide[1][2] in ("0s", "1s", "2s")  # no record: no avatar
+    narrow = table(60)
+    assert narrow[0] == ["ID", "STATUS", "AVATAR", "AGE"]  # task id and URL dropped
+    narrower = table(45)
+    assert narrower[0] == ["ID", "STATUS", "AGE"]
+    assert narrow[1][0] == sid
+    tiny = table(20)
+    assert tiny[0] == ["ID", "STATUS"] and tiny[1][0] == sid  # the id is never cut
 
 
 @pytest.mark.parametrize(
@@ -207,8 +238,8 @@ def test_agora_stream_urls_are_shown_with_the_token_masked(cli, logged_in):
     assert created.task_id not in token_line  # the real token is never printed whole
     assert "pull stream" not in result.stdout
     listed = cli(["session", "list"])
-    assert listed.exit_code == 0 and all(
-        line.endswith("\t-") for line in listed.stdout.splitlines()
+    assert listed.exit_code == 0 and all(  # no pull URL
+        line.split("\t")[3] == "-" for line in listed.stdout.splitlines()
     )
 
 
@@ -319,7 +350,7 @@ def test_list_on_a_terminal_is_a_table(logged_in):
     out = streams.stdout.getvalue()
     assert not re.search(r"\x1b\[(3|9)\dm", out)  # NO_COLOR: no colour, bold allowed
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
-    assert plain.splitlines()[0].split()[:3] == ["ID", "STATUS", "TASK"]
+    assert plain.splitlines()[0].split()[:4] == ["ID", "STATUS", "AVATAR", "AGE"]
     assert plain.count(" live ") == 2
     assert "Showing 2 of 3 sessions" in streams.stderr.getvalue()
 
