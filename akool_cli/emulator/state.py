@@ -35,6 +35,8 @@ ENDPOINTS = (
     "language/list",
     "faceswap/quota/info",
 )
+
+
 def object_id(counter: int) -> str:
     """An id shaped like the API's (a MongoDB ObjectId): the time, then random, then a
     counter."""

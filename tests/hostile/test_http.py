@@ -111,7 +111,8 @@ def test_control_characters_from_the_server_never_reach_the_terminal_raw():
     for result in (piped, quiet, failed):
         assert "\x1b" not in result.stdout + result.stderr and "\r" not in result.stdout
         assert "\x07" not in result.stdout + result.stderr
-    assert len(piped.stdout.splitlines()) == 1 and piped.stdout.count("\t") == 5  # six fields, no fake cells
+    # one line of six fields: no fake lines or cells
+    assert len(piped.stdout.splitlines()) == 1 and piped.stdout.count("\t") == 5
     assert len(quiet.stdout.splitlines()) == 1
     assert failed.error_lines == [failed.stderr.splitlines()[0]]  # no fake "error:" line
     assert len(failed.stderr.splitlines()) <= 2
