@@ -9,6 +9,7 @@ from typing import Any, Callable
 # Ranges (seconds).
 TIMEOUT_RANGE = (0.1, 600.0)  # one HTTP request
 WAIT_RANGE = (0.1, 86_400.0)  # waiting for a session: up to a day
+INTERVAL_RANGE = (0.1, 3_600.0)  # between refreshes of a watch
 ANSWER_TIMEOUT_RANGE = (0.1, 3_600.0)
 ANSWER_IDLE_RANGE = (0.01, 60.0)
 EMULATOR_DELAY_RANGE = (0.0, 86_400.0)

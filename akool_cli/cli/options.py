@@ -14,7 +14,13 @@ from akool_cli.cli.complete import (
     complete_status,
     complete_voice,
 )
-from akool_cli.cli.numbers import ANSWER_IDLE_RANGE, ANSWER_TIMEOUT_RANGE, WAIT_RANGE, seconds
+from akool_cli.cli.numbers import (
+    ANSWER_IDLE_RANGE,
+    ANSWER_TIMEOUT_RANGE,
+    INTERVAL_RANGE,
+    WAIT_RANGE,
+    seconds,
+)
 
 __all__ = [
     "DEFAULT_ANSWER_IDLE",
@@ -68,6 +74,16 @@ WaitTimeoutOpt = Annotated[
         metavar="SECONDS",
         parser=seconds(*WAIT_RANGE),
         help="Seconds to wait for a live session.",
+    ),
+]
+DEFAULT_INTERVAL = 2.0
+IntervalOpt = Annotated[
+    float,
+    typer.Option(
+        "--interval",
+        metavar="SECONDS",
+        parser=seconds(*INTERVAL_RANGE),
+        help="Seconds between refreshes.",
     ),
 ]
 VoiceIdOpt = Annotated[

@@ -6,10 +6,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional
 import typer
 
 from akool_cli.cli._invoke import invoke
+from akool_cli.cli.numbers import WAIT_RANGE, seconds
 from akool_cli.cli.options import (
+    DEFAULT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     AvatarIdOpt,
+    IntervalOpt,
     JsonOpt,
+    OptionalSessionIdArg,
     QuietOpt,
     SessionIdArg,
     SessionIdsArg,
@@ -372,6 +376,10 @@ def list_(
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Keep watching (see `akool session watch`).")
+    ] = False,
+    interval: IntervalOpt = DEFAULT_INTERVAL,
 ) -> None:
     """List sessions, newest first.
 
@@ -384,11 +392,86 @@ def list_(
       $ akool session list --status live
       $ akool session list --all -q | wc -l
       $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
+      $ akool session list --watch --status live
     """
+    if watch:
+        from akool_cli.cli.watch import WatchOptions, run_watch
+
+        def run(options: WatchOptions, app_ctx: "AppContext") -> int:
+            from akool_cli.cli.errors import UsageError
+
+            if all_pages or quiet or page != 1:
+                raise UsageError("--watch shows the first page: leave out --all, -q and --page")
+            return run_watch(options, app_ctx)
+
+        options = WatchOptions(interval=interval, status=status, size=size, as_json=as_json)
+        invoke(ctx, run, options)
     opts = ListOptions(
         page=page, size=size, status=status, all_pages=all_pages, as_json=as_json, quiet=quiet
     )
     invoke(ctx, run_list, opts)
+
+
+def _complete_until(incomplete: str) -> List[str]:
+    return [word for word in ("live", "ended") if word.startswith(incomplete)]
+
+
+@app.command("watch")
+def watch(
+    ctx: typer.Context,
+    session_id: OptionalSessionIdArg = None,
+    until: Annotated[
+        Optional[str],
+        typer.Option(
+            "--until",
+            metavar="STATE",
+            help="Exit once session ID is live, or ended (8 if it cannot get there).",
+            autocompletion=_complete_until,
+        ),
+    ] = None,
+    interval: IntervalOpt = DEFAULT_INTERVAL,
+    status: StatusOpt = None,
+    size: Annotated[
+        int, typer.Option("--size", metavar="N", min=1, max=1000, help="Sessions shown.")
+    ] = 20,
+    wait_timeout: Annotated[
+        Optional[float],
+        typer.Option(
+            "--wait-timeout",
+            metavar="SECONDS",
+            parser=seconds(*WAIT_RANGE),
+            help="With --until: give up after this long (exit 9) [default: never].",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON line per new or changed session.")
+    ] = False,
+) -> None:
+    """Watch sessions: a table redrawn every few seconds, until Ctrl-C.
+
+    Piped, a line per session, then one whenever a session appears or changes
+    status (--json: the API's data, one line each). With --until live|ended and a
+    session ID it exits 0 once the session gets there, 8 if it ends or fails
+    first, 9 after --wait-timeout.
+
+    [b]Examples[/b]
+
+      $ akool session watch
+      $ akool session watch "$ID" --until live --wait-timeout 120
+      $ akool session watch --json | jq -c '{id: ._id, status}'
+    """
+    from akool_cli.cli.watch import WatchOptions, run_watch
+
+    opts = WatchOptions(
+        interval=interval,
+        status=status,
+        size=size,
+        until=until,
+        session_id=session_id,
+        wait_timeout=wait_timeout,
+        as_json=as_json,
+    )
+    invoke(ctx, run_watch, opts)
 
 
 @app.command("open")

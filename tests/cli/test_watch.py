@@ -1,0 +1,118 @@
+"""`akool session watch` and `session list --watch`: a live table on a terminal, a log of
+changes when piped, and --until to wait for one session."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pexpect
+import pytest
+
+from tests.helpers import AKOOL, spawn
+
+FAST = ["--interval", "0.1"]
+
+
+def test_until_live_exits_0_and_the_piped_lines_show_each_change(cli, logged_in):
+    logged_in.config(ready_after=0.4)
+    sid = logged_in.create()["_id"]
+    result = cli(["session", "watch", sid, "--until", "live", *FAST])
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [(f[0], f[1]) for f in lines] == [(sid, "queueing"), (sid, "live")]  # no repeats
+    assert f"Session {sid} is live" in result.stderr
+
+
+def test_json_lines_only_for_new_or_changed_sessions(cli, logged_in):
+    others = [logged_in.create()["_id"] for _ in range(2)]
+    logged_in.config(ready_after=0.4)
+    sid = logged_in.create()["_id"]
+    result = cli(["session", "watch", sid, "--until", "live", "--json", *FAST])
+    assert result.exit_code == 0, result.stderr
+    seen = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(s["_id"], s["status"]) for s in seen] == [
+        (sid, 1),
+        (others[1], 2),
+        (others[0], 2),
+        (sid, 2),
+    ]
+
+
+def test_until_ended_waits_for_a_close_from_elsewhere(cli, logged_in):
+    sid = logged_in.create()["_id"]
+    watcher = subprocess.Popen(
+        [AKOOL, "session", "watch", sid, "--until", "ended", *FAST],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = watcher.stdout.readline()  # it is watching
+        assert first.split("\t")[:2] == [sid, "live"]
+        assert cli(["session", "close", sid]).exit_code == 0
+        assert watcher.wait(timeout=15) == 0
+        rest = watcher.stdout.read()
+        assert rest.split("\t")[:2] == [sid, "ended"]
+    finally:
+        watcher.kill()
+        watcher.wait()
+
+
+def test_until_live_when_it_fails_first_exits_8(cli, logged_in):
+    logged_in.config(ready_after=0.3, fail_sessions=True)
+    sid = logged_in.create()["_id"]
+    result = cli(["session", "watch", sid, "--until", "live", *FAST])
+    assert result.exit_code == 8 and sid in result.stderr
+
+
+def test_wait_timeout_exits_9(cli, logged_in):
+    logged_in.config(ready_after=60)
+    sid = logged_in.create()["_id"]
+    result = cli(["session", "watch", sid, "--until", "live", "--wait-timeout", "0.3", *FAST])
+    assert result.exit_code == 9 and "was not live within 0.3 s (it is queueing)" in result.stderr
+
+
+def test_a_session_not_on_the_first_page_is_still_followed(cli, logged_in):
+    logged_in.config(ready_after=0.3)
+    sid = logged_in.create()["_id"]
+    logged_in.config(ready_after=0)
+    for _ in range(3):
+        logged_in.create()
+    result = cli(["session", "watch", sid, "--until", "live", "--size", "2", *FAST])
+    assert result.exit_code == 0
+    assert [line.split("\t")[1] for line in result.stdout.splitlines() if sid in line] == [
+        "queueing",
+        "live",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["session", "watch", "--until", "live"], "--until needs the session's id"),
+        (["session", "watch", "6698c9d69cf7b0d61d1b6420"], "which state to wait for?"),
+        (["session", "watch", "6698c9d69cf7b0d61d1b6420", "--until", "gone"], "--until takes"),
+        (["session", "watch", "--wait-timeout", "5"], "only applies with --until"),
+        (["session", "watch", "--interval", "0"], "--interval"),
+        (["session", "list", "--watch", "--all"], "--watch shows the first page"),
+    ],
+)
+def test_bad_input_is_refused_before_any_request(cli, logged_in, args, message):
+    result = cli(args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert logged_in.snapshot()["requests"] == 0
+
+
+def test_on_a_terminal_a_live_table_until_ctrl_c(logged_in):
+    sid = logged_in.create()["_id"]
+    child = spawn(["session", "list", "--watch", "--interval", "0.2"])
+    child.expect("STATUS")
+    child.expect(sid)
+    child.expect("Ctrl-C to stop")
+    child.expect("Ctrl-C to stop")  # redrawn
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert logged_in.snapshot()["requests"] >= 3  # one create, then a list per refresh
