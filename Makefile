@@ -26,7 +26,7 @@ test: lint
 
 completions: setup
 	@for shell in bash zsh fish; do \
-		_AKOOL_COMPLETE=source_$$shell $(BIN)/akool > completions/akool.$$shell; \
+		$(BIN)/akool completion $$shell > completions/akool.$$shell; \
 	done
 	@echo "wrote completions/akool.bash, completions/akool.zsh, completions/akool.fish"
 

@@ -1,9 +1,19 @@
-
 #compdef akool
-
-_akool_completion() {
-  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _AKOOL_COMPLETE=complete_zsh akool)
+# akool completion for zsh: save it as _akool in a directory on $fpath (before compinit
+# runs), or source it after compinit.
+_akool() {
+    local -a lines
+    lines=("${(@f)$(_AKOOL_COMPLETE=zsh _AKOOL_COMPLETE_ARGS="${(j: :)words[1,CURRENT]}" \
+                    ${words[1]} 2>/dev/null)}")
+    lines=(${lines:#})
+    if (( ${#lines} )); then
+        _describe -t values 'akool' lines
+    else
+        _files
+    fi
 }
-
-compdef _akool_completion akool
-
+if [[ "${funcstack[1]}" == "_akool" ]]; then
+    _akool "$@"
+else
+    compdef _akool akool
+fi

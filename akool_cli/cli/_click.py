@@ -2,10 +2,10 @@
 (``typer._click``, which exports less at the top), older ones depend on click itself."""
 
 try:
-    from typer._click import core, exceptions, types
+    from typer._click import core, exceptions, shell_completion, types
     from typer._click import globals as _globals
 except ImportError:  # pragma: no cover - older Typer: click itself
-    from click import core, exceptions, types  # type: ignore[no-redef]
+    from click import core, exceptions, shell_completion, types  # type: ignore[no-redef]
     from click import globals as _globals  # type: ignore[no-redef]
 
 Context = core.Context
@@ -22,4 +22,5 @@ __all__ = [
     "FuncParamType",
     "ParameterSource",
     "get_current_context",
+    "shell_completion",
 ]

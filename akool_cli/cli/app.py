@@ -27,6 +27,7 @@ GROUPS = {
     "logs": Entry("akool_cli.cli.logs", "The chat log: every question and answer.", MORE),
     "credit": Entry("akool_cli.cli.credit", "Show the account's credit balance.", MORE),
     "api": Entry("akool_cli.cli.api_call", "Call any endpoint of the API.", MORE),
+    "completion": Entry("akool_cli.cli.completion", "Print or install shell completion.", MORE),
     "emulator": Entry("akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV),
 }
 
@@ -42,8 +43,14 @@ class RootGroup(LazyGroup):
         """Typer's main, except that a usage error is one plain line (and a hint) when
         stderr is not a terminal — and one line of JSON when --json was asked for —
         and a prompt given up on (Ctrl-C, Ctrl-D) exits 130."""
+        import os
         import sys
 
+        if os.environ.get("_AKOOL_COMPLETE"):  # a completion script asking (completion.py)
+            from akool_cli.cli.completion import answer
+
+            sys.stdout.write(answer(self) or "")
+            sys.exit(0)
         if not kwargs.get("standalone_mode", True):
             return super().main(args, *rest, **kwargs)
         argv = list(sys.argv[1:] if args is None else args)
@@ -87,6 +94,7 @@ app = typer.Typer(
     help="Work with Akool's Live Avatar API from the terminal: log in, start and manage "
     "sessions, chat with an avatar.",
     no_args_is_help=True,
+    add_completion=False,  # --install-completion and --show-completion are ours (below)
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -104,6 +112,33 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _completion(install: bool) -> Any:
+    def callback(value: bool) -> None:
+        if not value:
+            return
+        import sys
+
+        from akool_cli.cli.completion import detect_shell, install_for, install_problem, script
+
+        shell = detect_shell()
+        if shell is None:
+            sys.stderr.write(
+                "error: $SHELL is not bash, zsh or fish\nhint: akool completion SHELL --install\n"
+            )
+            raise typer.Exit(2)
+        if install:
+            try:
+                install_for(shell, lambda line: sys.stderr.write(line + "\n"))
+            except OSError as exc:
+                sys.stderr.write(f"error: cannot install completion: {install_problem(exc)}\n")
+                raise typer.Exit(1) from None
+            raise typer.Exit()
+        sys.stdout.write(script(shell))
+        raise typer.Exit()
+
+    return callback
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -113,6 +148,26 @@ def root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = None,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=_completion(install=True),
+            is_eager=True,
+            expose_value=False,
+            help="Install completion for the shell in $SHELL.",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=_completion(install=False),
+            is_eager=True,
+            expose_value=False,
+            help="Print the completion script for the shell in $SHELL.",
+        ),
+    ] = False,
 ) -> None:
     """Work with Akool's Live Avatar API from the terminal.
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,32 +18,51 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_committed_completion_scripts_are_current(shell):
     generated = subprocess.run(
-        [AKOOL],
-        env={**os.environ, "_AKOOL_COMPLETE": f"source_{shell}"},
-        capture_output=True,
-        text=True,
-        timeout=30,
+        [AKOOL, "completion", shell], capture_output=True, text=True, timeout=30
     ).stdout
     committed = (ROOT / "completions" / f"akool.{shell}").read_text()
     assert generated and committed == generated, "run `make completions`"
 
 
+def ask(shell: str, line: str) -> subprocess.CompletedProcess:
+    """What ``akool`` answers a completion script of ``shell`` for ``line`` (cursor at its
+    end)."""
+    env = {**os.environ, "_AKOOL_COMPLETE": shell, "_AKOOL_COMPLETE_ARGS": line}
+    return subprocess.run([AKOOL], env=env, capture_output=True, text=True, timeout=30)
+
+
 def complete(words: str) -> tuple:
     """What bash completion offers for the line ``words`` (cursor at its end)."""
-    parts = words.split(" ")
-    proc = subprocess.run(
-        [AKOOL],
-        env={
-            **os.environ,
-            "_AKOOL_COMPLETE": "complete_bash",
-            "COMP_WORDS": words,
-            "COMP_CWORD": str(len(parts) - 1),
-        },
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    proc = ask("bash", words)
     return proc.stdout.split(), proc.stderr
+
+
+def test_the_protocol_of_scripts_from_earlier_versions_is_still_answered():
+    parts = "akool session cl".split(" ")
+    env = {
+        **os.environ,
+        "_AKOOL_COMPLETE": "complete_bash",
+        "COMP_WORDS": " ".join(parts),
+        "COMP_CWORD": str(len(parts) - 1),
+    }
+    proc = subprocess.run([AKOOL], env=env, capture_output=True, text=True, timeout=30)
+    assert proc.stdout.split() == ["close"]
+
+
+def test_zsh_and_fish_answers_keep_descriptions_whole_and_one_per_line():
+    zsh = ask("zsh", "akool session ").stdout.splitlines()
+    assert "detail:Show a session's status and stream URLs." in zsh  # the apostrophe kept
+    fish = ask("fish", "akool session ").stdout.splitlines()
+    assert "detail\tShow a session's status and stream URLs." in fish
+    assert ask("zsh", "akool --base-url ").stdout == ""  # nothing: the script offers files
+
+
+def test_a_colon_in_a_zsh_value_is_escaped(tmp_path, private_env):
+    from akool_cli.cli.completion import _line
+
+    assert _line("zsh", "a:b", "it's") == "a\\:b:it's"
+    assert _line("fish", "a", "two\nlines") == "a\ttwo lines"
+    assert _line("bash", "x", "help") == "x"
 
 
 def test_commands_and_options_complete():
@@ -161,3 +182,109 @@ def test_completion_gives_up_quietly_when_the_service_is_away(private_env):
         took = time.monotonic() - started
     assert offered == [] and err == ""
     assert took < 1 + 4  # one second on the network at most, plus start-up
+
+
+def _bash(line: str) -> list:
+    """Completion in a real bash: the committed script sourced, COMPREPLY for ``line``."""
+    script = ROOT / "completions" / "akool.bash"
+    program = (
+        f"source {script}; COMP_LINE={shlex.quote(line)}; COMP_POINT=${{#COMP_LINE}}; "
+        "_akool_completion akool; printf '%s\\n' \"${COMPREPLY[@]}\""
+    )
+    path = f"{Path(AKOOL).parent}:{os.environ['PATH']}"
+    proc = subprocess.run(
+        ["bash", "--norc", "-c", program],
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return proc.stdout.split()
+
+
+def test_bash_completes_through_the_committed_script():
+    assert _bash("akool se") == ["session"]
+    assert _bash("akool session cl") == ["close"]
+    assert _bash("akool chat --mode re") == ["retell"]
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (CI installs it)")
+def test_zsh_completes_on_the_first_tab_of_a_new_shell(tmp_path):
+    """The script autoloaded from $fpath: the first TAB already completes."""
+    import pexpect
+
+    functions = tmp_path / "functions"
+    functions.mkdir()
+    (functions / "_akool").write_text((ROOT / "completions" / "akool.zsh").read_text())
+    env = {**os.environ, "PATH": f"{Path(AKOOL).parent}:{os.environ['PATH']}", "PS1": "%% "}
+    child = pexpect.spawn("zsh", ["-f"], env=env, encoding="utf-8", timeout=15)
+    child.sendline(f"fpath=({functions} $fpath); autoload -Uz compinit; compinit -u; echo ready")
+    child.expect_exact("ready")
+    child.send("akool ses\t")
+    child.expect_exact("akool session")
+    child.send("\x15")  # clear the line
+    child.send("akool session de\t")
+    child.expect_exact("detail")
+    child.sendline("\x15exit")
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (CI installs it)")
+def test_fish_completes_through_the_committed_script(tmp_path):
+    script = ROOT / "completions" / "akool.fish"
+    path = f"{Path(AKOOL).parent}:{os.environ['PATH']}"
+    program = f"source {script}; complete -C 'akool session de'"
+    proc = subprocess.run(
+        ["fish", "--no-config", "-c", program],
+        env={**os.environ, "PATH": path, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.stdout.splitlines() == ["detail\tShow a session's status and stream URLs."]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_install_adds_only_what_loads_it_and_only_once(cli, tmp_path, monkeypatch, shell):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    rc = {"bash": home / ".bashrc", "zsh": home / ".zshrc"}.get(shell)
+    if rc is not None:
+        rc.write_text("# mine\nalias ll='ls -l'\n")
+    for _ in range(2):
+        result = cli(["completion", shell, "--install"])
+        assert result.exit_code == 0, result.stderr
+    target = {
+        "bash": home / ".local/share/bash-completion/completions/akool",
+        "zsh": home / ".zfunc/_akool",
+        "fish": home / ".config/fish/completions/akool.fish",
+    }[shell]
+    assert target.read_text() == (ROOT / "completions" / f"akool.{shell}").read_text()
+    if rc is not None:
+        text = rc.read_text()
+        assert text.startswith("# mine\nalias ll='ls -l'\n")
+        assert text.count("# akool shell completion") == 1
+        assert "zstyle" not in text and "menu" not in text  # nothing unrelated
+        added = text.split("# akool shell completion\n")[1].splitlines()
+        assert len(added) == (1 if shell == "bash" else 2)
+
+
+def test_install_completion_uses_the_shell_in_shell(akool, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {"HOME": str(home), "SHELL": "/usr/bin/zsh"}
+    result = akool(["--install-completion"], env=env)
+    assert result.exit_code == 0 and "_akool" in result.stderr
+    assert (home / ".zfunc" / "_akool").exists() and "compinit" in (home / ".zshrc").read_text()
+    shown = akool(["--show-completion"], env=env)
+    assert shown.stdout == (ROOT / "completions" / "akool.zsh").read_text()
+    unknown = akool(["--show-completion"], env={**env, "SHELL": "/bin/tcsh"})
+    assert unknown.exit_code == 2 and "akool completion SHELL" in unknown.stderr
+
+
+def test_completion_prints_the_script_for_the_shell_in_shell(akool):
+    result = akool(["completion"], env={"SHELL": "/bin/bash"})
+    assert result.stdout == (ROOT / "completions" / "akool.bash").read_text()
+    assert akool(["completion", "tcsh"]).exit_code == 2

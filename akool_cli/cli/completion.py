@@ -1,0 +1,284 @@
+"""Shell completion: the scripts for bash, zsh and fish, what they ask ``akool`` for, and
+installing them.
+
+A script calls ``akool`` with ``_AKOOL_COMPLETE=<shell>`` and the command line up to
+the cursor in ``_AKOOL_COMPLETE_ARGS``; ``akool`` answers one completion per line,
+before any command runs (see :func:`answer`):
+
+- bash: the value;
+- zsh: ``value:description`` (a ``:`` in the value escaped as ``\\:``), read by the
+  script as lines, never evaluated, so any character in a description is safe;
+- fish: ``value<TAB>description``.
+
+The zsh script works both ways zsh loads one: autoloaded from ``fpath`` (it completes
+at once, so the first TAB in a new shell already works) and sourced (it registers
+itself with ``compdef``).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+from typing import Annotated, Any, List, Mapping, Optional, Tuple
+
+import typer
+
+from akool_cli.cli._invoke import invoke
+
+SHELLS = ("bash", "zsh", "fish")
+VAR = "_AKOOL_COMPLETE"
+ARGS_VAR = "_AKOOL_COMPLETE_ARGS"
+
+BASH = """\
+# akool completion for bash: source it (e.g. from ~/.bashrc), or put it where
+# bash-completion looks (~/.local/share/bash-completion/completions/akool).
+_akool_completion() {
+    local IFS=$'\\n'
+    COMPREPLY=( $(_AKOOL_COMPLETE=bash _AKOOL_COMPLETE_ARGS="${COMP_LINE:0:$COMP_POINT}" \\
+                  "$1" 2>/dev/null) )
+    return 0
+}
+complete -o default -F _akool_completion akool
+"""
+
+ZSH = """\
+#compdef akool
+# akool completion for zsh: save it as _akool in a directory on $fpath (before compinit
+# runs), or source it after compinit.
+_akool() {
+    local -a lines
+    lines=("${(@f)$(_AKOOL_COMPLETE=zsh _AKOOL_COMPLETE_ARGS="${(j: :)words[1,CURRENT]}" \\
+                    ${words[1]} 2>/dev/null)}")
+    lines=(${lines:#})
+    if (( ${#lines} )); then
+        _describe -t values 'akool' lines
+    else
+        _files
+    fi
+}
+if [[ "${funcstack[1]}" == "_akool" ]]; then
+    _akool "$@"
+else
+    compdef _akool akool
+fi
+"""
+
+FISH = """\
+# akool completion for fish: save it as ~/.config/fish/completions/akool.fish.
+function __akool_complete
+    set -l line (commandline -cp | string collect)
+    set -l found (env _AKOOL_COMPLETE=fish _AKOOL_COMPLETE_ARGS=$line akool 2>/dev/null)
+    if test (count $found) -gt 0
+        printf '%s\\n' $found
+    else
+        __fish_complete_path (commandline -ct)
+    end
+end
+complete -c akool -f -a '(__akool_complete)'
+"""
+
+SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
+
+
+def script(shell: str) -> str:
+    return SCRIPTS[shell]
+
+
+# -- answering a script ---------------------------------------------------------------
+
+
+def _split(line: str) -> Tuple[List[str], str]:
+    """The words before the cursor's, and the word at the cursor (possibly empty)."""
+    try:
+        words = shlex.split(line)
+    except ValueError:  # an unclosed quote: the last word is being typed
+        words = line.split()
+        return words[1:-1], (words[-1].lstrip("'\"") if words else "")
+    if line.endswith((" ", "\t")) or not words:
+        return words[1:], ""
+    return words[1:-1], words[-1]
+
+
+def _request(env: Mapping[str, str]) -> Optional[Tuple[str, List[str], str]]:
+    """(shell, args, incomplete) from the environment; None when not asked to complete.
+    ``complete_bash`` with COMP_WORDS and COMP_CWORD (what scripts installed by earlier
+    versions send) is understood too."""
+    value = env.get(VAR)
+    if not value:
+        return None
+    if value == "complete_bash" and "COMP_WORDS" in env:
+        words = env["COMP_WORDS"].split(" ")
+        try:
+            cword = int(env.get("COMP_CWORD", len(words) - 1))
+        except ValueError:
+            cword = len(words) - 1
+        incomplete = words[cword] if 0 <= cword < len(words) else ""
+        return "bash", words[1:cword], incomplete
+    shell = value.replace("complete_", "")
+    if shell not in SHELLS:
+        return (shell, [], "")
+    args, incomplete = _split(env.get(ARGS_VAR, ""))
+    return shell, args, incomplete
+
+
+def _line(shell: str, value: str, help_text: Optional[str]) -> str:
+    value = value.replace("\n", " ")
+    help_text = " ".join((help_text or "").split())  # one line, whatever it held
+    if shell == "zsh":
+        escaped = value.replace("\\", "\\\\").replace(":", "\\:")
+        return f"{escaped}:{help_text}" if help_text else escaped
+    if shell == "fish":
+        return f"{value}\t{help_text}" if help_text else value
+    return value
+
+
+def answer(command: Any, env: Mapping[str, str] = os.environ) -> Optional[str]:
+    """If the environment asks for completions, their lines (maybe empty); else None."""
+    request = _request(env)
+    if request is None:
+        return None
+    shell, args, incomplete = request
+    if shell not in SHELLS:
+        return ""
+    from akool_cli.cli._click import shell_completion
+
+    class Completer(shell_completion.ShellComplete):  # only get_completions is used
+        name = "akool"
+        source_template = ""
+
+        def source_vars(self) -> Any:
+            return {}
+
+        def get_completion_args(self) -> Any:
+            return args, incomplete
+
+        def format_completion(self, item: Any) -> str:
+            return _line(shell, item.value, item.help)
+
+    items = Completer(command, {}, "akool", VAR).get_completions(args, incomplete)
+    return "".join(_line(shell, item.value, item.help) + "\n" for item in items)
+
+
+# -- installing -------------------------------------------------------------------------
+
+MARK = "# akool shell completion"
+
+
+def detect_shell(env: Mapping[str, str] = os.environ) -> Optional[str]:
+    name = os.path.basename(env.get("SHELL", ""))
+    return name if name in SHELLS else None
+
+
+def _data_home(env: Mapping[str, str], home: Path) -> Path:
+    return Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+
+
+def _config_home(env: Mapping[str, str], home: Path) -> Path:
+    return Path(env.get("XDG_CONFIG_HOME") or home / ".config")
+
+
+def install(shell: str, env: Mapping[str, str] = os.environ) -> List[str]:
+    """Write the script where the shell finds it; add to the shell's rc file only the
+    lines that make it load it, once. What was done, one line each."""
+    home = Path(env.get("HOME") or Path.home())
+    done: List[str] = []
+    if shell == "fish":
+        target = _config_home(env, home) / "fish" / "completions" / "akool.fish"
+        rc, lines = None, []
+    elif shell == "bash":
+        target = _data_home(env, home) / "bash-completion" / "completions" / "akool"
+        rc = home / ".bashrc"
+        lines = [f"[ -f {shlex.quote(str(target))} ] && . {shlex.quote(str(target))}"]
+    else:
+        target = home / ".zfunc" / "_akool"
+        rc = home / ".zshrc"
+        lines = ["fpath=(~/.zfunc $fpath)", "autoload -Uz compinit && compinit"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(script(shell), encoding="utf-8")
+    done.append(f"wrote {target}")
+    if rc is not None:
+        existing = rc.read_text(encoding="utf-8", errors="replace") if rc.exists() else ""
+        if MARK not in existing:
+            block = "\n".join([MARK, *lines]) + "\n"
+            with open(rc, "a", encoding="utf-8") as handle:
+                handle.write(("\n" if existing and not existing.endswith("\n") else "") + block)
+            done.append(f"added {len(lines)} line{'s' if len(lines) > 1 else ''} to {rc}")
+        else:
+            done.append(f"{rc} already loads it")
+    return done
+
+
+# -- the command ------------------------------------------------------------------------
+
+app = typer.Typer(add_completion=False)
+
+
+def run_completion(opts: Tuple[Optional[str], bool], app_ctx: Any) -> int:
+    from akool_cli.cli.errors import UsageError
+
+    shell, do_install = opts
+    if shell is None:
+        shell = detect_shell(app_ctx.env)
+        if shell is None:
+            raise UsageError(
+                "which shell? $SHELL is not bash, zsh or fish", hint="akool completion zsh"
+            )
+    if shell not in SHELLS:
+        raise UsageError(f"no completion for {shell!r}", hint="one of: bash, zsh, fish")
+    if not do_install:
+        app_ctx.io.write(script(shell))
+        return 0
+    try:
+        install_for(shell, app_ctx.io.info, app_ctx.env)
+    except OSError as exc:
+        from akool_cli.local.errors import LocalError
+
+        raise LocalError(f"cannot install completion: {install_problem(exc)}") from None
+    return 0
+
+
+@app.command("completion")
+def completion(
+    ctx: typer.Context,
+    shell: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="SHELL",
+            help="bash, zsh or fish [default: from $SHELL].",
+            autocompletion=lambda incomplete: [s for s in SHELLS if s.startswith(incomplete)],
+        ),
+    ] = None,
+    do_install: Annotated[
+        bool,
+        typer.Option("--install", help="Install it for SHELL instead of printing it (see below)."),
+    ] = False,
+) -> None:
+    """Print the shell completion script (or --install it).
+
+    --install writes the script where the shell finds it (bash:
+    ~/.local/share/bash-completion/completions/akool, zsh: ~/.zfunc/_akool, fish:
+    ~/.config/fish/completions/akool.fish) and adds to ~/.bashrc or ~/.zshrc only
+    the lines that load it, once. `akool --install-completion` does the same for
+    the shell in $SHELL.
+
+    [b]Examples[/b]
+
+      $ source <(akool completion bash)
+      $ akool completion zsh > "${fpath[1]}/_akool"
+      $ akool completion fish > ~/.config/fish/completions/akool.fish
+      $ akool completion zsh --install
+    """
+    invoke(ctx, run_completion, (shell, do_install))
+
+
+def install_problem(exc: OSError) -> str:
+    name = getattr(exc, "filename", None)
+    return f"{name}: {exc.strerror or exc}" if name else str(exc.strerror or exc)
+
+
+def install_for(shell: str, say: Any, env: Mapping[str, str] = os.environ) -> None:
+    """Install, and ``say`` what was done, a sentence each. OSError if it cannot."""
+    for line in install(shell, env):
+        say(line[0].upper() + line[1:] + ".")
+    say("Open a new shell to use it.")
