@@ -29,6 +29,7 @@ GROUPS = {
     "api": Entry("akool_cli.cli.api_call", "Call any endpoint of the API.", MORE),
     "completion": Entry("akool_cli.cli.completion", "Print or install shell completion.", MORE),
     "emulator": Entry("akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV),
+    "help": Entry("akool_cli.cli.help_topics", "Help topics: environment, exit-codes.", MORE),
 }
 
 
@@ -99,10 +100,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     epilog="[b]Examples[/b]\n\n"
-    '  $ echo "$AKOOL_KEY" | akool auth login --with-api-key\n\n'
+    "  $ akool auth login --with-api-key < key.txt\n\n"
     "  $ ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)\n\n"
     '  $ akool chat "$ID"\n\n'
-    "Exit codes, environment variables and scripting recipes: see the README.",
+    "Exit codes and environment variables: akool help exit-codes, akool help environment.",
 )
 
 

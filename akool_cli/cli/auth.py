@@ -183,7 +183,7 @@ def login(
     [b]Examples[/b]
 
       $ akool auth login
-      $ echo "$AKOOL_KEY" | akool auth login --with-api-key
+      $ akool auth login --with-api-key < key.txt
       $ akool auth login --client-id "$ID" --with-client-secret < secret.txt
     """
     opts = LoginOptions(

@@ -17,3 +17,28 @@ class ExitCode(IntEnum):
     PAYMENT = 10  # the account cannot pay: quota, credit, subscription
     INTERRUPTED = 130  # Ctrl-C (SIGINT), SIGHUP, SIGQUIT
     TERMINATED = 143  # SIGTERM
+
+
+# What each code means, for `akool help exit-codes` (the README's table says the same).
+MEANINGS = {
+    ExitCode.OK: "success",
+    ExitCode.API: "another API error (any other business code), an unreadable local file, "
+    "stdout that cannot be written, or an internal error (a bug; --debug shows the trace)",
+    ExitCode.USAGE: "usage: bad options or input, refused before any request",
+    ExitCode.AUTH: "authentication: no credential, invalid or expired, no such account, "
+    "needs verification (codes 1101, 1102, 1109, 1004)",
+    ExitCode.NOT_FOUND: "not found (codes 1008, 1014, 1216)",
+    ExitCode.PERMISSION: "permission denied, cannot be operated, or account banned "
+    "(codes 1009, 1010, 1200)",
+    ExitCode.INVALID_PARAMETER: "invalid parameter (code 1003)",
+    ExitCode.NETWORK: "network, server or protocol: unreachable, timed out, HTTP 5xx/429, "
+    "a body that is not the API's JSON, or the service still refusing after retries "
+    "(codes 1005, 1215)",
+    ExitCode.SESSION: "the session failed or ended: status 4, or 3 before it was live, "
+    "or code 1219 (closing an ended session is not an error)",
+    ExitCode.TIMEOUT: "timed out waiting: --wait-timeout, or a chat answer past --answer-timeout",
+    ExitCode.PAYMENT: "the account cannot pay: quota, credit, payment or subscription "
+    "(codes 1006, 1103, 1104, 1213, 1221)",
+    ExitCode.INTERRUPTED: "interrupted: Ctrl-C, the terminal closed (SIGHUP), SIGQUIT",
+    ExitCode.TERMINATED: "terminated: SIGTERM",
+}

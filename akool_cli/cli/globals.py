@@ -104,6 +104,23 @@ def _option(spec: Spec, root: bool) -> TyperOption:
     return TyperOption(**kw)
 
 
+EMPTY_MARKUP = "[i][/i]"  # renders as nothing; keeps a line's leading spaces its own
+
+
+def keep_example_indent(help_text: Optional[str]) -> Optional[str]:
+    """Typer dedents a help's paragraphs after the first as one block, measuring from its
+    second line: when the examples' heading comes first, the examples lose their indent
+    (and keep it otherwise). An empty markup tag before each example's indent makes it the
+    same in every --help."""
+    if not help_text:
+        return help_text
+    import inspect
+    import re
+
+    text = inspect.cleandoc(help_text)
+    return re.sub(r"^( +)\$ ", lambda m: f"{EMPTY_MARKUP}{m.group(1)}$ ", text, flags=re.M)
+
+
 def attach(command: Any, *, root: bool = False) -> None:
     """Give ``command`` (and, for a group, every command under it) the global options,
     and record their values in the context's shared ``meta`` instead of passing them to
@@ -115,6 +132,7 @@ def attach(command: Any, *, root: bool = False) -> None:
     if taken:  # its value would be taken for the global option's
         raise RuntimeError(f"{command.name}: a parameter may not be called {taken[0]!r}")
     command.params.extend(_option(spec, root) for spec in SPECS)
+    command.help = keep_example_indent(command.help)
     original = command.callback
 
     def callback(**kwargs: Any) -> Any:

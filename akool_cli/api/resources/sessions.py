@@ -34,8 +34,9 @@ class Sessions:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    # create, close and pause are not marked safe to repeat: once the request may have
-    # reached the server, repeating it could start a second billable session or act twice.
+    # create and pause are not marked safe to repeat: once the request may have reached
+    # the server, repeating it could start a second billable session or act twice.
+    # close is: closing twice is harmless (see close).
     def create(self, avatar_id: str) -> Session:
         body = self._client.request(
             "POST", "/liveAvatar/session/create", json={"avatar_id": avatar_id}
