@@ -49,10 +49,18 @@ akool language list -q | paste -sd' '
 show "akool credit"
 akool credit
 
-say "Create a session and wait until it is live (-q prints only the id)"
-show 'ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)'
-ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)
+say "Make Kai the profile's avatar, then create a session and wait until it is live"
+show "akool config set avatar_id Kai_1080P_back"
+akool config set avatar_id Kai_1080P_back
+show 'ID=$(akool session create --wait -q)    # -q prints only the id'
+ID=$(akool session create --wait -q)
 echo "ID=$ID"
+
+say "Or follow one as it starts: a line per change when piped, a live table on a terminal"
+show 'OTHER=$(akool session create -q)'
+OTHER=$(akool session create -q)
+show 'akool session watch "$OTHER" --until live --interval 0.5'
+akool session watch "$OTHER" --until live --interval 0.5
 
 show 'akool session detail "$ID"'
 akool session detail "$ID"
@@ -75,6 +83,10 @@ printf 'Hi\nWhat can you do?\n' | akool chat "$ID" --json
 say "Say (retelling: the avatar says the text as it is)"
 show 'akool say "$ID" "Welcome to the show"'
 akool say "$ID" "Welcome to the show"
+
+say "Every question and answer is in the chat log (SQLite in the state dir)"
+show "akool logs list -n 2"
+akool logs list -n 2
 
 show 'akool session pause "$ID"'
 akool session pause "$ID"

@@ -49,7 +49,6 @@ def _show(io: Any, row: Dict[str, Any]) -> None:
     io.out(io.style("you> ", "1;32") + sanitize_text(row["question"]))
     if row["answer"] is not None:
         io.out(io.style("avatar> ", "1;36") + sanitize_text(row["answer"]))
-    io.out()
 
 
 TSV_FIELDS = ("id", "time", "session_id", "mode", "outcome", "elapsed_ms", "question", "answer")
@@ -75,7 +74,9 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
         return 0
     if io.stdout_tty:
         with app_ctx.pager():
-            for row in rows:
+            for index, row in enumerate(rows):
+                if index:
+                    io.out()
                 _show(io, row)
         return 0
     for row in rows:

@@ -269,7 +269,7 @@ def render_fields(
             io.out(f"{label.ljust(width)}  {sanitize_line(value)}")
 
 
-ELASTIC_MIN = 12  # characters the elastic column keeps, at the least
+ELASTIC_MIN = 30  # characters the elastic column keeps, or other columns are dropped first
 
 
 @dataclass(frozen=True)
