@@ -22,7 +22,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 4
 
 completions: setup
 	@for shell in bash zsh fish; do \
