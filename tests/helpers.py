@@ -31,6 +31,7 @@ def reset_emulator(emulator: Emulator) -> None:
     state.idle_timeout = 120.0
     state.fail_sessions = False
     state.stream_shape = "rtmp"
+    state.latency = 0.0
     state.chat = AvatarSettings(chunk_delay=0.0)
 
 

@@ -132,6 +132,21 @@ class Client:
 
     # -- plumbing ---------------------------------------------------------------
 
+    def copy(self) -> Client:
+        """A client like this one (the same URL, credential, token once exchanged,
+        timeouts, retries and debug hook) on a connection of its own: one per thread."""
+        twin = Client(
+            base_url=self.base_url,
+            credential=self.credential,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            debug=self._debug,
+            sleep=self._sleep,
+            allow_insecure=self.allow_insecure,
+        )
+        twin._token = self._token
+        return twin
+
     def close(self) -> None:
         self._transport.close()
 

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from akool_cli.cli._invoke import invoke
-from akool_cli.cli.options import DEFAULT_WAIT_TIMEOUT, JsonOpt, QuietOpt, WaitTimeoutOpt
+from akool_cli.cli.options import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_WAIT_TIMEOUT,
+    ConcurrencyOpt,
+    JsonOpt,
+    QuietOpt,
+    WaitTimeoutOpt,
+)
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
@@ -55,6 +62,7 @@ class AvatarListOptions:
     all_pages: bool = False
     as_json: bool = False
     quiet: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
 
 
 def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
@@ -66,7 +74,9 @@ def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
     source = choice(opts.source, AVATAR_SOURCES, "--from")
     avatars = app_ctx.client().avatars
     if opts.all_pages:
-        walk = avatars.iter_pages(source=source, size=opts.size, start_page=opts.page)
+        walk = avatars.iter_pages(
+            source=source, size=opts.size, start_page=opts.page, concurrency=opts.concurrency
+        )
     else:
         walk = iter([avatars.list(source=source, page=opts.page, size=opts.size)])
     seen = []
@@ -108,6 +118,7 @@ def list_(
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,
 ) -> None:
     """List avatars: the id a session takes, name, whose, status, and a preview.
 
@@ -121,7 +132,13 @@ def list_(
       $ akool avatar list --json | jq -r '.[] | select(.status == 3) | .avatar_id'
     """
     opts = AvatarListOptions(
-        source=source, page=page, size=size, all_pages=all_pages, as_json=as_json, quiet=quiet
+        source=source,
+        page=page,
+        size=size,
+        all_pages=all_pages,
+        as_json=as_json,
+        quiet=quiet,
+        concurrency=concurrency,
     )
     invoke(ctx, run_list, opts)
 

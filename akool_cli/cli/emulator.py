@@ -28,6 +28,7 @@ class EmulatorOptions:
     answer_mode: str = "single"
     chunks: int = 3
     script: Optional[Path] = None
+    latency: float = 0.0
 
 
 def _load_script(path: Path) -> dict:
@@ -73,6 +74,7 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
         chat=chat,
     )
     state.idle_timeout = opts.idle_timeout
+    state.latency = opts.latency
     emulator = Emulator(opts.host, opts.port, state)
     try:
         emulator.start()
@@ -89,6 +91,7 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
         f"  tokens: {', '.join(state.tokens)}\n"
         f"  client id / secret: {state.client_id} / {state.client_secret}\n"
         f"  sessions are live after {opts.ready_after:g} s; answers: {opts.answer_mode}"
+        + (f"; every answer {opts.latency:g} s late" if opts.latency else "")
     )
     try:
         threading.Event().wait()
@@ -151,6 +154,15 @@ def emulator(
             "--script", metavar="FILE", help="JSON file of question -> answer ('*' for the rest)."
         ),
     ] = None,
+    latency: Annotated[
+        float,
+        typer.Option(
+            "--latency",
+            metavar="SECONDS",
+            parser=seconds(0.0, 60.0),
+            help="Answer every API request this much later, as a distant service would.",
+        ),
+    ] = 0.0,
 ) -> None:
     """Run an offline emulator of the Live Avatar API on loopback.
 
@@ -162,6 +174,7 @@ def emulator(
 
       $ akool emulator --port 8080 --api-key test-key
       $ akool emulator --ready-after 0 --answer-mode delta &
+      $ akool emulator --latency 0.05      # 50 ms from the API, like a real network
     """
     opts = EmulatorOptions(
         host=host,
@@ -173,5 +186,6 @@ def emulator(
         answer_mode=answer_mode,
         chunks=chunks,
         script=script,
+        latency=latency,
     )
     invoke(ctx, run_emulator, opts)

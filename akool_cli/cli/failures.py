@@ -178,6 +178,9 @@ def describe(
         message = f"{sanitize_line(exc.message, MAX_API_MESSAGE)} (code {exc.code})"
     else:
         message = str(exc) or type(exc).__name__
+    page = getattr(exc, "page", None)
+    if isinstance(page, int):  # a list walk: which page failed
+        message = f"page {page}: {message}"
     carries_code = isinstance(exc, (api.AkoolError, LoginRejected))
     return Failure(
         message=message,

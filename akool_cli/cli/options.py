@@ -76,6 +76,19 @@ WaitTimeoutOpt = Annotated[
         help="Seconds to wait for a live session.",
     ),
 ]
+DEFAULT_CONCURRENCY = 4  # requests at once: enough to hide a network's latency, gentle
+ConcurrencyOpt = Annotated[
+    int,
+    typer.Option(
+        "--concurrency",
+        metavar="N",
+        min=1,
+        max=16,
+        envvar="AKOOL_CONCURRENCY",
+        show_envvar=True,
+        help="Requests at once, each on its own connection (1 for one after another).",
+    ),
+]
 DEFAULT_INTERVAL = 2.0
 IntervalOpt = Annotated[
     float,

@@ -8,9 +8,11 @@ import typer
 from akool_cli.cli._invoke import invoke
 from akool_cli.cli.numbers import WAIT_RANGE, seconds
 from akool_cli.cli.options import (
+    DEFAULT_CONCURRENCY,
     DEFAULT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     AvatarIdOpt,
+    ConcurrencyOpt,
     IntervalOpt,
     JsonOpt,
     OptionalSessionIdArg,
@@ -169,13 +171,42 @@ class EachOptions:
     ids: List[str]
     quiet: bool = False
     as_json: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+def _act(action: str, service: Any, session_id: str) -> Tuple[str, str]:
+    """Close or pause one session: (result, the sentence saying so)."""
+    if action == "close":
+        if service.close(session_id):
+            return "closed", f"Closed session {session_id}."
+        return "already_ended", f"Session {session_id} had already ended; nothing to close."
+    service.client().sessions.pause(session_id)
+    return "paused", f"Paused session {session_id}."
+
+
+def _outcomes(opts: EachOptions, ids: List[str], app_ctx: "AppContext") -> Iterator[Any]:
+    """(id, future, stop) per id, in the ids' order: ``concurrency`` at a time, each
+    worker with a client of its own; ``stop()`` starts nothing more."""
+    from akool_cli.api._concurrent import OrderedPool
+
+    service = app_ctx.sessions()
+
+    def make_worker() -> Any:
+        return service.with_client(app_ctx.client().copy())
+
+    with OrderedPool(opts.concurrency, make_worker, lambda worker: worker.client().close()) as pool:
+        outcomes = pool.map(lambda worker, session_id: _act(opts.action, worker, session_id), ids)
+        for session_id, future in outcomes:
+            yield session_id, future, outcomes.stop
 
 
 def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
-    """Close or pause every id; go on past failures; exit with the first one's code.
+    """Close or pause every id, ``concurrency`` at a time; report each in the ids' order;
+    go on past failures; exit with the first one's code.
 
     Closing is idempotent: a session that had already ended counts as closed. An
-    authentication or network failure stops the rest (they would fail alike). With
+    authentication or network failure stops the rest (they would fail alike): nothing
+    more is sent, what was already sent is still reported, then that failure. With
     --json, one line per id on stdout (``ok`` with the ``result``, or the ``error``),
     and, if any failed, one JSON error line on stderr.
     """
@@ -186,43 +217,39 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
 
     check_output_flags(opts.as_json, opts.quiet)
     ids = validate.session_ids(opts.ids, app_ctx.io.stdin)
-    service = app_ctx.sessions()
     io = app_ctx.io
     first: Optional[Failure] = None
+    stopping: Optional[BaseException] = None
     failed = 0
-    for session_id in ids:
+    for session_id, future, stop in _outcomes(opts, ids, app_ctx):
         line = {"_id": session_id, "action": opts.action}
-        try:
-            if opts.action == "close":
-                closed = service.close(session_id)
-                result = "closed" if closed else "already_ended"
-                note = (
-                    f"Closed session {session_id}."
-                    if closed
-                    else f"Session {session_id} had already ended; nothing to close."
-                )
-            else:
-                app_ctx.client().sessions.pause(session_id)
-                result, note = "paused", f"Paused session {session_id}."
-        except AkoolError as exc:
-            failure = describe(exc, profile=app_ctx.profile)
-            if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
-                raise
-            first, failed = first or failure, failed + 1
+        exc = future.exception()
+        if exc is None:
+            result, note = future.result()
             if opts.as_json:
-                io.json_line({**line, "ok": False, "error": failure_data(failure)})
-                continue
-            what = failure.message
-            if failure.exit_code == ExitCode.SESSION:
-                what = f"session has ended ({what})"
-            io.error(f"{session_id}: {what}", failure.hint)
+                io.json_line({**line, "ok": True, "result": result})
+            elif opts.quiet:
+                io.out(session_id)
+            else:
+                io.info(note)
             continue
+        if not isinstance(exc, AkoolError):
+            raise exc
+        failure = describe(exc, profile=app_ctx.profile)
+        if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
+            stop()  # the rest would fail alike; what is under way is still reported
+            stopping = stopping or exc
+            continue
+        first, failed = first or failure, failed + 1
         if opts.as_json:
-            io.json_line({**line, "ok": True, "result": result})
-        elif opts.quiet:
-            io.out(session_id)
-        else:
-            io.info(note)
+            io.json_line({**line, "ok": False, "error": failure_data(failure)})
+            continue
+        what = failure.message
+        if failure.exit_code == ExitCode.SESSION:
+            what = f"session has ended ({what})"
+        io.error(f"{session_id}: {what}", failure.hint)
+    if stopping is not None:
+        raise stopping
     if first is None:
         return 0
     if opts.as_json:
@@ -234,7 +261,11 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
 
 @app.command("close")
 def close(
-    ctx: typer.Context, ids: SessionIdsArg, as_json: JsonOpt = False, quiet: QuietOpt = False
+    ctx: typer.Context,
+    ids: SessionIdsArg,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,
 ) -> None:
     """Close sessions (stops billing).
 
@@ -247,12 +278,17 @@ def close(
       $ akool session list --status live -q | akool session close -
       $ akool session close "$A" "$B" --json | jq -r 'select(.ok | not) | ._id'
     """
-    invoke(ctx, run_each, EachOptions(action="close", ids=ids, quiet=quiet, as_json=as_json))
+    opts = EachOptions("close", ids, quiet=quiet, as_json=as_json, concurrency=concurrency)
+    invoke(ctx, run_each, opts)
 
 
 @app.command("pause")
 def pause(
-    ctx: typer.Context, ids: SessionIdsArg, as_json: JsonOpt = False, quiet: QuietOpt = False
+    ctx: typer.Context,
+    ids: SessionIdsArg,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,
 ) -> None:
     """Pause sessions' streaming; the next chat message resumes it.
 
@@ -264,7 +300,8 @@ def pause(
       $ akool session pause "$ID"
       $ akool session list --status live -q | akool session pause -
     """
-    invoke(ctx, run_each, EachOptions(action="pause", ids=ids, quiet=quiet, as_json=as_json))
+    opts = EachOptions("pause", ids, quiet=quiet, as_json=as_json, concurrency=concurrency)
+    invoke(ctx, run_each, opts)
 
 
 # -- list -----------------------------------------------------------------------
@@ -278,12 +315,15 @@ class ListOptions:
     all_pages: bool = False
     as_json: bool = False
     quiet: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
 
 
 def _pages(opts: ListOptions, status: Optional[int], app_ctx: "AppContext") -> Iterator[Any]:
     sessions = app_ctx.client().sessions
     if opts.all_pages:
-        yield from sessions.iter_pages(size=opts.size, status=status, start_page=opts.page)
+        yield from sessions.iter_pages(
+            size=opts.size, status=status, start_page=opts.page, concurrency=opts.concurrency
+        )
     else:
         yield sessions.list(page=opts.page, size=opts.size, status=status)
 
@@ -380,12 +420,14 @@ def list_(
         bool, typer.Option("--watch", "-w", help="Keep watching (see `akool session watch`).")
     ] = False,
     interval: IntervalOpt = DEFAULT_INTERVAL,
+    concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,
 ) -> None:
     """List sessions, newest first.
 
     On a terminal a table; piped, one session per line: id, status (queueing,
-    live, ended, failed), task id, stream URL, tab-separated. --json keeps the
-    API's status numbers.
+    live, ended, failed), task id, stream URL, created, avatar, tab-separated.
+    --json keeps the API's status numbers. With --all, pages after the first are
+    fetched --concurrency at a time and printed in order as they come.
 
     [b]Examples[/b]
 
@@ -407,7 +449,13 @@ def list_(
         options = WatchOptions(interval=interval, status=status, size=size, as_json=as_json)
         invoke(ctx, run, options)
     opts = ListOptions(
-        page=page, size=size, status=status, all_pages=all_pages, as_json=as_json, quiet=quiet
+        page=page,
+        size=size,
+        status=status,
+        all_pages=all_pages,
+        as_json=as_json,
+        quiet=quiet,
+        concurrency=concurrency,
     )
     invoke(ctx, run_list, opts)
 

@@ -38,13 +38,25 @@ class Control:
     async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith(PREFIX):
             return await handler(request)
-        endpoint = endpoint_name(request.path)
-        with self.state.lock:
-            self.state.requests += 1
+        state = self.state
+        with state.lock:
+            state.requests += 1
+            state.in_flight += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
             peer = request.transport.get_extra_info("peername") if request.transport else None
             if peer:
-                self.state.peers.add(f"{peer[0]}:{peer[1]}")
-            self.state.user_agents.add(request.headers.get("User-Agent", ""))
+                state.peers.add(f"{peer[0]}:{peer[1]}")
+            state.user_agents.add(request.headers.get("User-Agent", ""))
+        try:
+            if state.latency:
+                await asyncio.sleep(state.latency)
+            return await self._answer(request, handler)
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+
+    async def _answer(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        endpoint = endpoint_name(request.path)
         fault = self.state.take_fault(endpoint)
         if fault is None:
             return await handler(request)
@@ -140,6 +152,7 @@ SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
     "ready_after": ("state", "ready_after", _seconds),
     "idle_timeout": ("state", "idle_timeout", _seconds),
     "fail_sessions": ("state", "fail_sessions", bool),
+    "latency": ("state", "latency", _seconds),
     "stream_shape": ("state", "stream_shape", _one_of(STREAM_SHAPES, "stream_shape")),
     "answer_ended": ("chat", "answer_ended", bool),
     "user_transcript": ("chat", "user_transcript", bool),

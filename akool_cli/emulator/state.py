@@ -165,6 +165,7 @@ class State:
         self.idle_timeout = 120.0
         self.fail_sessions = False
         self.stream_shape = "rtmp"
+        self.latency = 0.0  # seconds added before every API answer: a network's distance
         self.api_keys: Set[str] = set(api_keys or [DEFAULT_API_KEY])
         self.tokens: List[str] = list(tokens or [DEFAULT_TOKEN])
         self.client_id = client_id
@@ -180,6 +181,8 @@ class State:
             self.paused: List[str] = []
             self.faults: List[Fault] = []
             self.requests = 0
+            self.in_flight = 0  # API requests being answered now
+            self.max_in_flight = 0
             self.peers: Set[str] = set()
             self.user_agents: Set[str] = set()
             self.chat_connections = 0
@@ -346,6 +349,7 @@ class State:
                 "closed": list(self.closed),
                 "paused": list(self.paused),
                 "requests": self.requests,
+                "max_in_flight": self.max_in_flight,
                 "connections": len(self.peers),
                 "user_agents": sorted(self.user_agents),
                 "chat_connections": self.chat_connections,

@@ -87,6 +87,17 @@ class SessionService:
         self._warn = warn
         self._record_broken = False
 
+    def client(self) -> Client:
+        return self._client()
+
+    def with_client(self, client: Client) -> SessionService:
+        """The same service over another client (a worker's own connection)."""
+        twin = SessionService(
+            lambda: client, self._records, base_url=self.base_url, warn=self._warn
+        )
+        twin._record_broken = self._record_broken
+        return twin
+
     # -- the local record: best effort ------------------------------------------------
 
     def record(self, session_id: str) -> Optional[Dict[str, Any]]:

@@ -28,14 +28,26 @@ class PageWatcher(io.StringIO):
 
 
 @pytest.mark.parametrize("as_json, quiet", [(True, False), (False, True), (False, False)])
-def test_list_all_prints_each_page_before_asking_for_the_next(logged_in, as_json, quiet):
+def test_list_all_in_turn_prints_each_page_before_asking_for_the_next(logged_in, as_json, quiet):
     logged_in.state.seed(30, status=3)
     out = PageWatcher(logged_in)
     streams = IOStreams(stdin=io.StringIO(), stdout=out, stderr=io.StringIO())
-    opts = ListOptions(size=10, all_pages=True, as_json=as_json, quiet=quiet)
+    opts = ListOptions(size=10, all_pages=True, as_json=as_json, quiet=quiet, concurrency=1)
     assert run_list(opts, AppContext(io=streams, base_url_option=logged_in.url)) == 0
     assert out.seen_at_flush[:3] == [1, 2, 3]
     assert logged_in.snapshot()["connections"] == 1
+
+
+@pytest.mark.parametrize("concurrency", [2, 4])
+def test_list_all_streams_pages_and_fetches_at_most_n_ahead(logged_in, concurrency):
+    logged_in.state.seed(200, status=3)
+    out = PageWatcher(logged_in)
+    streams = IOStreams(stdin=io.StringIO(), stdout=out, stderr=io.StringIO())
+    opts = ListOptions(size=10, all_pages=True, quiet=True, concurrency=concurrency)
+    assert run_list(opts, AppContext(io=streams, base_url_option=logged_in.url)) == 0
+    assert len(out.seen_at_flush) == 20  # a flush per page: streamed, not held to the end
+    for shown, requests in enumerate(out.seen_at_flush, start=1):
+        assert requests <= shown + concurrency  # never more than N pages ahead of the output
 
 
 def test_proxy_variables_are_honoured_once_per_client(emu, monkeypatch):

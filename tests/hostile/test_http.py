@@ -140,10 +140,15 @@ def test_a_server_that_ignores_page_does_not_loop_forever():
         "data": {"count": 10**9, "result": [{"_id": f"s{i}", "status": 2} for i in range(3)]},
     }
     with HostileHTTP("body " + json.dumps(page)) as server:
-        result = _against(server, "session", "list", "--all", "-q")
+        result = _against(server, "session", "list", "--all", "-q", "--concurrency", "1")
         assert len(server.seen.requests) == 2
     _one_clean_error(result, 7, "ignores 'page'")
     assert result.stdout.split() == ["s0", "s1", "s2"]  # the one real page, printed once
+    with HostileHTTP("body " + json.dumps(page)) as server:  # pages fetched four at a time
+        result = _against(server, "session", "list", "--all", "-q", "--concurrency", "4")
+        assert len(server.seen.requests) <= 1 + 4  # the first page, then at most four
+    _one_clean_error(result, 7, "the same items for page 2 as for page 1")
+    assert result.stdout.split() == ["s0", "s1", "s2"]
 
 
 def test_no_credential_over_plain_http_to_another_host():

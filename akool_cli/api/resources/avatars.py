@@ -15,7 +15,7 @@ from akool_cli.api.errors import (
     WaitTimeoutError,
 )
 from akool_cli.api.models import Avatar, expect_list
-from akool_cli.api.pagination import Page, iter_pages
+from akool_cli.api.pagination import Page, walk
 
 if TYPE_CHECKING:
     from akool_cli.api.client import Client
@@ -42,12 +42,20 @@ class Avatars:
         return Page.from_api(body.get("data"), Avatar.from_api)
 
     def iter_pages(
-        self, *, source: Optional[int] = None, size: int = 100, start_page: int = 1
+        self,
+        *,
+        source: Optional[int] = None,
+        size: int = 100,
+        start_page: int = 1,
+        concurrency: int = 1,
     ) -> Iterator[Page[Avatar]]:
-        return iter_pages(
-            lambda number: self.list(source=source, page=number, size=size),
-            size=size,
-            start_page=start_page,
+        """Every page from ``start_page`` on, in order (``concurrency`` at a time)."""
+
+        def fetch_with(client: Client) -> Callable[[int], Page[Avatar]]:
+            return lambda number: client.avatars.list(source=source, page=number, size=size)
+
+        return walk(
+            self._client, fetch_with, size=size, start_page=start_page, concurrency=concurrency
         )
 
     def detail(self, record_id: str, *, deadline: Optional[float] = None) -> List[Avatar]:

@@ -24,7 +24,7 @@ from akool_cli.api.errors import (
     WaitTimeoutError,
 )
 from akool_cli.api.models import Session
-from akool_cli.api.pagination import Page, iter_pages
+from akool_cli.api.pagination import Page, walk
 
 if TYPE_CHECKING:
     from akool_cli.api.client import Client
@@ -80,13 +80,21 @@ class Sessions:
         return Page.from_api(body.get("data"), Session.from_api)
 
     def iter_pages(
-        self, *, size: int = 100, status: Optional[int] = None, start_page: int = 1
+        self,
+        *,
+        size: int = 100,
+        status: Optional[int] = None,
+        start_page: int = 1,
+        concurrency: int = 1,
     ) -> Iterator[Page[Session]]:
-        """Every page from ``start_page`` on, one request each, as they are needed."""
-        return iter_pages(
-            lambda number: self.list(page=number, size=size, status=status),
-            size=size,
-            start_page=start_page,
+        """Every page from ``start_page`` on, in order; after the first, ``concurrency``
+        fetched at a time (each on a connection of its own)."""
+
+        def fetch_with(client: Client) -> Callable[[int], Page[Session]]:
+            return lambda number: client.sessions.list(page=number, size=size, status=status)
+
+        return walk(
+            self._client, fetch_with, size=size, start_page=start_page, concurrency=concurrency
         )
 
     def wait_live(

@@ -1,0 +1,79 @@
+"""`--concurrency` against the emulator with a network's latency: pages and bulk actions
+on a few connections at once, output in order, the stop rule kept. Structural facts
+only (order, connections, requests in flight), never timings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def distant(logged_in):
+    """The emulator answering 20 ms late, as a service across a network would."""
+    logged_in.config(latency=0.02)
+    return logged_in
+
+
+def test_list_all_pages_on_one_connection_per_worker_in_order(cli, distant):
+    distant.state.seed(250, status=3)
+    result = cli(["session", "list", "--all", "--size", "20", "--json", "--concurrency", "3"])
+    assert result.exit_code == 0, result.stderr
+    listed = [s["_id"] for s in json.loads(result.stdout)]
+    expected = [s["_id"] for s in reversed(distant.snapshot()["sessions"])]  # newest first
+    assert listed == expected  # every session once, in the API's order
+    snap = distant.snapshot()
+    assert snap["requests"] == 13  # 250 / 20, rounded up
+    assert snap["max_in_flight"] == 3  # the first page alone, then three at a time
+    assert snap["connections"] == 1 + 3  # the first page's, then one per worker
+
+
+def test_concurrency_one_is_one_request_at_a_time_on_one_connection(cli, distant):
+    distant.state.seed(100, status=3)
+    result = cli(["session", "list", "--all", "--size", "20", "-q", "--concurrency", "1"])
+    assert len(result.stdout.split()) == 100
+    snap = distant.snapshot()
+    assert snap["max_in_flight"] == 1 and snap["connections"] == 1
+
+
+def test_akool_concurrency_from_the_environment_and_checked(cli, distant, monkeypatch):
+    distant.state.seed(100, status=3)
+    monkeypatch.setenv("AKOOL_CONCURRENCY", "2")
+    assert cli(["session", "list", "--all", "--size", "10", "-q"]).exit_code == 0
+    assert distant.snapshot()["max_in_flight"] == 2
+    monkeypatch.setenv("AKOOL_CONCURRENCY", "100")
+    refused = cli(["session", "list", "--all", "-q"])
+    assert refused.exit_code == 2 and "--concurrency" in refused.stderr
+
+
+def test_bulk_close_reports_in_input_order_whatever_finishes_first(cli, distant):
+    ids = [distant.create()["_id"] for _ in range(12)]
+    distant.fault(endpoint="close", delay=0.3, times=1)  # the first close is the slowest
+    result = cli(["session", "close", "-", "--json", "--concurrency", "4"], input="\n".join(ids))
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["_id"] for line in result.stdout.splitlines()] == ids
+    assert sorted(distant.snapshot()["closed"]) == sorted(ids)
+    assert distant.snapshot()["max_in_flight"] >= 2  # they overlapped
+
+
+def test_the_first_auth_failure_stops_the_rest_and_what_happened_is_reported(cli, distant):
+    ids = [distant.create()["_id"] for _ in range(30)]
+    before = distant.snapshot()["requests"]
+    distant.fault(endpoint="close", code=1101, times=1)  # one close is refused: bad token
+    result = cli(["session", "close", "-", "-q", "--concurrency", "4"], input="\n".join(ids))
+    assert result.exit_code == 3 and "(code 1101)" in result.stderr
+    snap = distant.snapshot()
+    assert snap["requests"] - before < 30  # stopped: not every id was sent
+    reported = result.stdout.split()
+    assert reported == [i for i in ids if i in reported]  # in input order
+    assert sorted(reported) == sorted(snap["closed"])  # every close that happened is told
+
+
+def test_bulk_pause_with_concurrency_goes_past_an_ended_session(cli, distant):
+    ids = [distant.create()["_id"] for _ in range(6)]
+    cli(["session", "close", ids[2]])
+    result = cli(["session", "pause", *ids, "-q", "--concurrency", "3"])
+    assert result.exit_code == 8
+    assert result.stdout.split() == [i for i in ids if i != ids[2]]
+    assert f"{ids[2]}: session has ended" in result.stderr
