@@ -15,6 +15,7 @@ from akool_cli.cli.globals import attach
 from akool_cli.cli.lazy import Entry, LazyGroup
 
 CORE, PICK, MORE, DEV = "Core commands", "Choosing", "More", "Development"
+PANELS = (CORE, PICK, MORE, DEV)
 GROUPS = {
     "auth": Entry("akool_cli.cli.auth", "Log in and manage the stored credential.", CORE),
     "session": Entry("akool_cli.cli.session", "Create, list, watch and close sessions.", CORE),
@@ -40,6 +41,21 @@ class RootGroup(LazyGroup):
         super().__init__(*args, **kwargs)
         attach(self, root=True)
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """``akool --help``: plain and quick, the same cost for any number of groups."""
+        from akool_cli.cli import root_help
+
+        formatter.write(
+            root_help.render(
+                self.help or "",
+                self.entries,
+                PANELS,
+                self.get_params(ctx),
+                bold=root_help.wants_bold(),
+                columns=root_help.columns(),
+            )
+        )
+
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         """Typer's main, except that a usage error is one plain line (and a hint) when
         stderr is not a terminal — and one line of JSON when --json was asked for —
@@ -59,6 +75,10 @@ class RootGroup(LazyGroup):
         try:
             code = super().main(argv, *rest, **kwargs)
         except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
+                # `akool` or `akool session` alone: its help, as a request for it (exit 0)
+                sys.stdout.write(exc.ctx.get_help().rstrip("\n") + "\n")
+                sys.exit(0)
             sys.exit(usage_error(exc, argv))
         except typer.Abort:
             sys.stderr.write("interrupted\n")
@@ -99,11 +119,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
-    epilog="[b]Examples[/b]\n\n"
-    "  $ akool auth login --with-api-key < key.txt\n\n"
-    "  $ ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)\n\n"
-    '  $ akool chat "$ID"\n\n'
-    "Exit codes and environment variables: akool help exit-codes, akool help environment.",
 )
 
 

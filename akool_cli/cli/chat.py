@@ -276,7 +276,10 @@ def _chat_in_a_new_session(
             created = service.create(opts.avatar_id)
         io.info(f"Created session {created.id}; waiting until it is live…")
         room = service.chat_room(created.id, session=created)  # before paying for the wait
-        wait_until_live(app_ctx, created.id, opts.wait_timeout)
+        if not created.is_live:
+            wait_until_live(
+                app_ctx, created.id, opts.wait_timeout, just_queueing=created.status == 1
+            )
         live = True
         code = _converse(app_ctx, opts, settings, room, piped)
     except BaseException:

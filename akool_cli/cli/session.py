@@ -79,7 +79,10 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
         if opts.wait:
             if not opts.quiet and not opts.as_json:
                 io.info(f"Created session {session.id}; waiting until it is live…")
-            session = wait_until_live(app_ctx, session.id, opts.wait_timeout)
+            if not session.is_live:
+                session = wait_until_live(
+                    app_ctx, session.id, opts.wait_timeout, just_queueing=session.status == 1
+                )
     except BaseException:
         # Nobody received the id of a session that never became live: close it rather
         # than leave it running (and billing) behind a failure, Ctrl-C or a signal.

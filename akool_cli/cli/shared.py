@@ -69,12 +69,15 @@ def show_session(io: "IOStreams", session: Any, record: Optional[Dict[str, Any]]
     render_fields(io, session_rows(session, record), status=session.status)
 
 
-def wait_until_live(app_ctx: "AppContext", session_id: str, timeout: float) -> Any:
-    """Wait until live (status 2); a spinner with status and elapsed time on a terminal."""
+def wait_until_live(
+    app_ctx: "AppContext", session_id: str, timeout: float, *, just_queueing: bool = False
+) -> Any:
+    """Wait until live (status 2); a spinner with status and elapsed time on a terminal.
+    ``just_queueing``: the session was seen queueing a moment ago (no poll at once)."""
     service = app_ctx.sessions()
     io = app_ctx.io
     if not io.stderr_tty:
-        return service.wait_live(session_id, timeout)
+        return service.wait_live(session_id, timeout, just_queueing=just_queueing)
     with io.console(err=True).status(f"Waiting for session {session_id}…") as spinner:
 
         def on_status(session: Any, elapsed: float) -> None:
@@ -82,7 +85,7 @@ def wait_until_live(app_ctx: "AppContext", session_id: str, timeout: float) -> A
                 f"Waiting for session {session_id}: {session.status_label} ({elapsed:.1f} s)"
             )
 
-        return service.wait_live(session_id, timeout, on_status)
+        return service.wait_live(session_id, timeout, on_status, just_queueing=just_queueing)
 
 
 def close_created(app_ctx: "AppContext", session_id: str) -> int:

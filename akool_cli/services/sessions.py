@@ -153,8 +153,12 @@ class SessionService:
         session_id: str,
         timeout: float,
         on_status: Optional[Callable[[Session, float], None]] = None,
+        *,
+        just_queueing: bool = False,
     ) -> Session:
-        return self._client().sessions.wait_live(session_id, timeout=timeout, on_status=on_status)
+        return self._client().sessions.wait_live(
+            session_id, timeout=timeout, on_status=on_status, just_queueing=just_queueing
+        )
 
     def close(self, session_id: str, *, deadline: Optional[float] = None) -> bool:
         """Close a session: True if this closed it, False if it had already ended.

@@ -308,3 +308,30 @@ def test_a_rejected_cached_token_is_exchanged_again_once(emu):
     emu.fault(endpoint="list", code=1101)  # rejected again after the new exchange: give up
     with pytest.raises(errors.AuthenticationError):
         make_client(emu, credential=creds).sessions.list()
+
+
+def test_wait_live_after_seeing_it_queueing_waits_first_and_polls_about_once_a_second(emu):
+    """The schedule, not its timing: the pauses a wait takes, from the client's sleep."""
+    emu.config(ready_after=60)
+    pauses = []
+    events = []
+    client = Client(
+        base_url=emu.url,
+        credential=Credential("api_key", "emulator-key"),
+        sleep=lambda seconds: (pauses.append(seconds), events.append("sleep")),
+        debug=lambda line: events.append("request") if "liveAvatar" in line else None,
+    )
+    sid = client.sessions.create("Kai_1080P_back").id
+    events.clear()
+    with pytest.raises(errors.WaitTimeoutError):
+        client.sessions.wait_live(sid, timeout=8, just_queueing=True, clock=_fake_clock(pauses))
+    assert events[0] == "sleep"  # it was queueing a moment ago: no request at once
+    assert pauses[:3] == [0.5, 0.75, 0.9] and max(pauses) == 0.9  # noticed within a second
+    polls = events.count("request")
+    assert polls >= 8  # it did poll, all along
+    assert polls / sum(pauses) <= 1.5  # on average no more than 1.5 requests a second
+
+
+def _fake_clock(pauses):
+    """A clock that moves only by the pauses taken (requests take no time)."""
+    return lambda: sum(pauses)

@@ -106,8 +106,10 @@ class Sessions:
         first_delay: float = WAIT_FIRST_DELAY,
         max_delay: float = WAIT_MAX_DELAY,
         clock: Callable[[], float] = time.monotonic,
+        just_queueing: bool = False,
     ) -> Session:
         """Poll ``detail`` with growing pauses until the session is live (status 2).
+        ``just_queueing``: the caller has just seen it queueing, so the first poll waits.
 
         Raises SessionEndedError if it ends (3) and SessionFailedError if it fails (4)
         first, and WaitTimeoutError when ``timeout`` seconds have passed — each poll's own
@@ -116,6 +118,9 @@ class Sessions:
         started = clock()
         deadline = time.monotonic() + timeout
         delay = first_delay
+        if just_queueing:
+            self._client._sleep(min(delay, timeout))
+            delay = min(delay * WAIT_GROWTH, max_delay)
         while True:
             try:
                 session: Optional[Session] = self.detail(session_id, deadline=deadline)
