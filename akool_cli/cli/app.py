@@ -78,6 +78,7 @@ class RootGroup(LazyGroup):
             if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
                 # `akool` or `akool session` alone: its help, as a request for it (exit 0)
                 sys.stdout.write(exc.ctx.get_help().rstrip("\n") + "\n")
+                sys.stdout.flush()
                 sys.exit(0)
             sys.exit(usage_error(exc, argv))
         except typer.Abort:
@@ -106,6 +107,7 @@ def usage_error(exc: Any, argv: Any) -> int:
         rich_utils.rich_format_error(exc)
     else:
         sys.stderr.write(f"error: {message}\nhint: {hint}\n")
+    sys.stderr.flush()
     return code
 
 

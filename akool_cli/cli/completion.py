@@ -15,8 +15,6 @@ at once, so the first TAB in a new shell already works) and sourced (it register
 itself with ``compdef``).
 """
 
-from __future__ import annotations
-
 import os
 import shlex
 from pathlib import Path
