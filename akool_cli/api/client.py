@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any, Callable, Dict, List, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, Union
 
 from akool_cli.api import _retry
 from akool_cli.api._constants import (
@@ -34,11 +34,13 @@ from akool_cli.api.errors import (
     ServerError,
     error_for_code,
 )
-from akool_cli.api.resources.avatars import Avatars
-from akool_cli.api.resources.credit import Credit
-from akool_cli.api.resources.languages import Languages
-from akool_cli.api.resources.sessions import Sessions
-from akool_cli.api.resources.voices import Voices
+
+if TYPE_CHECKING:  # each resource's module is imported when it is first used
+    from akool_cli.api.resources.avatars import Avatars
+    from akool_cli.api.resources.credit import Credit
+    from akool_cli.api.resources.languages import Languages
+    from akool_cli.api.resources.sessions import Sessions
+    from akool_cli.api.resources.voices import Voices
 
 __all__ = ["USER_AGENT", "Client", "HTTPResponse", "parse_envelope", "redact_url"]
 
@@ -112,22 +114,32 @@ class Client:
 
     @cached_property
     def sessions(self) -> Sessions:
+        from akool_cli.api.resources.sessions import Sessions
+
         return Sessions(self)
 
     @cached_property
     def avatars(self) -> Avatars:
+        from akool_cli.api.resources.avatars import Avatars
+
         return Avatars(self)
 
     @cached_property
     def voices(self) -> Voices:
+        from akool_cli.api.resources.voices import Voices
+
         return Voices(self)
 
     @cached_property
     def languages(self) -> Languages:
+        from akool_cli.api.resources.languages import Languages
+
         return Languages(self)
 
     @cached_property
     def credit(self) -> Credit:
+        from akool_cli.api.resources.credit import Credit
+
         return Credit(self)
 
     # -- plumbing ---------------------------------------------------------------

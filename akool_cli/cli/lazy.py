@@ -48,11 +48,14 @@ class LazyGroup(TyperGroup):
         self, ctx: click.Context, args: List[str]
     ) -> Tuple[Optional[str], Optional[click.Command], List[str]]:
         if args and args[0] in self.entries:
-            self.load(args[0])
+            # `akool session detail …`: only `detail` is built (not the group's others)
+            self.load(args[0], only=args[1] if len(args) > 1 else None)
         return super().resolve_command(ctx, args)
 
-    def load(self, name: str) -> click.Command:
-        """Import the module of ``name`` and register its real command."""
+    def load(self, name: str, only: Optional[str] = None) -> click.Command:
+        """Import the module of ``name`` and register its real command. ``only``: the
+        subcommand about to run, when it comes right after the group's name; then the
+        group is built with that subcommand alone (building each costs time)."""
         real = self.commands.get(name)
         if real is None:
             import typer.main
@@ -60,8 +63,24 @@ class LazyGroup(TyperGroup):
             from akool_cli.cli.globals import attach
 
             module: Any = importlib.import_module(self.entries[name].module)
-            real = typer.main.get_command(module.app)
+            app = module.app
+            infos = {_command_name(info): info for info in app.registered_commands}
+            if only in infos and len(infos) > 1 and not app.registered_groups:
+                import copy
+
+                app = copy.copy(app)
+                app.registered_commands = [infos[only]]
+                real = typer.main.get_group(app)  # still a group, though of one
+            else:
+                real = typer.main.get_command(app)
             real.name = name
             attach(real)  # the global options work after the command too
             self.add_command(real, name)
         return real
+
+
+def _command_name(info: Any) -> str:
+    """The name Typer gives a registered command."""
+    if info.name:
+        return str(info.name)
+    return str(info.callback.__name__).lower().replace("_", "-")

@@ -29,7 +29,6 @@ from akool_cli.api.errors import (
     TransportError,
 )
 from akool_cli.api.models import Session
-from akool_cli.chat.protocol import derive_chat_urls, room_member_id, server_url_for
 from akool_cli.local.errors import LocalError
 from akool_cli.local.records import SessionRecords
 from akool_cli.services.errors import NoChatRoomError
@@ -51,6 +50,8 @@ class ChatRoom:
     @property
     def server_id(self) -> str:
         """The frames' ``to``: ``server_8898`` from ``…/server_8898.chat``."""
+        from akool_cli.chat.protocol import room_member_id
+
         return room_member_id(self.server_url)
 
 
@@ -216,6 +217,8 @@ class SessionService:
         latest answer about it (``create``'s or ``detail``'s). NoChatRoomError if nothing
         names one."""
         if url is not None:
+            from akool_cli.chat.protocol import server_url_for
+
             return ChatRoom(url, server_url_for(url), session_id)  # BadRoomURL if it is not one
         assert session_id is not None
         urls = merged_stream_urls(session, self.record(session_id))
@@ -224,6 +227,8 @@ class SessionService:
         pull = urls.get("client_pull_stream_url")
         if isinstance(pull, str) and pull:
             try:
+                from akool_cli.chat.protocol import derive_chat_urls
+
                 client_url, server_url = derive_chat_urls(pull)
             except ValueError:
                 pass
