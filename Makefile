@@ -31,7 +31,6 @@ completions: setup
 	@echo "wrote completions/akool.bash, completions/akool.zsh, completions/akool.fish"
 
 bench: setup
-	@$(BIN)/python -c 'import httpie' 2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py
 
 reliability: setup

@@ -65,7 +65,9 @@ def write_report(path: str) -> int:
             )
             print(lines[-1], flush=True)
         with Emulator() as emulator:
-            result = soak(emulator)
+            emulator.state.ready_after = 0.0
+            emulator.state.chat.chunk_delay = 0.0
+            result = soak(emulator.base_url)
     ok = result["errors"] == 0 and result["lost"] == 0
     failing += not ok
     lines.append(

@@ -76,7 +76,7 @@ WaitTimeoutOpt = Annotated[
         help="Seconds to wait for a live session.",
     ),
 ]
-DEFAULT_CONCURRENCY = 4  # requests at once: enough to hide a network's latency, gentle
+DEFAULT_CONCURRENCY = 6  # requests at once: enough to hide a network's latency, still gentle
 ConcurrencyOpt = Annotated[
     int,
     typer.Option(

@@ -59,3 +59,19 @@ def test_proxy_variables_are_honoured_once_per_client(emu, monkeypatch):
         Client(base_url=emu.url, credential=key, max_retries=0, timeout=3).sessions.list()
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     assert Client(base_url=emu.url, credential=key, max_retries=0).sessions.list().count == 0
+
+
+def test_a_subcommand_right_after_its_group_is_built_alone():
+    from typer.main import get_command
+
+    from akool_cli.cli.app import app
+
+    def built(args):
+        root = get_command(app)
+        ctx = root.make_context("akool", list(args), resilient_parsing=True)
+        root.resolve_command(ctx, list(args))
+        return sorted(root.commands["session"].commands)
+
+    assert built(["session", "detail", "x"]) == ["detail"]
+    assert len(built(["session", "--debug", "detail"])) == 7  # not right after: all
+    assert len(built(["session"])) == 7  # its help lists them all

@@ -230,8 +230,9 @@ def test_bad_input_refused_before_any_request(emu, monkeypatch, args, stdin):
 
 
 def test_soak_no_error_no_lost_answer(emu):
+    emu.config(ready_after=0, chunk_delay=0)
     result = soak(
-        emu.emulator, chat_clients=50, questions=20, http_requests=2000, threads=8, deadline=90
+        emu.url, chat_clients=50, questions=20, http_requests=2000, threads=8, deadline=90
     )
     assert result["errors"] == 0, result["error_samples"]
     assert result["lost"] == 0
