@@ -9,12 +9,9 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from akool_cli.api._constants import LIVE, OVER, STATUS_NAMES, STATUS_WORDS
 from akool_cli.api.errors import ProtocolError
 
-__all__ = [
-    "Avatar",
-    "Language",
+__all__ = [  # and, loaded on first use, Avatar, Voice and Language (see __getattr__)
     "Session",
     "StreamUrls",
-    "Voice",
     "parse_status",
     "status_label",
     "status_word",
@@ -194,23 +191,7 @@ class Session:
         return cls(id=sid, status=status, task_id=task_id, stream_urls=urls, raw=data)
 
 
-# -- what sessions and chats need: avatars, voices, languages ---------------------------
-
-
-def _text(data: Dict[str, Any], *keys: str) -> Optional[str]:
-    """The first of ``keys`` that holds text (or a number), as text."""
-    for key in keys:
-        value = data.get(key)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and value != "":
-            return str(value)
-    return None
-
-
-def _number(data: Dict[str, Any], key: str) -> Optional[int]:
-    value = data.get(key)
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+# -- checking the shape of an answer ------------------------------------------------
 
 
 def expect_object(data: Any, what: str) -> Dict[str, Any]:
@@ -227,69 +208,11 @@ def expect_list(data: Any, what: str) -> List[Any]:
     return data
 
 
-@dataclass(frozen=True)
-class Avatar:
-    record_id: Optional[str]  # ``_id``: what avatar/detail takes
-    avatar_id: Optional[str]  # what a session takes
-    name: Optional[str]
-    status: Optional[int]
-    source: Optional[int]  # ``from``
-    url: Optional[str]  # a preview
-    gender: Optional[str]
-    raw: Dict[str, Any] = field(repr=False, compare=False)
+def __getattr__(name: str) -> Any:
+    """The catalog's models (avatars, voices, languages) live in ``catalog_models``,
+    loaded when first asked for: a session's commands never pay for them."""
+    if name in ("Avatar", "Voice", "Language"):
+        from akool_cli.api import catalog_models
 
-    @classmethod
-    def from_api(cls, data: Any) -> Avatar:
-        data = expect_object(data, "an avatar")
-        return cls(
-            record_id=_text(data, "_id"),
-            avatar_id=_text(data, "avatar_id"),
-            name=_text(data, "name"),
-            status=_number(data, "status"),
-            source=_number(data, "from"),
-            url=_text(data, "thumbnailUrl", "url"),
-            gender=_text(data, "gender"),
-            raw=data,
-        )
-
-
-@dataclass(frozen=True)
-class Voice:
-    voice_id: Optional[str]
-    name: Optional[str]
-    gender: Optional[str]
-    accent: Optional[str]
-    description: Optional[str]
-    preview: Optional[str]
-    raw: Dict[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_api(cls, data: Any) -> Voice:
-        data = expect_object(data, "a voice")
-        return cls(
-            voice_id=_text(data, "voice_id"),
-            name=_text(data, "name"),
-            gender=_text(data, "gender"),
-            accent=_text(data, "accent", "language"),
-            description=_text(data, "description", "useCase"),
-            preview=_text(data, "preview"),
-            raw=data,
-        )
-
-
-@dataclass(frozen=True)
-class Language:
-    code: Optional[str]
-    name: Optional[str]
-    icon: Optional[str]
-    raw: Dict[str, Any] = field(repr=False, compare=False)
-
-    @classmethod
-    def from_api(cls, data: Any) -> Language:
-        data = expect_object(data, "a language")
-        return cls(
-            code=_text(data, "lang_code"),
-            name=_text(data, "lang_name"),
-            icon=_text(data, "url"),
-            raw=data,
-        )
+        return getattr(catalog_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,7 @@
 """What every command gets: the global options, the IO streams, and — built on first use —
 the profile store, the API client (one per process, one keep-alive connection; a command
-that works concurrently gives each worker a copy) and the session service. ``run_command`` turns every failure into one line and an exit code."""
+that works concurrently gives each worker a copy) and the session service.
+``run_command`` turns every failure into one line and an exit code."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
 from akool_cli.api._constants import WAIT_FIRST_DELAY, WAIT_GROWTH, WAIT_MAX_DELAY
+from akool_cli.api.catalog_models import Avatar
 from akool_cli.api.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -14,7 +15,7 @@ from akool_cli.api.errors import (
     ServiceBusyError,
     WaitTimeoutError,
 )
-from akool_cli.api.models import Avatar, expect_list
+from akool_cli.api.models import expect_list
 from akool_cli.api.pagination import Page, walk
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List
 
-from akool_cli.api.models import Language, expect_list, expect_object
+from akool_cli.api.catalog_models import Language
+from akool_cli.api.models import expect_list, expect_object
 
 if TYPE_CHECKING:
     from akool_cli.api.client import Client

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional
 
-from akool_cli.api.models import Voice, expect_list
+from akool_cli.api.catalog_models import Voice
+from akool_cli.api.models import expect_list
 
 if TYPE_CHECKING:
     from akool_cli.api.client import Client
