@@ -8,17 +8,16 @@ help needs it). So start-up does not grow with the number of groups.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from typer.core import TyperCommand, TyperGroup
 
 from akool_cli.cli import _click as click
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A command (or group) of the root: ``module`` defines a Typer ``app`` for it."""
+class Entry(NamedTuple):
+    """A command (or group) of the root: ``module`` defines a Typer ``app`` for it. (A
+    NamedTuple: the table is built at every start-up, and a dataclass costs more.)"""
 
     module: str
     help: str

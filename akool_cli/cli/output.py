@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, TextIO, Tuple
 
 STATUS_STYLES = {1: "yellow", 2: "green", 3: "blue", 4: "red"}  # queueing, live, ended, failed
 MAX_LINE = 500  # characters of a value shown on one line (a cell, a field); the rest is cut
@@ -272,8 +272,7 @@ def render_fields(
 ELASTIC_MIN = 30  # characters the elastic column keeps, or other columns are dropped first
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A table column. ``min_width`` keeps pages printed one after another aligned; the one
     ``elastic`` column (a URL) takes the width left and is cut with … on a terminal.
     Other columns (ids) are never cut: on a terminal too narrow for them all, columns

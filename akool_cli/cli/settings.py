@@ -4,8 +4,7 @@ profile, then the default."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, NamedTuple, Optional
 
 from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
@@ -57,8 +56,7 @@ def _timeout(value: Any) -> float:
         raise UsageError(f"timeout: {getattr(exc, 'message', exc)}") from None
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     help: str
     check: Callable[[Any], Any]
     default: Any = None
