@@ -6,18 +6,24 @@ client with its own keep-alive connection), and hands back the outcomes in the i
 order as they become available. At most ``workers`` items are ever submitted and not yet
 handed back, so memory stays bounded however many items there are, and so does the load
 on the service.
+
+The threads are daemons: when the command is interrupted (Ctrl-C, a signal, an error),
+it does not wait for requests already sent — the process ends and they with it.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Deque, Generic, Iterable, List, Tuple, TypeVar
+from concurrent.futures import Future
+from typing import Any, Callable, Deque, Generic, Iterable, List, Optional, Tuple, TypeVar
 
 X = TypeVar("X")
 R = TypeVar("R")
 W = TypeVar("W")
+
+_STOP = object()  # a worker thread ends when it takes this
 
 
 class OrderedPool(Generic[W]):
@@ -32,30 +38,52 @@ class OrderedPool(Generic[W]):
         self.workers = workers
         self._make = make_worker
         self._close = close_worker
-        self._local = threading.local()
+        self._tasks: queue.Queue = queue.Queue()
+        self._threads: List[threading.Thread] = []
         self._made: List[W] = []
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="akool")
 
-    def _worker(self) -> W:
-        worker = getattr(self._local, "worker", None)
-        if worker is None:
-            worker = self._local.worker = self._make()
-            with self._lock:
-                self._made.append(worker)
-        return worker
+    def _loop(self) -> None:
+        worker: Optional[W] = None
+        while True:
+            task = self._tasks.get()
+            if task is _STOP:
+                return
+            future, fn, item = task
+            if not future.set_running_or_notify_cancel():
+                continue  # cancelled before it started
+            try:
+                if worker is None:
+                    worker = self._make()
+                    with self._lock:
+                        self._made.append(worker)
+                future.set_result(fn(worker, item))
+            except BaseException as exc:  # handed over with the outcome, in order
+                future.set_exception(exc)
 
-    def _run(self, fn: Callable[[W, X], R], item: X) -> R:
-        return fn(self._worker(), item)
+    def submit(self, fn: Callable[[W, X], R], item: X) -> Future:
+        future: Future = Future()
+        if len(self._threads) < self.workers:  # a thread per task until there are enough
+            thread = threading.Thread(target=self._loop, name="akool-worker", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+        self._tasks.put((future, fn, item))
+        return future
 
     def map(self, fn: Callable[[W, X], R], items: Iterable[X]) -> Ordered[X, R]:
         """(item, its finished future), in the items' order; ``future.result()`` gives the
         outcome or raises its error. See :class:`Ordered` to stop early."""
         return Ordered(self, fn, items)
 
-    def close(self) -> None:
-        """Cancel what has not started; close every worker once the running ones end."""
-        self._executor.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, wait: bool = True) -> None:
+        """End the threads. ``wait``: let what is running finish, then close every worker;
+        otherwise (the command is being interrupted) leave them to end with the process."""
+        for _ in self._threads:
+            self._tasks.put(_STOP)
+        if not wait:
+            return
+        for thread in self._threads:
+            thread.join()
         with self._lock:
             made, self._made = self._made, []
         for worker in made:
@@ -64,8 +92,8 @@ class OrderedPool(Generic[W]):
     def __enter__(self) -> OrderedPool[W]:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        self.close(wait=exc_type is None)
 
 
 class Ordered(Generic[X, R]):
@@ -83,13 +111,12 @@ class Ordered(Generic[X, R]):
         return self
 
     def __next__(self) -> Tuple[X, Future]:
-        pool = self._pool
-        while not self._stopped and len(self._window) < pool.workers:
+        while not self._stopped and len(self._window) < self._pool.workers:
             try:
                 item = next(self._items)
             except StopIteration:
                 break
-            self._window.append((item, pool._executor.submit(pool._run, self._fn, item)))
+            self._window.append((item, self._pool.submit(self._fn, item)))
         while self._window:
             item, future = self._window.popleft()
             if future.cancelled():

@@ -81,6 +81,11 @@ class RootGroup(LazyGroup):
                 sys.stdout.flush()
                 sys.exit(0)
             sys.exit(usage_error(exc, argv))
+        except BrokenPipeError:  # help or --version piped into a reader that left
+            sys.exit(0)
+        except OSError as exc:  # help or --version that stdout cannot take (a full disk)
+            sys.stderr.write(f"error: cannot write to standard output: {exc.strerror or exc}\n")
+            sys.exit(1)
         except typer.Abort:
             sys.stderr.write("interrupted\n")
             sys.exit(130)

@@ -236,6 +236,8 @@ class SwitchOptions:
 
 
 def run_switch(opts: SwitchOptions, app_ctx: "AppContext") -> int:
+    import shlex
+
     from akool_cli.cli import validate
     from akool_cli.cli.errors import UsageError
 
@@ -245,7 +247,7 @@ def run_switch(opts: SwitchOptions, app_ctx: "AppContext") -> int:
     if name not in known:
         raise UsageError(
             f"no profile {name!r}",
-            hint=f"log in to it first: akool --profile {name} auth login"
+            hint=f"log in to it first: akool --profile {shlex.quote(name)} auth login"
             + (f" (known: {', '.join(known)})" if known else ""),
         )
     store.set_current_profile(name)

@@ -190,12 +190,12 @@ def _answer_one(
         if written:
             io.write("\n")
             io.flush()
-    recorder.answered(settings, answer)
     if opts.as_json:
         io.json_line(answer.as_json())
     elif not streamed:
         io.out(sanitize_text(answer.answer))
         io.flush()
+    recorder.answered(settings, answer)  # after it is printed: the answer comes first
 
 
 def _recorder(app_ctx: "AppContext", opts: ChatOptions, room: "ChatRoom") -> Any:
@@ -321,7 +321,7 @@ def _converse(
         room.client_url,
         room.server_id,
         settings=settings,
-        connect_timeout=min(app_ctx.timeout, CONNECT_TIMEOUT_CAP),
+        connect_timeout=min(app_ctx.request_timeout(), CONNECT_TIMEOUT_CAP),
         debug=app_ctx.debug_line if app_ctx.debug else None,
         on_refused=on_refused,
     )

@@ -65,7 +65,13 @@ def _root(ctx: Optional[typer.Context]) -> Tuple[Optional[str], str]:
     """(--base-url, --profile) as given on the line being completed, else the env's."""
     params = ctx.find_root().params if ctx is not None else {}
     base_url = params.get("base_url") or os.environ.get("AKOOL_BASE_URL")
-    profile = params.get("profile") or os.environ.get("AKOOL_PROFILE") or "default"
+    profile = params.get("profile") or os.environ.get("AKOOL_PROFILE")
+    if not profile:  # the one `auth switch` chose, as every command would use
+        from akool_cli.local import DEFAULT_PROFILE
+        from akool_cli.local.files import config_dir
+        from akool_cli.local.profiles import Store
+
+        profile = Store(config_dir(os.environ)).current_profile() or DEFAULT_PROFILE
     return base_url, profile
 
 

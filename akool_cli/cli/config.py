@@ -2,7 +2,7 @@
 use when their option is left out, the base URL and the timeout."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, Tuple
 
 import typer
 
@@ -38,12 +38,33 @@ class ConfigOptions:
     as_json: bool = False
 
 
+def _shown(key: str, value: Any) -> Any:
+    """A value as it may be shown: a password in a URL never is."""
+    if key == "base_url" and isinstance(value, str):
+        from akool_cli.api import redact_url
+
+        return redact_url(value)
+    return value
+
+
+def _setting(app_ctx: "AppContext", key: str) -> Tuple[Any, str]:
+    """(value to show, source); a stored value that cannot be used is shown as such."""
+    from akool_cli.local.errors import SettingError
+
+    try:
+        value, source = app_ctx.setting(key)
+    except SettingError:
+        stored = app_ctx.store().profile(app_ctx.profile).get(key)
+        return f"{_shown(key, str(stored))} (not valid)", "profile"
+    return _shown(key, value), source
+
+
 def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.settings import SETTINGS, setting
 
     io = app_ctx.io
     if opts.action == "list":
-        rows = [(key, *app_ctx.setting(key)) for key in SETTINGS]
+        rows = [(key, *_setting(app_ctx, key)) for key in SETTINGS]
         if opts.as_json:
             data = {key: {"value": value, "source": source} for key, value, source in rows}
             io.json({"profile": app_ctx.profile, "settings": data})
@@ -59,7 +80,7 @@ def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
     spec = setting(opts.key)
     store = app_ctx.store()
     if opts.action == "get":
-        value, source = app_ctx.setting(opts.key)
+        value, source = _setting(app_ctx, opts.key)
         if opts.as_json:
             io.json({"key": opts.key, "value": value, "source": source})
         elif value is not None:
@@ -68,6 +89,7 @@ def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
     if opts.action == "set":
         value = spec.check(opts.value)  # a bad value is refused before it is stored
         store.update_profile(app_ctx.profile, **{opts.key: value})
+        value = _shown(opts.key, value)
         message = f"Set {opts.key} to {value!r} for profile {app_ctx.profile!r}."
     else:
         store.update_profile(app_ctx.profile, **{opts.key: None})

@@ -115,14 +115,24 @@ class AppContext:
             try:
                 return spec.check(stored), "profile"
             except Exception:
-                self.io.warn(f"ignoring the profile's {key} {stored!r}: not a valid value")
+                if key in ("base_url", "timeout"):
+                    # Never fall back to the real service (with this profile's credential)
+                    # or to another timeout behind the user's back: say so and stop.
+                    raise SettingError(
+                        f"the profile {self.profile!r} has a {key} that cannot be used: "
+                        f"{stored!r}; fix it: akool config set {key} VALUE (or unset it)"
+                    ) from None
+                warned = self._cache.setdefault("warned_settings", set())
+                if key not in warned:
+                    warned.add(key)
+                    self.io.warn(f"ignoring the profile's {key} {stored!r}: not a valid value")
         return spec.default, "default"
 
     def base_url(self) -> str:
         """The option's, else the profile's (read once per command), else the default."""
         if self.base_url_option:
             return self.base_url_option.rstrip("/")
-        return str(self.setting("base_url")[0]).rstrip("/")
+        return self._once("base_url", lambda: str(self.setting("base_url")[0]).rstrip("/"))
 
     def request_timeout(self) -> float:
         """--timeout / AKOOL_TIMEOUT, else the profile's, else the default."""

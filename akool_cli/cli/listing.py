@@ -32,18 +32,27 @@ def print_pages(
     pager: Optional[ContextManager[Any]] = None,
 ) -> Tuple[int, int]:
     """Print each page as it arrives (through ``pager``, if given); nothing is held
-    beyond the page in hand. Returns (items shown, the count the last page gave)."""
+    beyond the page in hand. Returns (items shown, the count the last page gave) — so far,
+    if the pager was quit before the end."""
+    tally = [0, 0]
     with pager if pager is not None else contextlib.nullcontext():
-        return _print_pages(io, pages, listing, as_json=as_json, quiet=quiet)
+        _print_pages(io, pages, listing, as_json=as_json, quiet=quiet, tally=tally)
+    return tally[0], tally[1]
 
 
 def _print_pages(
-    io: IOStreams, pages: Iterable[PageOf], listing: Listing, *, as_json: bool, quiet: bool
-) -> Tuple[int, int]:
-    shown = count = 0
+    io: IOStreams,
+    pages: Iterable[PageOf],
+    listing: Listing,
+    *,
+    as_json: bool,
+    quiet: bool,
+    tally: List[int],
+) -> None:
+    shown = 0
     opened = False
     for index, (items, models, total) in enumerate(pages):
-        count = total
+        tally[1] = total
         if as_json:
             for item in items:
                 io.write(("[\n" if not opened else ",\n") + io.dumps(item))
@@ -60,10 +69,10 @@ def _print_pages(
                 table.add_row(*listing.row(model), styles=styles)
             table.print(io, show_header=index == 0)
         shown += len(items)
+        tally[0] = shown
         io.flush()
     if as_json:
         io.out("\n]" if opened else "[]")
-    return shown, count
 
 
 def summarize(

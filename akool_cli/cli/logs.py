@@ -90,7 +90,12 @@ def _list(
     count: Annotated[
         int,
         typer.Option(
-            "-n", "--count", metavar="N", help="How many of the latest to show; 0 for all."
+            "-n",
+            "--count",
+            metavar="N",
+            min=0,
+            max=1_000_000_000,
+            help="How many of the latest to show; 0 for all.",
         ),
     ] = DEFAULT_COUNT,
     session_id: Annotated[

@@ -144,13 +144,15 @@ class IOStreams:
             from rich.console import Console
 
             tty = self.stderr_tty if err else self.stdout_tty
-            self._consoles[key] = Console(
+            console = Console(
                 file=self.stderr if err else self.stdout,
                 force_terminal=tty,
                 no_color=self.no_color or not tty,
                 highlight=False,
                 soft_wrap=not tty,
             )
+            console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+            self._consoles[key] = console
         return self._consoles[key]
 
     def use_stdout(self, stream: TextIO) -> None:
@@ -240,6 +242,12 @@ class IOStreams:
         """One JSON object on one line (JSON Lines), flushed: a stream's next item."""
         self.out(self.dumps(data, one_line=True))
         self.flush()
+
+
+def _broken_pipe() -> None:
+    """Rich's own answer to a reader that left (the pager quit) points stdout at
+    /dev/null and exits 1; ours is the usual BrokenPipeError, which callers expect."""
+    raise BrokenPipeError(32, "the reader of standard output has gone")
 
 
 def _reason(exc: BaseException) -> str:

@@ -199,7 +199,7 @@ class Repl:
             io.out(sanitize_text(answer.answer))
         io.flush()
         self.transcript.append(Turn(question, answer.answer))
-        self.recorder.answered(settings, answer)
+        self.recorder.answered(settings, answer)  # after it is printed
 
     def _newline(self) -> None:
         """End the prompt's line: on stdout at a terminal, else where the prompt is."""
@@ -231,8 +231,16 @@ class Repl:
     def _leave(self, arg: str) -> bool:
         return False
 
+    def _show(self, text: str) -> None:
+        """What a command shows: on stdout at a terminal; with stdout piped, on stderr
+        (stdout then carries answers only)."""
+        if self.io.stdout_tty:
+            self.io.out(text)
+        else:
+            self.io.err(text)
+
     def _help(self, arg: str) -> None:
-        self.io.out(help_text())
+        self._show(help_text())
 
     def _pause(self, arg: str) -> None:
         from akool_cli.api.errors import AkoolError
@@ -284,7 +292,7 @@ class Repl:
             self.io.info("Nothing asked yet.")
             return
         for line in self._lines():
-            self.io.out(sanitize_text(line))
+            self._show(sanitize_text(line))
 
     def _save(self, arg: str) -> None:
         if not arg:
@@ -302,7 +310,7 @@ class Repl:
 
     def _session(self, arg: str) -> None:
         for line in self.session_lines:
-            self.io.out(line)
+            self._show(line)
 
 
 _HANDLERS: Dict[str, Callable[[Repl, str], Optional[bool]]] = {

@@ -193,9 +193,11 @@ def _outcomes(opts: EachOptions, ids: List[str], app_ctx: "AppContext") -> Itera
     from akool_cli.api._concurrent import OrderedPool
 
     service = app_ctx.sessions()
+    client = app_ctx.client()
+    client.effective_credential()  # client credentials: one token exchange, shared by all
 
     def make_worker() -> Any:
-        return service.with_client(app_ctx.client().copy())
+        return service.with_client(client.copy())
 
     with OrderedPool(opts.concurrency, make_worker, lambda worker: worker.client().close()) as pool:
         outcomes = pool.map(lambda worker, session_id: _act(opts.action, worker, session_id), ids)
@@ -242,6 +244,8 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
         if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
             stop()  # the rest would fail alike; what is under way is still reported
             stopping = stopping or exc
+            if opts.as_json:
+                io.json_line({**line, "ok": False, "error": failure_data(failure)})
             continue
         first, failed = first or failure, failed + 1
         if opts.as_json:

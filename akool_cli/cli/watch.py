@@ -111,14 +111,19 @@ def run_watch(opts: WatchOptions, app_ctx: AppContext) -> int:
                         live_view.stop()
                     _say_reached(app_ctx, target, opts.until, code)
                     return code
-            if deadline is not None and time.monotonic() + opts.interval > deadline:
-                from akool_cli.api.errors import WaitTimeoutError
+            pause = opts.interval
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    from akool_cli.api.errors import WaitTimeoutError
 
-                raise WaitTimeoutError(
-                    f"session {session_id} was not {opts.until} within {opts.wait_timeout:g} s"
-                    f" (it is {target.status_word if target else 'unknown'})"
-                )
-            time.sleep(opts.interval)
+                    raise WaitTimeoutError(
+                        f"session {session_id} was not {opts.until} within "
+                        f"{opts.wait_timeout:g} s (it is "
+                        f"{target.status_word if target else 'unknown'})"
+                    )
+                pause = min(pause, left)  # one more look at the deadline itself
+            time.sleep(pause)
     finally:
         if live_view is not None:
             live_view.stop()

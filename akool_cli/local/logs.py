@@ -9,6 +9,7 @@ there is no column for one, and the base URL is stored without any password in i
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, fields
@@ -81,6 +82,16 @@ def now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """Text SQLite can hold: a lone surrogate (from a server's broken JSON) becomes U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    return value
+
+
 class ChatLog:
     """The database at ``path``; opened on first use, created (0600) when missing."""
 
@@ -127,7 +138,7 @@ class ChatLog:
             raise ValueError(f"unknown outcome {exchange.outcome!r}")
         db = self._connect(create=True)
         assert db is not None
-        values = asdict(exchange)
+        values = {k: _storable(v) for k, v in asdict(exchange).items()}
         names = ", ".join(COLUMNS)
         marks = ", ".join("?" for _ in COLUMNS)
         try:

@@ -79,6 +79,9 @@ class Recorder:
         except LocalError as exc:
             self._broken = True
             self._warn(f"{exc}; this chat is not recorded")
+        except Exception as exc:  # a log is a convenience: nothing in it may stop a chat
+            self._broken = True
+            self._warn(f"cannot record this chat in {self.log.path}: {exc}")
 
     def answered(self, settings: Any, answer: Any) -> None:
         self._add(

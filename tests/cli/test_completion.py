@@ -288,3 +288,14 @@ def test_completion_prints_the_script_for_the_shell_in_shell(akool):
     result = akool(["completion"], env={"SHELL": "/bin/bash"})
     assert result.stdout == (ROOT / "completions" / "akool.bash").read_text()
     assert akool(["completion", "tcsh"]).exit_code == 2
+
+
+def test_completion_uses_the_profile_auth_switch_chose(cli, emu, private_env):
+    from akool_cli.emulator.state import DEFAULT_API_KEY
+
+    login = ["auth", "login", "--with-api-key", "--no-verify"]
+    cli(["--base-url", "http://127.0.0.1:9", *login], input="k\n")  # default: nowhere
+    cli(["--profile", "staging", "--base-url", emu.url, *login], input=DEFAULT_API_KEY + "\n")
+    assert cli(["auth", "switch", "staging"]).exit_code == 0
+    offered, err = _complete_env("akool chat --voice-id Xr")
+    assert offered == ["XrExE9yKIg1WjnnlVkGX"] and err == ""  # staging's list, not default's

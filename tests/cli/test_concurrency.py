@@ -77,3 +77,45 @@ def test_bulk_pause_with_concurrency_goes_past_an_ended_session(cli, distant):
     assert result.exit_code == 8
     assert result.stdout.split() == [i for i in ids if i != ids[2]]
     assert f"{ids[2]}: session has ended" in result.stderr
+
+
+def test_ctrl_c_does_not_wait_for_the_pages_in_flight(distant):
+    import signal
+    import subprocess
+
+    from tests.helpers import AKOOL, wait_for
+
+    distant.state.seed(100, status=3)
+    distant.fault(endpoint="list", times=1)  # the first page comes at once (an empty fault)
+    distant.fault(endpoint="list", delay=30, times=4)  # the next four hang
+    proc = subprocess.Popen(
+        [AKOOL, "session", "list", "--all", "--size", "10", "-q", "--concurrency", "4"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: distant.snapshot()["max_in_flight"] >= 4, what="four pages in flight")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert distant.state.in_flight >= 1  # it ended while they were still being answered
+
+
+def test_bulk_close_with_client_credentials_exchanges_one_token(cli, distant, monkeypatch):
+    ids = [distant.create()["_id"] for _ in range(6)]
+    monkeypatch.delenv("AKOOL_API_KEY")
+    monkeypatch.setenv("AKOOL_CLIENT_ID", "emulator-client")
+    monkeypatch.setenv("AKOOL_CLIENT_SECRET", "emulator-secret")
+    before = distant.snapshot()["requests"]
+    assert cli(["session", "close", *ids, "-q", "--concurrency", "6"]).exit_code == 0
+    assert distant.snapshot()["requests"] - before == 1 + 6  # one getToken, then the closes
+
+
+def test_bulk_json_gives_the_failure_that_stopped_it_a_line(cli, distant):
+    ids = [distant.create()["_id"] for _ in range(3)]
+    distant.fault(endpoint="close", code=1101)  # every close refused: a bad credential
+    result = cli(["session", "close", *ids, "--json", "--concurrency", "1"])
+    assert result.exit_code == 3
+    [line] = [json.loads(x) for x in result.stdout.splitlines()]
+    assert line["_id"] == ids[0] and line["error"]["code"] == 1101
+    assert json.loads(result.stderr)["error"]["exit_code"] == 3

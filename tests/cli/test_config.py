@@ -160,3 +160,23 @@ def test_auth_logout_profile_forgets_only_that_profile(cli, emu, private_env):
     data = json.loads(cli(["auth", "status", "--json"]).stdout)
     stored = {p["name"]: p["credential"] is not None for p in data["profiles"]}
     assert stored == {"default": True, "staging": False}
+
+
+def test_a_stored_base_url_that_cannot_be_used_stops_the_command(cli, private_env):
+    cli(["config", "set", "voice_id", "v1"])  # makes the profile
+    path = private_env / "config" / "config.json"
+    data = json.loads(path.read_text())
+    data["profiles"]["default"]["base_url"] = "htp://127.0.0.1:9"
+    path.write_text(json.dumps(data))
+    result = cli(["session", "list"], env={"AKOOL_API_KEY": "k"})
+    assert result.exit_code == 2 and "config set base_url" in result.stderr
+    assert "openapi.akool.com" not in result.stderr  # no falling back to the real service
+    listed = cli(["config", "list"])
+    assert listed.exit_code == 0 and "(not valid)" in listed.stdout
+
+
+def test_config_never_shows_a_password_in_the_base_url(cli, private_env):
+    result = cli(["config", "set", "base_url", "https://user:s3cret@example.com"])
+    assert result.exit_code == 0 and "s3cret" not in result.stderr
+    for args in (["config", "list"], ["config", "get", "base_url"], ["config", "list", "--json"]):
+        assert "s3cret" not in cli(args).stdout

@@ -225,3 +225,31 @@ def pexpect_eof():
     import pexpect
 
     return pexpect.EOF
+
+
+@pytest.mark.parametrize("args", [["-q"], ["--json"], []], ids=["ids", "json", "table"])
+def test_a_pager_quit_before_the_end_is_not_a_failure(logged_in, monkeypatch, args):
+    logged_in.state.seed(300, status=2)
+    monkeypatch.setenv("AKOOL_PAGER", "true")  # a pager that leaves at once, reading nothing
+    child = spawn(["session", "list", "--all", *args])
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "error" not in (child.before or "")
+
+
+def test_an_answer_sqlite_cannot_hold_is_printed_and_recorded_replaced(
+    cli, logged_in, session_id, private_env
+):
+    logged_in.config(script={"*": "bad \ud800 text"})  # a lone surrogate, as broken JSON gives
+    result = cli(["chat", session_id, "-m", "hi", *FAST])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("bad ") and "warning" not in result.stderr
+    [row] = _rows(private_env)
+    assert row["answer"] == "bad \ufffd text"
+
+
+def test_a_count_sqlite_cannot_take_is_a_usage_error(cli, private_env):
+    _fill_log(private_env, 1)
+    result = cli(["logs", "list", "-n", "99999999999999999999"])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr

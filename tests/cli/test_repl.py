@@ -140,3 +140,9 @@ def test_the_repl_records_answers_and_abandoned_questions(emu):
     emu.config(chat_fault="silent", chat_fault_times=1)
     _repl(emu, ["Anyone?", "Hello"], timeout=0.4, recorder=recorder)
     assert recorder.seen == [("timed_out", "Anyone?", ""), ("answered", "Hello", "You said: Hello")]
+
+
+def test_with_stdout_piped_the_commands_write_on_stderr(emu):
+    code, io, _ = _repl(emu, ["/help", "Hello", "/history"], tty=False)
+    assert io.stdout.getvalue() == "You said: Hello\n"  # answers only
+    assert "/exit" in io.stderr.getvalue() and "you> Hello" in io.stderr.getvalue()

@@ -116,3 +116,13 @@ def test_on_a_terminal_a_live_table_until_ctrl_c(logged_in):
     child.close()
     assert child.exitstatus == 130
     assert logged_in.snapshot()["requests"] >= 3  # one create, then a list per refresh
+
+
+def test_a_wait_timeout_shorter_than_the_interval_still_looks_at_its_end(cli, logged_in):
+    logged_in.config(ready_after=60)
+    sid = logged_in.create()["_id"]
+    before = logged_in.snapshot()["requests"]
+    args = ["session", "watch", sid, "--until", "live", "--interval", "30", "--wait-timeout", "0.3"]
+    result = cli(args)
+    assert result.exit_code == 9
+    assert logged_in.snapshot()["requests"] - before == 2  # at the start, and at the deadline
