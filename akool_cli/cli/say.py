@@ -25,7 +25,7 @@ app = typer.Typer(add_completion=False)
 
 
 def run_say(opts: "ChatOptions", app_ctx: "AppContext") -> int:
-    from akool_cli.cli.chat import run_chat
+    from akool_cli.cli.chat_run import run_chat
     from akool_cli.cli.validate import text_argument
 
     if opts.message is not None:

@@ -1,7 +1,7 @@
 """``akool session``: create, detail, list, pause and close live avatar sessions."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
@@ -168,104 +168,6 @@ def detail(ctx: typer.Context, session_id: SessionIdArg, as_json: JsonOpt = Fals
 # -- close / pause ----------------------------------------------------------------
 
 
-@dataclass
-class EachOptions:
-    action: str  # "close" | "pause"
-    ids: List[str]
-    quiet: bool = False
-    as_json: bool = False
-    concurrency: int = DEFAULT_CONCURRENCY
-
-
-def _act(action: str, service: Any, session_id: str) -> Tuple[str, str]:
-    """Close or pause one session: (result, the sentence saying so)."""
-    if action == "close":
-        if service.close(session_id):
-            return "closed", f"Closed session {session_id}."
-        return "already_ended", f"Session {session_id} had already ended; nothing to close."
-    service.client().sessions.pause(session_id)
-    return "paused", f"Paused session {session_id}."
-
-
-def _outcomes(opts: EachOptions, ids: List[str], app_ctx: "AppContext") -> Iterator[Any]:
-    """(id, future, stop) per id, in the ids' order: ``concurrency`` at a time, each
-    worker with a client of its own; ``stop()`` starts nothing more."""
-    from akool_cli.api._concurrent import OrderedPool
-
-    service = app_ctx.sessions()
-    client = app_ctx.client()
-    client.effective_credential()  # client credentials: one token exchange, shared by all
-
-    def make_worker() -> Any:
-        return service.with_client(client.copy())
-
-    with OrderedPool(opts.concurrency, make_worker, lambda worker: worker.client().close()) as pool:
-        outcomes = pool.map(lambda worker, session_id: _act(opts.action, worker, session_id), ids)
-        for session_id, future in outcomes:
-            yield session_id, future, outcomes.stop
-
-
-def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
-    """Close or pause every id, ``concurrency`` at a time; report each in the ids' order;
-    go on past failures; exit with the first one's code.
-
-    Closing is idempotent: a session that had already ended counts as closed. An
-    authentication or network failure stops the rest (they would fail alike): nothing
-    more is sent, what was already sent is still reported, then that failure. With
-    --json, one line per id on stdout (``ok`` with the ``result``, or the ``error``),
-    and, if any failed, one JSON error line on stderr.
-    """
-    from akool_cli.api.errors import AkoolError
-    from akool_cli.cli import validate
-    from akool_cli.cli.exit_codes import ExitCode
-    from akool_cli.cli.failures import Failure, describe, failure_data
-
-    check_output_flags(opts.as_json, opts.quiet)
-    ids = validate.session_ids(opts.ids, app_ctx.io.stdin)
-    io = app_ctx.io
-    first: Optional[Failure] = None
-    stopping: Optional[BaseException] = None
-    failed = 0
-    for session_id, future, stop in _outcomes(opts, ids, app_ctx):
-        line = {"_id": session_id, "action": opts.action}
-        exc = future.exception()
-        if exc is None:
-            result, note = future.result()
-            if opts.as_json:
-                io.json_line({**line, "ok": True, "result": result})
-            elif opts.quiet:
-                io.out(session_id)
-            else:
-                io.info(note)
-            continue
-        if not isinstance(exc, AkoolError):
-            raise exc
-        failure = describe(exc, profile=app_ctx.profile)
-        if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
-            stop()  # the rest would fail alike; what is under way is still reported
-            stopping = stopping or exc
-            if opts.as_json:
-                io.json_line({**line, "ok": False, "error": failure_data(failure)})
-            continue
-        first, failed = first or failure, failed + 1
-        if opts.as_json:
-            io.json_line({**line, "ok": False, "error": failure_data(failure)})
-            continue
-        what = failure.message
-        if failure.exit_code == ExitCode.SESSION:
-            what = f"session has ended ({what})"
-        io.error(f"{session_id}: {what}", failure.hint)
-    if stopping is not None:
-        raise stopping
-    if first is None:
-        return 0
-    if opts.as_json:
-        verb = "closed" if opts.action == "close" else "paused"
-        summary = f"{failed} of {len(ids)} sessions could not be {verb}: {first.message}"
-        io.json_error(Failure(summary, first.exit_code, first.code, first.hint))
-    return first.exit_code
-
-
 @app.command("close")
 def close(
     ctx: typer.Context,
@@ -285,6 +187,8 @@ def close(
       $ akool session list --status live -q | akool session close -
       $ akool session close "$A" "$B" --json | jq -r 'select(.ok | not) | ._id'
     """
+    from akool_cli.cli.session_bulk import EachOptions, run_each
+
     opts = EachOptions("close", ids, quiet=quiet, as_json=as_json, concurrency=concurrency)
     invoke(ctx, run_each, opts)
 
@@ -307,107 +211,13 @@ def pause(
       $ akool session pause "$ID"
       $ akool session list --status live -q | akool session pause -
     """
+    from akool_cli.cli.session_bulk import EachOptions, run_each
+
     opts = EachOptions("pause", ids, quiet=quiet, as_json=as_json, concurrency=concurrency)
     invoke(ctx, run_each, opts)
 
 
 # -- list -----------------------------------------------------------------------
-
-
-@dataclass
-class ListOptions:
-    page: int = 1
-    size: int = 100
-    status: Optional[str] = None
-    all_pages: bool = False
-    as_json: bool = False
-    quiet: bool = False
-    concurrency: int = DEFAULT_CONCURRENCY
-
-
-def _pages(opts: ListOptions, status: Optional[int], app_ctx: "AppContext") -> Iterator[Any]:
-    sessions = app_ctx.client().sessions
-    if opts.all_pages:
-        yield from sessions.iter_pages(
-            size=opts.size, status=status, start_page=opts.page, concurrency=opts.concurrency
-        )
-    else:
-        yield sessions.list(page=opts.page, size=opts.size, status=status)
-
-
-def _parse_status(value: Optional[str]) -> Optional[int]:
-    from akool_cli.api.models import parse_status
-    from akool_cli.cli.errors import UsageError
-
-    if value is None:
-        return None
-    try:
-        return parse_status(value)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def session_listing(avatars: Optional[Dict[str, str]] = None, now: Optional[float] = None) -> Any:
-    """Sessions as rows: on a terminal ID, STATUS, AVATAR (when this CLI created it), AGE,
-    TASK ID and STREAM URL (columns dropped right to left, ids kept, when the terminal is
-    narrow); piped, id, status, task id, stream URL, created (UTC), avatar."""
-    import time
-
-    from akool_cli.cli.listing import Listing
-    from akool_cli.cli.numbers import age, iso_utc
-    from akool_cli.cli.output import STATUS_STYLES, Column
-
-    known = avatars or {}
-    at = time.time() if now is None else now
-
-    def row(s: Any) -> Tuple[Optional[str], ...]:
-        created = s.created_at
-        return (
-            s.id,
-            s.status_word,
-            known.get(s.id),
-            age(at - created) if created is not None else None,
-            s.task_id,
-            s.stream_urls.client_pull_stream_url,
-            iso_utc(created) if created is not None else None,
-            known.get(s.id),
-        )
-
-    return Listing(
-        columns=(
-            Column("ID", min_width=24),
-            Column("STATUS", min_width=10),
-            Column("AVATAR", drop=2, where="tty"),
-            Column("AGE", min_width=3, drop=1, where="tty"),
-            Column("TASK ID", min_width=24, drop=4),
-            Column("STREAM URL", elastic=True, drop=3),
-            Column("CREATED", where="pipe"),  # piped lines keep their first four fields
-            Column("AVATAR", where="pipe"),
-        ),
-        row=row,
-        ident=lambda s: s.id,
-        styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), *[""] * 6),
-    )
-
-
-def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
-    """Print pages as they arrive; nothing is held beyond the page in hand."""
-    from akool_cli.cli.listing import print_pages, summarize
-
-    check_output_flags(opts.as_json, opts.quiet)
-    status = _parse_status(opts.status)
-    pages = ((p.items, p.parsed, p.count) for p in _pages(opts, status, app_ctx))
-    shown, count = print_pages(
-        app_ctx.io,
-        pages,
-        session_listing(app_ctx.sessions().avatars()),
-        as_json=opts.as_json,
-        quiet=opts.quiet,
-        pager=app_ctx.pager(),
-    )
-    if not opts.as_json and not opts.quiet:
-        summarize(app_ctx.io, "sessions", shown, count, page=opts.page, complete=opts.all_pages)
-    return 0
 
 
 @app.command("list")
@@ -455,6 +265,8 @@ def list_(
 
         options = WatchOptions(interval=interval, status=status, size=size, as_json=as_json)
         invoke(ctx, run, options)
+    from akool_cli.cli.session_list import ListOptions, run_list
+
     opts = ListOptions(
         page=page,
         size=size,

@@ -34,9 +34,9 @@ def check(opts: WatchOptions) -> Tuple[Optional[int], Optional[str]]:
     """Refuse bad input before any request: the status filter (a number) and the id."""
     from akool_cli.cli import validate
     from akool_cli.cli.errors import UsageError
-    from akool_cli.cli.session import _parse_status
+    from akool_cli.cli.session_list import parse_status_option
 
-    status = _parse_status(opts.status)
+    status = parse_status_option(opts.status)
     if opts.until is not None and opts.until not in UNTIL:
         raise UsageError(f"--until takes live or ended, not {opts.until!r}")
     if opts.until is not None and opts.session_id is None:
@@ -141,7 +141,7 @@ def _say_reached(app_ctx: AppContext, session: Any, until: str, code: int) -> No
 def _print_changes(
     app_ctx: AppContext, changed: List[Any], page: Any, avatars: Dict[str, str], as_json: bool
 ) -> None:
-    from akool_cli.cli.session import session_listing
+    from akool_cli.cli.session_list import session_listing
 
     io = app_ctx.io
     if not changed:
@@ -173,7 +173,7 @@ class _LiveView:
         from rich.text import Text
 
         from akool_cli.cli.output import Table
-        from akool_cli.cli.session import session_listing
+        from akool_cli.cli.session_list import session_listing
 
         listing = session_listing(avatars)
         table = Table(*listing.columns)

@@ -11,7 +11,7 @@ import pytest
 
 from akool_cli.cli.context import AppContext
 from akool_cli.cli.output import IOStreams
-from akool_cli.cli.session import ListOptions, run_list
+from akool_cli.cli.session_list import ListOptions, run_list
 from tests.helpers import wait_for
 
 

@@ -11,7 +11,7 @@ from akool_cli.api.auth import Credential
 from akool_cli.api.client import Client
 from akool_cli.cli.context import AppContext
 from akool_cli.cli.output import IOStreams
-from akool_cli.cli.session import ListOptions, run_list
+from akool_cli.cli.session_list import ListOptions, run_list
 
 
 class PageWatcher(io.StringIO):

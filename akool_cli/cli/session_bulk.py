@@ -1,0 +1,109 @@
+"""``akool session close|pause ID...``: one action over many sessions, a few at a time,
+reported in the order the ids were given."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Tuple
+
+from akool_cli.cli.options import DEFAULT_CONCURRENCY
+from akool_cli.cli.shared import check_output_flags
+
+if TYPE_CHECKING:
+    from akool_cli.cli.context import AppContext
+
+
+@dataclass
+class EachOptions:
+    action: str  # "close" | "pause"
+    ids: List[str]
+    quiet: bool = False
+    as_json: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+def _act(action: str, service: Any, session_id: str) -> Tuple[str, str]:
+    """Close or pause one session: (result, the sentence saying so)."""
+    if action == "close":
+        if service.close(session_id):
+            return "closed", f"Closed session {session_id}."
+        return "already_ended", f"Session {session_id} had already ended; nothing to close."
+    service.client().sessions.pause(session_id)
+    return "paused", f"Paused session {session_id}."
+
+
+def _outcomes(opts: EachOptions, ids: List[str], app_ctx: "AppContext") -> Iterator[Any]:
+    """(id, future, stop) per id, in the ids' order: ``concurrency`` at a time, each
+    worker with a client of its own; ``stop()`` starts nothing more."""
+    from akool_cli.api._concurrent import OrderedPool
+
+    service = app_ctx.sessions()
+    client = app_ctx.client()
+    client.effective_credential()  # client credentials: one token exchange, shared by all
+
+    def make_worker() -> Any:
+        return service.with_client(client.copy())
+
+    with OrderedPool(opts.concurrency, make_worker, lambda worker: worker.client().close()) as pool:
+        outcomes = pool.map(lambda worker, session_id: _act(opts.action, worker, session_id), ids)
+        for session_id, future in outcomes:
+            yield session_id, future, outcomes.stop
+
+
+def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
+    """Close or pause every id, ``concurrency`` at a time; report each in the ids' order;
+    go on past failures; exit with the first one's code.
+
+    Closing is idempotent: a session that had already ended counts as closed. An
+    authentication or network failure stops the rest (they would fail alike): nothing
+    more is sent, what was already sent is still reported, then that failure. With
+    --json, one line per id on stdout (``ok`` with the ``result``, or the ``error``),
+    and, if any failed, one JSON error line on stderr.
+    """
+    from akool_cli.api.errors import AkoolError
+    from akool_cli.cli import validate
+    from akool_cli.cli.exit_codes import ExitCode
+    from akool_cli.cli.failures import Failure, describe, failure_data
+
+    check_output_flags(opts.as_json, opts.quiet)
+    ids = validate.session_ids(opts.ids, app_ctx.io.stdin)
+    io = app_ctx.io
+    first: Optional[Failure] = None
+    stopping: Optional[BaseException] = None
+    failed = 0
+    for session_id, future, stop in _outcomes(opts, ids, app_ctx):
+        line = {"_id": session_id, "action": opts.action}
+        exc = future.exception()
+        if exc is None:
+            result, note = future.result()
+            if opts.as_json:
+                io.json_line({**line, "ok": True, "result": result})
+            elif opts.quiet:
+                io.out(session_id)
+            else:
+                io.info(note)
+            continue
+        if not isinstance(exc, AkoolError):
+            raise exc
+        failure = describe(exc, profile=app_ctx.profile)
+        if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
+            stop()  # the rest would fail alike; what is under way is still reported
+            stopping = stopping or exc
+            if opts.as_json:
+                io.json_line({**line, "ok": False, "error": failure_data(failure)})
+            continue
+        first, failed = first or failure, failed + 1
+        if opts.as_json:
+            io.json_line({**line, "ok": False, "error": failure_data(failure)})
+            continue
+        what = failure.message
+        if failure.exit_code == ExitCode.SESSION:
+            what = f"session has ended ({what})"
+        io.error(f"{session_id}: {what}", failure.hint)
+    if stopping is not None:
+        raise stopping
+    if first is None:
+        return 0
+    if opts.as_json:
+        verb = "closed" if opts.action == "close" else "paused"
+        summary = f"{failed} of {len(ids)} sessions could not be {verb}: {first.message}"
+        io.json_error(Failure(summary, first.exit_code, first.code, first.hint))
+    return first.exit_code
