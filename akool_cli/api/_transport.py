@@ -18,7 +18,6 @@ import socket
 import threading
 import time
 import urllib.request
-import zlib
 from typing import Any, Callable, Dict, Mapping, Optional
 
 import requests
@@ -29,13 +28,13 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from akool_cli import __version__
-from akool_cli.api._constants import CONNECT_TIMEOUT_CAP, MAX_RESPONSE_BYTES, READ_CHUNK
+from akool_cli.api._body import read_body
+from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
 from akool_cli.api._urls import redact_url
 from akool_cli.api.errors import (
     APIConnectionError,
     APITimeoutError,
     IncompleteResponseError,
-    ProtocolError,
     RedirectError,
 )
 
@@ -162,63 +161,6 @@ class _Adapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
-# -- reading a body within its cap ----------------------------------------------------------
-
-
-def _decoder(encoding: str) -> Optional[Any]:
-    """A decompressor for ``Content-Encoding``, None for none; ProtocolError for others
-    (only gzip and deflate are asked for)."""
-    encoding = encoding.strip().lower()
-    if encoding in ("", "identity"):
-        return None
-    if encoding == "gzip":
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
-    if encoding == "deflate":
-        return zlib.decompressobj()
-    raise ProtocolError(f"the service answered with an encoding it was not asked for ({encoding})")
-
-
-def _too_large() -> ProtocolError:
-    return ProtocolError(
-        f"the service's answer is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB, "
-        "which no API answer is"
-    )
-
-
-def _read_body(response: requests.Response) -> bytes:
-    """The whole body, decompressed, never more than MAX_RESPONSE_BYTES."""
-    declared = response.headers.get("Content-Length")
-    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_RESPONSE_BYTES:
-        raise _too_large()
-    decoder = _decoder(response.headers.get("Content-Encoding", ""))
-    parts = []
-    total = 0
-    while True:
-        raw = response.raw.read(READ_CHUNK, decode_content=False)
-        if not raw:
-            break
-        while raw:
-            if decoder is None:
-                data, raw = raw, b""
-            else:  # never more out than the cap allows, whatever the ratio
-                data = decoder.decompress(raw, MAX_RESPONSE_BYTES - total + 1)
-                raw = decoder.unconsumed_tail
-            total += len(data)
-            if total > MAX_RESPONSE_BYTES:
-                raise _too_large()
-            parts.append(data)
-    if decoder is not None:
-        try:
-            tail = decoder.flush()
-        except zlib.error:
-            tail = b""
-        total += len(tail)
-        if total > MAX_RESPONSE_BYTES:
-            raise _too_large()
-        parts.append(tail)
-    return b"".join(parts)
-
-
 def short_reason(exc: BaseException) -> str:
     """The useful tail of a requests/urllib3 exception, without its wall of text."""
     text = str(exc)
@@ -343,7 +285,7 @@ class Transport:
                         "not followed",
                         location=location,
                     )
-                content = _read_body(response)
+                content = read_body(response)
                 if deadline.fired:  # cut off mid-answer: what came is not the answer
                     raise requests.Timeout()
                 response.raw.release_conn()  # read to the end: the connection can serve again
