@@ -28,6 +28,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from akool_cli import __version__
+from akool_cli._deadline import SocketDeadline
 from akool_cli.api._body import read_body
 from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
 from akool_cli.api._urls import redact_url
@@ -93,39 +94,20 @@ class HTTPResponse:
 _current = threading.local()  # the deadline of the request this thread is sending
 
 
-class _Deadline:
-    """Shuts the request's socket when ``seconds`` have passed: a blocked read wakes up
-    with an error, whatever the server is doing."""
+class _Deadline(SocketDeadline):
+    """The request's deadline: shuts the socket of the connection the request uses."""
 
     def __init__(self, seconds: float) -> None:
         self.connection: Any = None
-        self.fired = False
-        self._lock = threading.Lock()
-        self._done = False
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
-
-    def _fire(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.fired = True
-            sock = getattr(self.connection, "sock", None)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        super().__init__(seconds, lambda: getattr(self.connection, "sock", None))
 
     def __enter__(self) -> _Deadline:
         _current.deadline = self
-        self._timer.start()
+        super().__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
+        super().__exit__(*exc)
         _current.deadline = None
 
 

@@ -11,7 +11,6 @@ here can wait forever.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
@@ -21,6 +20,7 @@ __all__ = ["AnswerTimeoutError", "ChatAnswer", "ChatConnectionError", "Conversat
 import websocket
 from websocket._abnf import ABNF, frame_buffer
 
+from akool_cli._deadline import SocketDeadline
 from akool_cli.chat import (
     CONNECT_TIMEOUT,
     DEFAULT_ANSWER_IDLE,
@@ -108,38 +108,10 @@ class _CappedFrames(frame_buffer):
         return frame
 
 
-class _Watchdog:
+def _watchdog(get_ws: Callable[[], Any], seconds: float) -> SocketDeadline:
     """Shuts the websocket's socket at a deadline, so no read outlives it, whatever the
     peer does (trickling a frame a byte at a time, say)."""
-
-    def __init__(self, get_ws: Callable[[], Any], seconds: float) -> None:
-        self.fired = False
-        self._get_ws = get_ws
-        self._lock = threading.Lock()
-        self._done = False
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
-
-    def _fire(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.fired = True
-            sock = getattr(self._get_ws(), "sock", None)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
+    return SocketDeadline(seconds, lambda: getattr(get_ws(), "sock", None))
 
 
 class _Closed(websocket.WebSocketConnectionClosedException):
@@ -184,7 +156,7 @@ class Conversation:
             timeout = max(0.001, min(timeout, deadline - time.monotonic()))
         ws = websocket.WebSocket(enable_multithread=False)
         ws.frame_buffer = _CappedFrames(ws._recv)
-        with _Watchdog(lambda: ws, timeout) as watchdog:  # a trickled handshake, too
+        with _watchdog(lambda: ws, timeout) as watchdog:  # a trickled handshake, too
             try:
                 # No redirects: a chat room is where create said it is.
                 ws.connect(self.url, timeout=timeout, redirect_limit=0)
@@ -304,7 +276,7 @@ class Conversation:
                 f"no complete answer within {timeout:g} s", partial=assembler.text
             )
 
-        with _Watchdog(lambda: self._ws, timeout) as watchdog:
+        with _watchdog(lambda: self._ws, timeout) as watchdog:
             try:
                 if self._ws is None:
                     self._reconnect(0, "not connected", deadline)
