@@ -14,7 +14,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 CRLF = b"\r\n"
 
@@ -137,7 +137,29 @@ def respond(sock: socket.socket, mode: str, request: Dict, stop: threading.Event
         raise ValueError(f"unknown mode {mode!r}")
 
 
-class HostileHTTP:
+class _ThreadingServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _Serving:
+    """Serves ``self.server`` on a thread inside a ``with`` block; ``self.stop`` tells the
+    handlers to give up."""
+
+    server: socketserver.TCPServer
+    stop: threading.Event
+
+    def __enter__(self) -> Any:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class HostileHTTP(_Serving):
     """``with HostileHTTP(mode) as server: server.url``. ``mode`` may be a callable of
     the request, returning the mode for that request."""
 
@@ -164,21 +186,8 @@ class HostileHTTP:
                     except OSError:
                         return
 
-        class Server(socketserver.ThreadingTCPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = _ThreadingServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> HostileHTTP:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 # -- websocket -------------------------------------------------------------------------------
@@ -204,7 +213,7 @@ def chat_frame(message_id: str, answer: str, **extra) -> bytes:
     return ws_frame(0x1, json.dumps({"type": "chat", "payload": payload}).encode())
 
 
-class HostileWS:
+class HostileWS(_Serving):
     """A websocket server at ``url`` that completes the handshake, then runs
     ``behave(sock, stop)`` (it may read the client's frames with ``read_frame``)."""
 
@@ -234,22 +243,9 @@ class HostileWS:
                 except OSError:
                     pass
 
-        class Server(socketserver.ThreadingTCPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = _ThreadingServer(("127.0.0.1", 0), Handler)
         port = self.server.server_address[1]
         self.url = f"ws://127.0.0.1:{port}/final_x_1/client_1.chat"
-
-    def __enter__(self) -> HostileWS:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def read_frame(sock: socket.socket) -> Optional[Dict]:
