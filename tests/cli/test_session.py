@@ -276,6 +276,18 @@ def test_create_wait_timeout_exits_9_and_closes_the_session(cli, logged_in):
     assert len(logged_in.snapshot()["closed"]) == 1
 
 
+def test_the_wait_deadline_holds_when_the_polls_are_slow(logged_in):
+    from tests.helpers import run_bounded
+
+    logged_in.config(ready_after=60)
+    logged_in.fault(endpoint="detail", delay=12)  # every poll would take 12 s to answer
+    args = ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", "--wait-timeout", "1"]
+    result = run_bounded(args, timeout=8)  # killed, and failed, if a poll outlived the wait
+    assert result.exit_code == 9, result.stderr  # timed out, not a network failure (7)
+    assert "not live after 1 s" in result.stderr
+    assert len(logged_in.snapshot()["closed"]) == 1
+
+
 @pytest.mark.parametrize(
     "code, exit_code",
     [
