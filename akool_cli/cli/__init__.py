@@ -1,7 +1,11 @@
 """The command line: Typer commands that parse, build an options value, and call a
 ``run_*`` function; output, exit codes and the one entry point, :func:`main`."""
 
+import errno
 import sys
+
+# what writing to a standard output that cannot take it raises: closed, full, broken
+_OUTPUT_ERRNOS = (errno.EPIPE, errno.EBADF, errno.ENOSPC, errno.EIO)
 
 
 def main() -> None:
@@ -13,11 +17,31 @@ def main() -> None:
         sys.exit(130)
 
 
+class _ClosedStdout:
+    """Stands in for a standard output that was closed before we started, so that
+    writing to it is the same OSError wherever it happens."""
+
+    def write(self, text: str) -> int:
+        raise OSError(9, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _main() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
     if sys.argv[1:] == ["--version"]:
         from akool_cli import __version__
 
-        sys.stdout.write(f"akool {__version__}\n")
+        try:
+            sys.stdout.write(f"akool {__version__}\n")
+            sys.stdout.flush()
+        except OSError as exc:
+            sys.exit(stdout_failed(exc))
         return
     from akool_cli.cli import signals  # first: a signal from now on is handled
 
@@ -32,11 +56,28 @@ def _main() -> None:
         _last_words(exc.message)
         sys.exit(exc.exit_code)
     except Exception as exc:  # outside any command: the last resort, never a traceback
+        if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
+            sys.exit(stdout_failed(exc))  # help or completions that stdout could not take
         from akool_cli.cli.failures import internal_failure
 
         failure = internal_failure(exc)
         _last_words(f"error: {failure.message}\nhint: {failure.hint}")
         sys.exit(failure.exit_code)
+
+
+def stdout_failed(exc: OSError) -> int:
+    """The exit code, and one line, for a standard output that cannot be written: a
+    reader that left (a closed pipe) is not an error."""
+    import os
+
+    try:  # nothing more may reach it, not even the interpreter's last flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    except OSError:
+        pass
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    _last_words(f"error: cannot write to standard output: {exc.strerror or exc}")
+    return 1
 
 
 def _last_words(text: str) -> None:

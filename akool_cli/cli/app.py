@@ -81,11 +81,10 @@ class RootGroup(LazyGroup):
                 sys.stdout.flush()
                 sys.exit(0)
             sys.exit(usage_error(exc, argv))
-        except BrokenPipeError:  # help or --version piped into a reader that left
-            sys.exit(0)
-        except OSError as exc:  # help or --version that stdout cannot take (a full disk)
-            sys.stderr.write(f"error: cannot write to standard output: {exc.strerror or exc}\n")
-            sys.exit(1)
+        except OSError as exc:  # help that stdout cannot take (a reader that left, a full disk)
+            from akool_cli.cli import stdout_failed
+
+            sys.exit(stdout_failed(exc))
         except typer.Abort:
             sys.stderr.write("interrupted\n")
             sys.exit(130)

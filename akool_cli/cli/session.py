@@ -83,18 +83,20 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
                 session = wait_until_live(
                     app_ctx, session.id, opts.wait_timeout, just_queueing=session.status == 1
                 )
+        if opts.quiet:
+            io.out(session.id)
+        elif opts.as_json:
+            io.json(session.raw)
+        else:
+            show_session(io, session, service.record(session.id))
+        io.flush()
     except BaseException:
-        # Nobody received the id of a session that never became live: close it rather
-        # than leave it running (and billing) behind a failure, Ctrl-C or a signal.
+        # Nobody received the id (not live yet, or stdout could not take it): close the
+        # session rather than leave it running, and billing, behind a failure, Ctrl-C or
+        # a signal.
         if session is not None:
             close_created(app_ctx, session.id)
         raise
-    if opts.quiet:
-        io.out(session.id)
-    elif opts.as_json:
-        io.json(session.raw)
-    else:
-        show_session(io, session, service.record(session.id))
     return 0
 
 

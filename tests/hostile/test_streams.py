@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from tests.helpers import AKOOL
 
 
@@ -54,3 +56,25 @@ def test_an_ascii_only_stdout_still_gets_valid_json_and_readable_text(logged_in)
     assert text.returncode == 0 and b"Traceback" not in text.stderr, text.stderr
     assert text.stdout.decode("ascii").startswith("?a va tr?s bien")
     assert json.loads(as_json.stdout)["answer"] == "Ça va très bien…"
+
+
+@pytest.mark.parametrize("args", [["--version"], ["help", "environment"], [], ["session"]])
+@pytest.mark.parametrize("redirect", [">&-", ">/dev/full"], ids=["closed", "full"])
+def test_help_and_version_that_stdout_cannot_take_are_one_line(args, redirect):
+    proc = subprocess.run(
+        f"exec {AKOOL} {' '.join(args)} {redirect}", shell=True, capture_output=True, timeout=30
+    )
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 1 and len(lines) == 1, lines
+    assert lines[0].startswith("error: cannot write to standard output")
+
+
+@pytest.mark.parametrize("args", [["-q"], ["--json"], []], ids=["quiet", "json", "human"])
+def test_a_created_session_whose_id_cannot_be_printed_is_closed(logged_in, args):
+    command = ["session", "create", "--avatar-id", "Kai_1080P_back", "--wait", *args]
+    proc = subprocess.run(
+        f"exec {AKOOL} {' '.join(command)} >/dev/full", shell=True, capture_output=True, timeout=30
+    )
+    assert proc.returncode == 1 and b"cannot write to standard output" in proc.stderr
+    snapshot = logged_in.snapshot()
+    assert len(snapshot["closed"]) == 1 and b"Traceback" not in proc.stderr
