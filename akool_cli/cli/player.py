@@ -60,6 +60,11 @@ def start_detached(command: List[str]) -> int:
     return subprocess.Popen(command, start_new_session=True, **options).pid
 
 
+def _plain_url(url: str) -> bool:
+    """Printable ASCII without spaces: what a URL from the API is."""
+    return url.isascii() and all(" " < c < "\x7f" for c in url)
+
+
 def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
     from akool_cli.cli import validate
     from akool_cli.cli.errors import NotAvailable
@@ -76,6 +81,13 @@ def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
         raise NotAvailable(
             f"session {session_id} has no pull URL to play (its stream_urls carry {carried})",
             hint="a session in the agora shape is played with Agora's own SDK",
+        )
+    if not _plain_url(pull):  # never raw to a terminal, never a NUL to exec
+        from akool_cli.api.errors import ProtocolError
+
+        raise ProtocolError(
+            f"the pull URL of session {session_id} is not a usable URL "
+            "(it holds spaces, control or non-ASCII characters)"
         )
     if opts.print_only:
         if opts.as_json:

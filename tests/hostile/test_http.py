@@ -205,3 +205,18 @@ def test_a_credential_that_cannot_be_a_header_is_refused_before_any_request(bad,
     assert from_profile.exit_code == 3 and "cannot be sent" in from_profile.stderr
     for result in (from_env, login, from_profile):
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://a/b\u001b]0;pwned\u0007\u001b[2J", "http://a\u0000b", "http://a/\ud800", "http://a b"],
+    ids=["escapes", "nul", "surrogate", "space"],
+)
+@pytest.mark.parametrize("how", [["--print"], ["--player", "/bin/true"]], ids=["print", "play"])
+def test_a_pull_url_that_is_no_url_is_never_printed_or_played(url, how):
+    data = {"_id": "abc", "status": 2, "stream_urls": {"client_pull_stream_url": url}}
+    body = json.dumps({"code": 1000, "msg": "OK", "data": data})
+    with HostileHTTP(f"body {body}") as server:
+        result = _against(server, "session", "open", "abc", *how)
+    _one_clean_error(result, 7, "not a usable URL")
+    assert result.stdout == ""
