@@ -11,7 +11,6 @@ What a hostile or broken server cannot do here:
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import re
 import socket
@@ -29,6 +28,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from akool_cli import __version__
 from akool_cli._deadline import SocketDeadline
+from akool_cli._json import strict_json
 from akool_cli.api._body import read_body
 from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
 from akool_cli.api._urls import redact_url
@@ -41,18 +41,6 @@ from akool_cli.api.errors import (
 
 USER_AGENT = f"akool-cli/{__version__}"
 SECRET_HEADERS = ("Authorization", "x-api-key")
-
-
-def strict_json(text: str) -> Any:
-    """JSON as the API may send it: no NaN or Infinity, no absurd nesting (ValueError)."""
-
-    def refuse(name: str) -> Any:
-        raise ValueError(f"{name} is not JSON")
-
-    try:
-        return json.loads(text, parse_constant=refuse)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
 
 
 class HTTPResponse:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
+from akool_cli._json import strict_json
 from akool_cli.chat import DIALOGUE, RETELL
 from akool_cli.chat.errors import BadRoomURL
 
@@ -133,13 +134,9 @@ class ChatFrame:
 
 def _json(text: str, reason: str) -> Any:
     """Strict JSON (no NaN or Infinity, no absurd nesting), or FrameError(reason)."""
-
-    def refuse(name: str) -> Any:
-        raise ValueError(name)
-
     try:
-        return json.loads(text, parse_constant=refuse)
-    except (ValueError, RecursionError):
+        return strict_json(text)
+    except ValueError:
         raise FrameError(reason) from None
 
 

@@ -3,6 +3,7 @@
 as JSON whatever its code, and the exit code follows the API's business code."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional, Tuple
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 SAFE = ("GET", "HEAD")  # repeated on a network failure; the others never are
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
 MAX_INPUT = 4 * 1024 * 1024  # bytes of a request body from --input or @file
 
 
@@ -51,7 +53,11 @@ def _read(source: str, app_ctx: "AppContext", what: str) -> str:
 
     if source != "-":
         return read_small_file(Path(source), MAX_INPUT, what)
-    data = app_ctx.io.stdin.read(MAX_INPUT + 1)
+    try:
+        data = app_ctx.io.stdin.read(MAX_INPUT + 1)
+        data.encode("utf-8")  # bytes that were not UTF-8 may come as lone surrogates
+    except UnicodeError:
+        raise UsageError(f"{what}: standard input is not UTF-8 text") from None
     if len(data) > MAX_INPUT:
         raise UsageError(f"{what} on standard input is limited to {MAX_INPUT} bytes")
     return data
@@ -64,12 +70,11 @@ def typed_value(text: str, app_ctx: "AppContext") -> Any:
         return literals[text]
     if text.startswith("@"):
         return _read(text[1:], app_ctx, f"-F {text}")
-    for convert in (int, float):
-        try:
-            number = convert(text)
-        except ValueError:
-            continue
-        if number == number and number not in (float("inf"), float("-inf")):
+    if _JSON_NUMBER.match(text):  # a number as JSON writes it; "1_000" or " 5" stay text
+        if text.lstrip("-").isdigit():
+            return int(text)
+        number = float(text)
+        if number not in (float("inf"), float("-inf")):
             return number
     return text
 
@@ -90,6 +95,7 @@ def _request_parts(
     opts: ApiOptions, app_ctx: "AppContext"
 ) -> Tuple[str, Dict[str, Any], Optional[bytes]]:
     """(method, query parameters, body) from the options."""
+    from akool_cli._json import strict_json
     from akool_cli.cli.errors import UsageError
 
     fields = parse_fields(opts, app_ctx)
@@ -97,12 +103,12 @@ def _request_parts(
     if opts.input is not None:
         text = _read(opts.input, app_ctx, "--input")
         try:
-            json.loads(text)
+            strict_json(text)
         except ValueError as exc:
             raise UsageError(f"--input is not JSON: {exc}") from None
         body = text.encode("utf-8")
     default = "POST" if (fields or body is not None) and not opts.paginate else "GET"
-    method = (opts.method or default).upper()
+    method = (opts.method if opts.method is not None else default).upper()
     if method not in METHODS:
         raise UsageError(f"-X {opts.method!r}: use one of {', '.join(METHODS)}")
     if body is None and fields and method not in SAFE:
@@ -110,6 +116,8 @@ def _request_parts(
         fields = {}
     if opts.paginate and method != "GET":
         raise UsageError("--paginate goes with GET")
+    if opts.paginate and opts.include:
+        raise UsageError("-i shows one answer's status and headers: leave out --paginate")
     return method, fields, body
 
 
@@ -162,6 +170,9 @@ def run_api(opts: ApiOptions, app_ctx: "AppContext") -> int:
     )
     if opts.include:
         _show_head(app_ctx, response)
+    if method == "HEAD":  # no body to print or to read a business code from
+        failure = _failure(response) if response.status_code >= 400 else None
+        return report(app_ctx, failure) if failure is not None else 0
     _print_body(app_ctx, response)
     failure = _failure(response)
     return report(app_ctx, failure) if failure is not None else 0

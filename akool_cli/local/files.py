@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
+from akool_cli._json import strict_json
 from akool_cli.local.errors import CorruptFileError, LocalFileError
 
 T = TypeVar("T")
@@ -100,16 +101,6 @@ def write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
-def _strict_json(text: str) -> Any:
-    def refuse(name: str) -> Any:
-        raise ValueError(f"{name} is not JSON")
-
-    try:
-        return json.loads(text, parse_constant=refuse)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
-
-
 def read_json(path: Path, default: Any) -> Any:
     """The JSON in ``path``, which must have the type of ``default``; ``default`` when the
     file does not exist. LocalFileError / CorruptFileError otherwise, naming the file."""
@@ -122,7 +113,7 @@ def read_json(path: Path, default: Any) -> Any:
     except UnicodeDecodeError:
         raise CorruptFileError(f"{path} is corrupt: not UTF-8 text", path=path) from None
     try:
-        data = _strict_json(text)
+        data = strict_json(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else f" ({exc})"

@@ -32,6 +32,8 @@ def test_typed_values():
     assert [typed_value(v, None) for v in ("true", "false", "null", "3", "2.5", "x", "nan")] == [
         True, False, None, 3, 2.5, "x", "nan"
     ]  # fmt: skip
+    odd = ("1_000", " 5", "01", "1e400", "+1", "-0.5", "2E3")  # only JSON's numbers are typed
+    assert [typed_value(v, None) for v in odd] == ["1_000", " 5", "01", "1e400", "+1", -0.5, 2000.0]
 
 
 def test_a_typed_field_from_a_file_and_a_body_from_input(cli, logged_in, tmp_path):
@@ -98,6 +100,8 @@ def test_the_credential_goes_with_the_right_header_and_never_out(cli, emu, monke
         ["api", "voice/list", "-X", "BREW"],
         ["api", "voice/list", "--input", "/nonexistent"],
         ["api", "liveAvatar/session/create", "--paginate", "-X", "POST"],
+        ["api", "voice/list", "-X", ""],
+        ["api", "voice/list", "--paginate", "-i"],
     ],
 )
 def test_bad_input_is_refused_before_any_request(cli, logged_in, args):
@@ -109,3 +113,26 @@ def test_bad_input_is_refused_before_any_request(cli, logged_in, args):
 def test_input_must_be_json(cli, logged_in):
     result = cli(["api", "liveAvatar/session/create", "--input", "-"], input="{nope")
     assert result.exit_code == 2 and "not JSON" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, stdin",
+    [
+        (["--input", "-"], '{"a": NaN}'),
+        (["--input", "-"], '{"a": 1e400}'),
+        (["--input", "-"], "[" * 100_000),
+        (["--input", "-"], b"\xff\xfe"),  # bytes that are not UTF-8
+        (["-F", "x=@-"], b"\xff\xfe"),
+    ],
+    ids=["nan", "huge number", "deep", "not utf-8", "typed field from stdin"],
+)
+def test_a_body_that_is_not_json_is_refused_before_any_request(cli, logged_in, args, stdin):
+    result = cli(["api", "liveAvatar/session/create", *args], input=stdin)
+    assert result.exit_code == 2 and "internal error" not in result.stderr, result.stderr
+    assert logged_in.snapshot()["requests"] == 0
+
+
+def test_head_prints_no_body_and_exits_by_the_status(cli, logged_in):
+    found = cli(["api", "voice/list", "-X", "HEAD", "-i"])
+    assert found.exit_code == 0 and found.stdout == "" and "HTTP 200" in found.stderr
+    assert cli(["api", "no/such/path", "-X", "HEAD"]).exit_code != 0
