@@ -24,6 +24,7 @@ MAX_PAGES = 10_000
 # Retries: full-jitter exponential backoff, ``BACKOFF_BASE * 2**attempt`` capped at
 # ``BACKOFF_CAP``; a server's Retry-After is honoured up to ``RETRY_AFTER_CAP``.
 DEFAULT_MAX_RETRIES = 2
+MAX_RETRIES_LIMIT = 10  # AKOOL_MAX_RETRIES above it would keep a failing command going for minutes
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 30.0

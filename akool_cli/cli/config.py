@@ -49,11 +49,11 @@ def _shown(key: str, value: Any) -> Any:
 
 def _setting(app_ctx: "AppContext", key: str) -> Tuple[Any, str]:
     """(value to show, source); a stored value that cannot be used is shown as such."""
-    from akool_cli.local.errors import SettingError
+    from akool_cli.cli.errors import UsageError
 
     try:
         value, source = app_ctx.setting(key)
-    except SettingError:
+    except UsageError:
         stored = app_ctx.store().profile(app_ctx.profile).get(key)
         return f"{_shown(key, str(stored))} (not valid)", "profile"
     return _shown(key, value), source

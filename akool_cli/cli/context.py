@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from akool_cli.api import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from akool_cli.api import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT
 from akool_cli.cli.exit_codes import ExitCode
 from akool_cli.cli.output import IOStreams, OutputError
 from akool_cli.local import DEFAULT_PROFILE
@@ -118,9 +118,11 @@ class AppContext:
                 if key in ("base_url", "timeout"):
                     # Never fall back to the real service (with this profile's credential)
                     # or to another timeout behind the user's back: say so and stop.
-                    raise SettingError(
-                        f"the profile {self.profile!r} has a {key} that cannot be used: "
-                        f"{stored!r}; fix it: akool config set {key} VALUE (or unset it)"
+                    from akool_cli.cli.errors import UsageError
+
+                    raise UsageError(
+                        f"the profile {self.profile!r} has a {key} that cannot be used: {stored!r}",
+                        hint=f"set it again: akool config set {key} VALUE (or unset it)",
                     ) from None
                 warned = self._cache.setdefault("warned_settings", set())
                 if key not in warned:
@@ -153,10 +155,12 @@ class AppContext:
 
     def max_retries(self) -> int:
         raw = self.env.get("AKOOL_MAX_RETRIES", str(DEFAULT_MAX_RETRIES))
-        try:
-            return max(0, int(raw))
-        except ValueError:
-            raise SettingError(f"AKOOL_MAX_RETRIES must be a whole number, not {raw!r}") from None
+        if not raw.strip().isdigit() or not 0 <= int(raw) <= MAX_RETRIES_LIMIT:
+            raise SettingError(
+                f"AKOOL_MAX_RETRIES must be a whole number from 0 to {MAX_RETRIES_LIMIT}, "
+                f"not {raw!r}"
+            )
+        return int(raw)
 
     def debug_line(self, line: str) -> None:
         self.io.err(f"debug: {line}")

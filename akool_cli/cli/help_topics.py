@@ -21,7 +21,7 @@ ENVIRONMENT: Tuple[Tuple[str, str], ...] = (
     ("AKOOL_NO_PAGER", "1: never page long output (--no-pager)"),
     ("AKOOL_PAGER", "the pager for long output on a terminal (else PAGER, else less -FRX)"),
     ("AKOOL_LOGS", "0: do not record chats in the chat log; 1: do, whatever logs off said"),
-    ("AKOOL_MAX_RETRIES", "retries of a request that is safe to repeat (default 2)"),
+    ("AKOOL_MAX_RETRIES", "retries of a request that is safe to repeat, 0–10 (default 2)"),
     ("AKOOL_CONCURRENCY", "requests at once for list --all and bulk close/pause (default 6)"),
     ("AKOOL_PLAYER", "the video player `session open` starts (else mpv, ffplay or vlc)"),
     ("AKOOL_CONFIG_DIR", "where profiles and credentials live"),

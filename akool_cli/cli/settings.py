@@ -50,6 +50,8 @@ def _timeout(value: Any) -> float:
     from akool_cli.cli.errors import UsageError
     from akool_cli.cli.numbers import TIMEOUT_RANGE, seconds
 
+    if isinstance(value, bool):  # true is no number of seconds, though Python says 1
+        raise UsageError(f"timeout: {value!r} is not a number of seconds")
     try:
         return seconds(*TIMEOUT_RANGE)(value)
     except Exception as exc:  # typer.BadParameter

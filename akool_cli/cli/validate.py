@@ -69,6 +69,11 @@ def base_url(value: str) -> str:
             f"{value!r} is not an http(s) URL",
             hint="--base-url / AKOOL_BASE_URL, e.g. https://openapi.akool.com",
         )
+    if "?" in value or "#" in value:  # paths are appended to it: a query would swallow them
+        raise UsageError(
+            f"{value!r}: a base URL has no query (?) or fragment (#)",
+            hint="--base-url / AKOOL_BASE_URL, e.g. https://openapi.akool.com",
+        )
     return value
 
 

@@ -32,6 +32,7 @@ def test_config_list_names_every_setting_and_its_source(cli, private_env, monkey
 
 def test_config_set_checks_the_value_before_storing_it(cli, private_env):
     bad = [("mode", "shout"), ("timeout", "-1"), ("base_url", "ftp://x"), ("nope", "1")]
+    bad += [("base_url", "http://127.0.0.1:1?x=1"), ("base_url", "http://h/#f")]
     for key, value in bad:
         result = cli(["config", "set", key, value])
         assert result.exit_code == 2, (key, result.stderr)
@@ -162,14 +163,17 @@ def test_auth_logout_profile_forgets_only_that_profile(cli, emu, private_env):
     assert stored == {"default": True, "staging": False}
 
 
-def test_a_stored_base_url_that_cannot_be_used_stops_the_command(cli, private_env):
+@pytest.mark.parametrize(
+    "key, value", [("base_url", "htp://127.0.0.1:9"), ("timeout", True), ("timeout", "abc")]
+)
+def test_a_stored_setting_that_cannot_be_used_stops_the_command(cli, private_env, key, value):
     cli(["config", "set", "voice_id", "v1"])  # makes the profile
     path = private_env / "config" / "config.json"
     data = json.loads(path.read_text())
-    data["profiles"]["default"]["base_url"] = "htp://127.0.0.1:9"
+    data["profiles"]["default"][key] = value
     path.write_text(json.dumps(data))
     result = cli(["session", "list"], env={"AKOOL_API_KEY": "k"})
-    assert result.exit_code == 2 and "config set base_url" in result.stderr
+    assert result.exit_code == 2 and f"hint: set it again: akool config set {key}" in result.stderr
     assert "openapi.akool.com" not in result.stderr  # no falling back to the real service
     listed = cli(["config", "list"])
     assert listed.exit_code == 0 and "(not valid)" in listed.stdout
