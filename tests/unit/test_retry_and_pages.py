@@ -6,6 +6,7 @@ import pytest
 
 from akool_cli.api import _retry
 from akool_cli.api._constants import BACKOFF_CAP, RETRY_AFTER_CAP
+from akool_cli.api._transport import HTTPResponse
 from akool_cli.api.errors import (
     APIConnectionError,
     APIError,
@@ -40,6 +41,11 @@ def test_what_is_retried():
         assert not _retry.should_retry(transport, idempotent=False)  # create, close, pause
     for other in (NotFoundError("x", code=1008), APIError("x", code=1205)):
         assert not _retry.should_retry(other, idempotent=True)
+    answered = [HTTPResponse(status, {}, b"<html>") for status in (301, 404, 405, 429, 200)]
+    wrong = [ProtocolError("x", response=response) for response in answered]
+    assert [_retry.should_retry(e, idempotent=True) for e in wrong] == [
+        False, False, False, True, True  # the same request gets the same 3xx/4xx again
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
