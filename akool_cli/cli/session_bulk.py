@@ -68,6 +68,7 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
     io = app_ctx.io
     first: Optional[Failure] = None
     stopping: Optional[BaseException] = None
+    stopped_at = ""
     failed = 0
     for session_id, future, stop in _outcomes(opts, ids, app_ctx):
         line = {"_id": session_id, "action": opts.action}
@@ -86,7 +87,8 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
         failure = describe(exc, profile=app_ctx.profile)
         if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
             stop()  # the rest would fail alike; what is under way is still reported
-            stopping = stopping or exc
+            if stopping is None:
+                stopping, stopped_at = exc, session_id
             if opts.as_json:
                 io.json_line({**line, "ok": False, "error": failure_data(failure)})
             continue
@@ -99,6 +101,8 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
             what = f"session has ended ({what})"
         io.error(f"{session_id}: {what}", failure.hint)
     if stopping is not None:
+        if not opts.as_json:  # the error line that follows names the cause, not the id
+            io.info(f"stopped at {stopped_at}: the ids after it were not sent")
         raise stopping
     if first is None:
         return 0
