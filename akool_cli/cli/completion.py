@@ -15,8 +15,10 @@ at once, so the first TAB in a new shell already works) and sourced (it register
 itself with ``compdef``).
 """
 
+import errno
 import os
 import shlex
+import stat
 from pathlib import Path
 from typing import Annotated, Any, List, Mapping, Optional, Tuple
 
@@ -168,12 +170,39 @@ def detect_shell(env: Mapping[str, str] = os.environ) -> Optional[str]:
     return name if name in SHELLS else None
 
 
+def _xdg(env: Mapping[str, str], name: str, default: Path) -> Path:
+    """An XDG base directory; a relative one is ignored, as the specification says."""
+    value = env.get(name, "")
+    return Path(value) if os.path.isabs(value) else default
+
+
 def _data_home(env: Mapping[str, str], home: Path) -> Path:
-    return Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return _xdg(env, "XDG_DATA_HOME", home / ".local" / "share")
 
 
 def _config_home(env: Mapping[str, str], home: Path) -> Path:
-    return Path(env.get("XDG_CONFIG_HOME") or home / ".config")
+    return _xdg(env, "XDG_CONFIG_HOME", home / ".config")
+
+
+MAX_RC_BYTES = 16 * 1024 * 1024  # a shell's rc file is text a person wrote
+
+
+def _rc_text(rc: Path) -> str:
+    """The rc file's text ("" if there is none): a regular file, read within a limit (a
+    link to /dev/zero or a FIFO is refused, never read without end)."""
+    try:
+        fd = os.open(str(rc), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(rc))
+        data = os.read(fd, MAX_RC_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_RC_BYTES:
+        raise OSError(errno.EFBIG, "too large to be a shell's rc file", str(rc))
+    return data.decode("utf-8", errors="replace")
 
 
 def install(shell: str, env: Mapping[str, str] = os.environ) -> List[str]:
@@ -196,7 +225,7 @@ def install(shell: str, env: Mapping[str, str] = os.environ) -> List[str]:
     target.write_text(script(shell), encoding="utf-8")
     done.append(f"wrote {target}")
     if rc is not None:
-        existing = rc.read_text(encoding="utf-8", errors="replace") if rc.exists() else ""
+        existing = _rc_text(rc)
         if MARK not in existing:
             block = "\n".join([MARK, *lines]) + "\n"
             with open(rc, "a", encoding="utf-8") as handle:

@@ -299,3 +299,23 @@ def test_completion_uses_the_profile_auth_switch_chose(cli, emu, private_env):
     assert cli(["auth", "switch", "staging"]).exit_code == 0
     offered, err = _complete_env("akool chat --voice-id Xr")
     assert offered == ["XrExE9yKIg1WjnnlVkGX"] and err == ""  # staging's list, not default's
+
+
+def test_install_never_reads_an_rc_file_that_is_a_device(cli, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    (home / ".zshrc").symlink_to("/dev/zero")  # endless: read whole, it would exhaust memory
+    result = cli(["completion", "zsh", "--install"])
+    assert result.exit_code != 0 and "not a regular file" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_relative_xdg_data_home_is_ignored(cli, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/share")
+    monkeypatch.chdir(tmp_path)
+    assert cli(["completion", "bash", "--install"]).exit_code == 0
+    assert (home / ".local/share/bash-completion/completions/akool").exists()
+    assert not (tmp_path / "relative").exists()
