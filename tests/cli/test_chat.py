@@ -357,3 +357,16 @@ def test_repl_ctrl_c_abandons_an_answer_and_ctrl_d_leaves(logged_in, session_id)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize(
+    "option", ["--timeout", "--wait-timeout", "--answer-timeout", "--answer-idle"]
+)
+@pytest.mark.parametrize("value", ["nan", "inf", "1e10", "-1"])
+def test_a_number_that_is_no_number_is_refused_before_anything_billable(
+    cli, logged_in, option, value
+):
+    args = ["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", option, value]
+    result = cli(args)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
+    assert logged_in.snapshot()["requests"] == 0  # no session created, nothing sent
