@@ -238,6 +238,17 @@ def test_a_pager_quit_before_the_end_is_not_a_failure(logged_in, monkeypatch, ar
     assert "error" not in (child.before or "")
 
 
+def test_a_pager_that_fails_is_a_warning(logged_in, monkeypatch):
+    logged_in.state.seed(300, status=2)
+    monkeypatch.setenv("AKOOL_PAGER", "false")  # fails at once, showing nothing
+    child = spawn(["session", "list", "--all", "-q"])
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0, child.before
+    shown = child.before or ""
+    assert "warning" in shown and "the pager 'false' exited with 1" in shown
+
+
 def test_an_answer_sqlite_cannot_hold_is_printed_and_recorded_replaced(
     cli, logged_in, session_id, private_env
 ):
