@@ -4,7 +4,7 @@ What is retried:
 - on every call, codes 1005 and 1215: the server refused and did nothing;
 - on calls that are safe to repeat (reads, the token exchange, ``close``, which answers
   1219 the second time), transport failures too: connection errors, timeouts, HTTP 5xx
-  and 429 (never another 3xx or 4xx: the same request gets the same answer).
+  408, 425 and 429 (never another 3xx or 4xx: the same request gets the same answer).
 ``create`` and ``pause`` are never retried on a transport failure: once the request may
 have reached the server, repeating it could start a second billable session.
 """
@@ -43,7 +43,7 @@ def should_retry(error: AkoolError, *, idempotent: bool) -> bool:
     if isinstance(error, ServiceBusyError):
         return True
     status = getattr(error.response, "status_code", None)
-    if isinstance(status, int) and 300 <= status < 500 and status != 429:
+    if isinstance(status, int) and 300 <= status < 500 and status not in (408, 425, 429):
         return False  # a redirect, a wrong path: asking again gets the same answer
     return idempotent and isinstance(error, TransportError)
 

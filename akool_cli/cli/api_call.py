@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
 
 app = typer.Typer(add_completion=False)
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
-SAFE = ("GET", "HEAD")  # repeated on a network failure; the others never are
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # not HEAD: the API answers in the body
+SAFE = ("GET",)  # repeated on a network failure; the others never are
 _JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
 MAX_INPUT = 4 * 1024 * 1024  # bytes of a request body from --input or @file
 
@@ -72,7 +72,10 @@ def typed_value(text: str, app_ctx: "AppContext") -> Any:
         return _read(text[1:], app_ctx, f"-F {text}")
     if _JSON_NUMBER.match(text):  # a number as JSON writes it; "1_000" or " 5" stay text
         if text.lstrip("-").isdigit():
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python converts: no real field's value
+                return text
         number = float(text)
         if number not in (float("inf"), float("-inf")):
             return number
@@ -170,9 +173,6 @@ def run_api(opts: ApiOptions, app_ctx: "AppContext") -> int:
     )
     if opts.include:
         _show_head(app_ctx, response)
-    if method == "HEAD":  # no body to print or to read a business code from
-        failure = _failure(response) if response.status_code >= 400 else None
-        return report(app_ctx, failure) if failure is not None else 0
     _print_body(app_ctx, response)
     failure = _failure(response)
     return report(app_ctx, failure) if failure is not None else 0

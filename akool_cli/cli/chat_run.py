@@ -61,12 +61,14 @@ def _answer_one(
         if written:
             io.write("\n")
             io.flush()
-    if opts.as_json:
-        io.json_line(answer.as_json())
-    elif not streamed:
-        io.out(sanitize_text(answer.answer))
-        io.flush()
-    recorder.answered(settings, answer)  # after it is printed: the answer comes first
+    try:
+        if opts.as_json:
+            io.json_line(answer.as_json())
+        elif not streamed:
+            io.out(sanitize_text(answer.answer))
+            io.flush()
+    finally:  # after it is printed (the answer comes first), even if it could not be
+        recorder.answered(settings, answer)
 
 
 def _recorder(app_ctx: "AppContext", opts: ChatOptions, room: "ChatRoom") -> Any:

@@ -6,6 +6,7 @@ that works concurrently gives each worker a copy) and the session service.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -118,10 +119,12 @@ class AppContext:
                 if key in ("base_url", "timeout"):
                     # Never fall back to the real service (with this profile's credential)
                     # or to another timeout behind the user's back: say so and stop.
+                    from akool_cli.api._urls import redact_url
                     from akool_cli.cli.errors import UsageError
 
+                    shown = redact_url(str(stored)) if key == "base_url" else stored
                     raise UsageError(
-                        f"the profile {self.profile!r} has a {key} that cannot be used: {stored!r}",
+                        f"the profile {self.profile!r} has a {key} that cannot be used: {shown!r}",
                         hint=f"set it again: akool config set {key} VALUE (or unset it)",
                     ) from None
                 warned = self._cache.setdefault("warned_settings", set())
@@ -155,7 +158,7 @@ class AppContext:
 
     def max_retries(self) -> int:
         raw = self.env.get("AKOOL_MAX_RETRIES", str(DEFAULT_MAX_RETRIES))
-        if not raw.strip().isdigit() or not 0 <= int(raw) <= MAX_RETRIES_LIMIT:
+        if not re.fullmatch(r"[0-9]{1,3}", raw.strip()) or int(raw) > MAX_RETRIES_LIMIT:
             raise SettingError(
                 f"AKOOL_MAX_RETRIES must be a whole number from 0 to {MAX_RETRIES_LIMIT}, "
                 f"not {raw!r}"

@@ -32,12 +32,12 @@ def print_pages(
     pager: Optional[ContextManager[Any]] = None,
 ) -> Tuple[int, int]:
     """Print each page as it arrives (through ``pager``, if given); nothing is held
-    beyond the page in hand. Returns (items shown, the count the last page gave) — so far,
-    if the pager was quit before the end."""
-    tally = [0, 0]
+    beyond the page in hand. Returns (items shown, the count the last page gave); the
+    count is -1 if the pager was quit before the end (there is nothing to sum up)."""
+    tally = [0, 0, 0]
     with pager if pager is not None else contextlib.nullcontext():
         _print_pages(io, pages, listing, as_json=as_json, quiet=quiet, tally=tally)
-    return tally[0], tally[1]
+    return tally[0], tally[1] if tally[2] else -1
 
 
 def _print_pages(
@@ -73,13 +73,14 @@ def _print_pages(
         io.flush()
     if as_json:
         io.out("\n]" if opened else "[]")
+    tally[2] = 1  # every page printed
 
 
 def summarize(
     io: IOStreams, noun: str, shown: int, count: int, *, page: int = 1, complete: bool = True
 ) -> None:
     """On a terminal, a line under the table: how many, and how to see more."""
-    if not io.stdout_tty:
+    if not io.stdout_tty or count < 0:  # piped, or cut short by quitting the pager
         return
     if shown == 0:
         io.info(f"No {noun}.")

@@ -192,13 +192,15 @@ class Repl:
             self._end_line(streamed)
             self._unanswered(question, "abandoned", "".join(written))
             raise
-        if streamed:
-            io.out()
-        else:
-            io.out(sanitize_text(answer.answer))
-        io.flush()
         self.transcript.append(Turn(question, answer.answer))
-        self.recorder.answered(settings, answer)  # after it is printed
+        try:
+            if streamed:
+                io.out()
+            else:
+                io.out(sanitize_text(answer.answer))
+            io.flush()
+        finally:  # after it is printed, even if it could not be
+            self.recorder.answered(settings, answer)
 
     def _newline(self) -> None:
         """End the prompt's line: on stdout at a terminal, else where the prompt is."""

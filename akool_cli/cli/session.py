@@ -90,12 +90,17 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
         else:
             show_session(io, session, service.record(session.id))
         io.flush()
-    except BaseException:
+    except BaseException as exc:
         # Nobody received the id (not live yet, or stdout could not take it): close the
         # session rather than leave it running, and billing, behind a failure, Ctrl-C or
         # a signal.
-        if session is not None:
-            close_created(app_ctx, session.id)
+        if session is None:
+            raise
+        close_created(app_ctx, session.id)
+        if isinstance(exc, BrokenPipeError):  # a reader that left is no failure; this is
+            from akool_cli.cli.output import OutputError
+
+            raise OutputError(32, "the reader left before the session's id was printed") from None
         raise
     return 0
 

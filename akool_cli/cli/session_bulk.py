@@ -102,7 +102,7 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
         io.error(f"{session_id}: {what}", failure.hint)
     if stopping is not None:
         if not opts.as_json:  # the error line that follows names the cause, not the id
-            io.info(f"stopped at {stopped_at}: the ids after it were not sent")
+            io.info(f"stopped at {stopped_at}: the ids not reported above were not sent")
         raise stopping
     if first is None:
         return 0

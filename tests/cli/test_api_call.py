@@ -34,6 +34,8 @@ def test_typed_values():
     ]  # fmt: skip
     odd = ("1_000", " 5", "01", "1e400", "+1", "-0.5", "2E3")  # only JSON's numbers are typed
     assert [typed_value(v, None) for v in odd] == ["1_000", " 5", "01", "1e400", "+1", -0.5, 2000.0]
+    huge = "1" + "0" * 5000  # more digits than Python converts to an int
+    assert typed_value(huge, None) == huge
 
 
 def test_a_typed_field_from_a_file_and_a_body_from_input(cli, logged_in, tmp_path):
@@ -101,6 +103,7 @@ def test_the_credential_goes_with_the_right_header_and_never_out(cli, emu, monke
         ["api", "voice/list", "--input", "/nonexistent"],
         ["api", "liveAvatar/session/create", "--paginate", "-X", "POST"],
         ["api", "voice/list", "-X", ""],
+        ["api", "voice/list", "-X", "HEAD"],  # the API says how a call went in the body
         ["api", "voice/list", "--paginate", "-i"],
     ],
 )
@@ -130,9 +133,3 @@ def test_a_body_that_is_not_json_is_refused_before_any_request(cli, logged_in, a
     result = cli(["api", "liveAvatar/session/create", *args], input=stdin)
     assert result.exit_code == 2 and "internal error" not in result.stderr, result.stderr
     assert logged_in.snapshot()["requests"] == 0
-
-
-def test_head_prints_no_body_and_exits_by_the_status(cli, logged_in):
-    found = cli(["api", "voice/list", "-X", "HEAD", "-i"])
-    assert found.exit_code == 0 and found.stdout == "" and "HTTP 200" in found.stderr
-    assert cli(["api", "no/such/path", "-X", "HEAD"]).exit_code != 0

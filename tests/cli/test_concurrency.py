@@ -69,7 +69,9 @@ def test_the_first_auth_failure_stops_the_rest_and_what_happened_is_reported(cli
     reported = result.stdout.split()
     assert reported == [i for i in ids if i in reported]  # in input order
     assert sorted(reported) == sorted(snap["closed"])  # every close that happened is told
-    [named] = re.findall(r"stopped at (\w+): the ids after it were not sent", result.stderr)
+    [named] = re.findall(
+        r"stopped at (\w+): the ids not reported above were not sent", result.stderr
+    )
     assert named in ids and named not in reported  # the id that failed is named
 
 

@@ -164,7 +164,13 @@ def test_auth_logout_profile_forgets_only_that_profile(cli, emu, private_env):
 
 
 @pytest.mark.parametrize(
-    "key, value", [("base_url", "htp://127.0.0.1:9"), ("timeout", True), ("timeout", "abc")]
+    "key, value",
+    [
+        ("base_url", "htp://127.0.0.1:9"),
+        ("base_url", "https://user:s3cret@127.0.0.1:9/akool?tenant=1"),  # a query: not usable
+        ("timeout", True),
+        ("timeout", "abc"),
+    ],
 )
 def test_a_stored_setting_that_cannot_be_used_stops_the_command(cli, private_env, key, value):
     cli(["config", "set", "voice_id", "v1"])  # makes the profile
@@ -175,6 +181,7 @@ def test_a_stored_setting_that_cannot_be_used_stops_the_command(cli, private_env
     result = cli(["session", "list"], env={"AKOOL_API_KEY": "k"})
     assert result.exit_code == 2 and f"hint: set it again: akool config set {key}" in result.stderr
     assert "openapi.akool.com" not in result.stderr  # no falling back to the real service
+    assert "s3cret" not in result.stderr
     listed = cli(["config", "list"])
     assert listed.exit_code == 0 and "(not valid)" in listed.stdout
 

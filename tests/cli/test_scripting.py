@@ -84,7 +84,7 @@ def test_usage_errors_are_json_with_json(akool):
     assert error["exit_code"] == 2 and "--page" in error["message"] and error["code"] is None
 
 
-@pytest.mark.parametrize("value", ["-1", "11", "99999999999999999999", "two", ""])
+@pytest.mark.parametrize("value", ["-1", "11", "99999999999999999999", "two", "", "²"])
 def test_max_retries_out_of_range_is_a_usage_error_before_any_request(cli, logged_in, value):
     result = cli(["session", "list"], env={"AKOOL_MAX_RETRIES": value})
     assert result.exit_code == 2 and "AKOOL_MAX_RETRIES" in result.stderr

@@ -78,3 +78,28 @@ def test_a_created_session_whose_id_cannot_be_printed_is_closed(logged_in, args)
     assert proc.returncode == 1 and b"cannot write to standard output" in proc.stderr
     snapshot = logged_in.snapshot()
     assert len(snapshot["closed"]) == 1 and b"Traceback" not in proc.stderr
+
+
+def test_a_created_session_whose_reader_left_is_closed_and_not_a_success(logged_in):
+    command = f"{AKOOL} session create --avatar-id Kai_1080P_back -q"
+    proc = subprocess.run(
+        f"{command} | (exec 0<&-; true); exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        timeout=30,
+    )
+    assert proc.returncode == 1 and b"the reader left" in proc.stderr, proc.stderr
+    assert len(logged_in.snapshot()["closed"]) == 1
+
+
+def test_an_answer_stdout_cannot_take_is_still_in_the_chat_log(logged_in):
+    sid = logged_in.create()["_id"]
+    chat = f"{AKOOL} chat {sid} -m Hello --answer-idle 0.15 >/dev/full"
+    proc = subprocess.run(chat, shell=True, capture_output=True, timeout=30)
+    assert proc.returncode == 1 and b"cannot write to standard output" in proc.stderr
+    logged = subprocess.run(
+        [AKOOL, "logs", "list", "--json"], capture_output=True, timeout=30, text=True
+    )
+    [row] = json.loads(logged.stdout)
+    assert row["question"] == "Hello" and row["answer"]  # answered and billed: recorded

@@ -41,10 +41,10 @@ def test_what_is_retried():
         assert not _retry.should_retry(transport, idempotent=False)  # create, close, pause
     for other in (NotFoundError("x", code=1008), APIError("x", code=1205)):
         assert not _retry.should_retry(other, idempotent=True)
-    answered = [HTTPResponse(status, {}, b"<html>") for status in (301, 404, 405, 429, 200)]
+    answered = [HTTPResponse(s, {}, b"<html>") for s in (301, 404, 405, 408, 425, 429, 200)]
     wrong = [ProtocolError("x", response=response) for response in answered]
     assert [_retry.should_retry(e, idempotent=True) for e in wrong] == [
-        False, False, False, True, True  # the same request gets the same 3xx/4xx again
+        False, False, False, True, True, True, True  # the same 3xx/4xx again, but for these
     ]  # fmt: skip
 
 
