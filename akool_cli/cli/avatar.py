@@ -96,7 +96,7 @@ def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "avatars", shown, count, page=opts.page, complete=opts.all_pages)
-    if source is None and opts.page == 1 and shown >= count:  # the whole list: cache it
+    if source is None and opts.page == 1 and shown >= count >= 0:  # the whole list: cache it
         entries = [(a.avatar_id, a.name or "") for a in seen if a.status in (None, 3)]
         remember_choices(app_ctx, "avatars", entries)
     return 0
