@@ -17,23 +17,11 @@ def main() -> None:
         sys.exit(130)
 
 
-class _ClosedStdout:
-    """Stands in for a standard output that was closed before we started, so that
-    writing to it is the same OSError wherever it happens."""
-
-    def write(self, text: str) -> int:
-        raise OSError(9, "standard output is closed")
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-
 def _main() -> None:
-    if sys.stdout is None:
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+    if sys.stdout is None:  # closed before we started: writing to it fails like any OSError
+        from akool_cli.cli.output import ClosedStream
+
+        sys.stdout = ClosedStream("output")  # type: ignore[assignment]
     if sys.argv[1:] == ["--version"]:
         from akool_cli import __version__
 
@@ -41,7 +29,7 @@ def _main() -> None:
             sys.stdout.write(f"akool {__version__}\n")
             sys.stdout.flush()
         except OSError as exc:
-            sys.exit(stdout_failed(exc))
+            sys.exit(_stdout_failed(exc))
         return
     from akool_cli.cli import signals  # first: a signal from now on is handled
 
@@ -57,7 +45,7 @@ def _main() -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:  # outside any command: the last resort, never a traceback
         if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
-            sys.exit(stdout_failed(exc))  # help or completions that stdout could not take
+            sys.exit(_stdout_failed(exc))  # help or completions that stdout could not take
         from akool_cli.cli.failures import internal_failure
 
         failure = internal_failure(exc)
@@ -65,7 +53,7 @@ def _main() -> None:
         sys.exit(failure.exit_code)
 
 
-def stdout_failed(exc: OSError) -> int:
+def _stdout_failed(exc: OSError) -> int:
     """The exit code, and one line, for a standard output that cannot be written: a
     reader that left (a closed pipe) is not an error."""
     import os

@@ -49,15 +49,16 @@ def api_path(path: str) -> str:
 def _read(source: str, app_ctx: "AppContext", what: str) -> str:
     """The text of a file, or of stdin for ``-`` (bounded either way)."""
     from akool_cli.cli.errors import UsageError
-    from akool_cli.cli.validate import read_small_file
+    from akool_cli.cli.validate import is_text, read_small_file
 
     if source != "-":
         return read_small_file(Path(source), MAX_INPUT, what)
     try:
         data = app_ctx.io.stdin.read(MAX_INPUT + 1)
-        data.encode("utf-8")  # bytes that were not UTF-8 may come as lone surrogates
-    except UnicodeError:
-        raise UsageError(f"{what}: standard input is not UTF-8 text") from None
+    except UnicodeDecodeError:
+        data = None
+    if data is None or not is_text(data):  # not UTF-8 (kept as lone surrogates, or refused)
+        raise UsageError(f"{what}: standard input is not UTF-8 text")
     if len(data) > MAX_INPUT:
         raise UsageError(f"{what} on standard input is limited to {MAX_INPUT} bytes")
     return data

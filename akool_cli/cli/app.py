@@ -81,10 +81,6 @@ class RootGroup(LazyGroup):
                 sys.stdout.flush()
                 sys.exit(0)
             sys.exit(usage_error(exc, argv))
-        except OSError as exc:  # help that stdout cannot take (a reader that left, a full disk)
-            from akool_cli.cli import stdout_failed
-
-            sys.exit(stdout_failed(exc))
         except typer.Abort:
             sys.stderr.write("interrupted\n")
             sys.exit(130)

@@ -18,7 +18,6 @@ itself with ``compdef``).
 import errno
 import os
 import shlex
-import stat
 from pathlib import Path
 from typing import Annotated, Any, List, Mapping, Optional, Tuple
 
@@ -190,16 +189,12 @@ MAX_RC_BYTES = 16 * 1024 * 1024  # a shell's rc file is text a person wrote
 def _rc_text(rc: Path) -> str:
     """The rc file's text ("" if there is none): a regular file, read within a limit (a
     link to /dev/zero or a FIFO is refused, never read without end)."""
+    from akool_cli.cli.validate import read_regular_file
+
     try:
-        fd = os.open(str(rc), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        data = read_regular_file(rc, MAX_RC_BYTES)
     except FileNotFoundError:
         return ""
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(rc))
-        data = os.read(fd, MAX_RC_BYTES + 1)
-    finally:
-        os.close(fd)
     if len(data) > MAX_RC_BYTES:
         raise OSError(errno.EFBIG, "too large to be a shell's rc file", str(rc))
     return data.decode("utf-8", errors="replace")

@@ -49,8 +49,9 @@ def sanitize_text(text: str) -> str:
     return _printable(text).translate(_TEXT_CONTROLS)
 
 
-class _Closed:
-    """Stands in for a standard stream that was closed before we started."""
+class ClosedStream:
+    """Stands in for a standard stream that was closed before we started: writing to it
+    is an OSError, as writing to any stream that cannot take it is."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -69,7 +70,7 @@ def _tolerant(stream: Any, name: str) -> Any:
     """A standard stream that cannot fail to encode: unencodable characters become ``?``
     (PYTHONIOENCODING=ascii, a lone surrogate); None (closed) becomes a stand-in."""
     if stream is None:
-        return _Closed(name)
+        return ClosedStream(name)
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         try:

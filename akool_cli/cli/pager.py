@@ -65,7 +65,7 @@ def paged(io: Any, env: Mapping[str, str], *, enabled: bool = True) -> Iterator[
         with contextlib.suppress(OSError, ValueError):
             proc.stdin.close()  # type: ignore[union-attr]
         _wait(proc)
-        if proc.returncode is not None and proc.returncode > 0:  # it failed (not a signal)
+        if proc.returncode > 0:  # it failed (a signal is negative)
             io.warn(
                 f"the pager {command[0]!r} exited with {proc.returncode}: the output may not "
                 "have been shown (--no-pager, or set AKOOL_PAGER)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -149,28 +150,37 @@ def session_ids(values: Iterable[str], stdin: Optional[TextIO]) -> List[str]:
     return ids
 
 
-def read_small_file(path: Path, limit: int, what: str) -> str:
-    """A regular file's text, refused if over ``limit`` bytes — checked while reading,
-    so a device (/dev/zero) or a FIFO with no writer can neither flood nor block."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
+class NotRegularFile(OSError):
+    """A path that is a device, a FIFO or a directory, where a file was expected."""
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a regular file — counted while reading, so a device
+    (/dev/zero) or a FIFO with no writer can neither flood nor block. OSError if it
+    cannot be read; NotRegularFile if it is no regular file."""
+    fd = os.open(str(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO: no wait
     try:
-        fd = os.open(str(path), flags)
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
         data = b""
-        while regular and len(data) <= limit:  # never more than one byte past the limit
+        while len(data) <= limit:  # never more than one byte past the limit
             chunk = os.read(fd, limit + 1 - len(data))
             if not chunk:
                 break
             data += chunk
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        return data
     finally:
         os.close(fd)
-    if not regular:
-        raise UsageError(f"{what} must be a regular file; {path} is not")
+
+
+def read_small_file(path: Path, limit: int, what: str) -> str:
+    """A regular file's UTF-8 text, refused if over ``limit`` bytes (a usage error)."""
+    try:
+        data = read_regular_file(path, limit)
+    except NotRegularFile:
+        raise UsageError(f"{what} must be a regular file; {path} is not") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise UsageError(f"{what} is limited to {limit} bytes")
     try:
