@@ -30,7 +30,8 @@ def reset_emulator(emulator: Emulator) -> None:
     state.ready_after = 0.0
     state.idle_timeout = 120.0
     state.fail_sessions = False
-    state.stream_shape = "rtmp"
+    state.default_duration = 600.0
+    state.livekit_url = ""
     state.latency = 0.0
     state.chat = AvatarSettings(chunk_delay=0.0)
 
@@ -59,12 +60,30 @@ class Emu:
     def snapshot(self) -> dict:
         return self.state.snapshot()
 
-    def create(self, avatar_id: str = "Kai_1080P_back", **headers) -> dict:
-        """A session created straight through the API, as another client would."""
+    def create(
+        self, avatar_id: str = "Kai_1080P_back", stream_type: Optional[str] = None, **headers
+    ) -> dict:
+        """A v3 session created straight through the API, as another client would (with
+        ``stream_type: "agora"`` in the body when given, as the vendor's v3 web client)."""
+        body = {"avatar_id": avatar_id}
+        if stream_type is not None:
+            body["stream_type"] = stream_type
         response = requests.post(
             f"{self.url}/api/open/v3/liveAvatar/session/create",
-            json={"avatar_id": avatar_id},
+            json=body,
             headers={"x-api-key": DEFAULT_API_KEY, **headers},
+            timeout=5,
+        )
+        return response.json()["data"]
+
+    def create_v4(self, **body) -> dict:
+        """A v4 session created straight through the API (the official v4 avatar and a
+        duration unless the body names others)."""
+        body = {"avatar_id": "dvp_Tristan_cloth2_1080P", "duration": 600, **body}
+        response = requests.post(
+            f"{self.url}/api/open/v4/liveAvatar/session/create",
+            json=body,
+            headers={"x-api-key": DEFAULT_API_KEY},
             timeout=5,
         )
         return response.json()["data"]

@@ -1,5 +1,6 @@
-"""The emulator's catalog: the avatars a session can stream (four official ones and those
-a user uploads), the voices and languages a chat can use, and the account's credit.
+"""The emulator's catalog: the avatars a session can stream (four official v3 ones, one
+official v4 one, and those a user uploads, which serve both versions), the voices and
+languages a chat can use (v3 and v4 lists apart), and the account's credit.
 
 Pure data and rules; the HTTP side is in ``http_api.py``. Ids look like the service's:
 Mongo-style record ids, ElevenLabs-style voice ids.
@@ -80,9 +81,74 @@ LANGUAGES = [
 ]
 LANGUAGE_NAMES = {item["lang_code"]: item["lang_name"] for item in LANGUAGES}
 
+
+# v4 (API-NOTES-v4): one official avatar; voices of type 2 (Akool's) and 1 (the user's
+# clones), each saying whether it can stream (only those can be used live).
+def _v4_voice(
+    voice_id: str, name: str, gender: str, locale: str, stream: bool, model: str
+) -> Dict[str, Any]:
+    return {
+        "_id": secrets.token_hex(12),
+        "voice_id": voice_id,
+        "support_stream": stream,
+        "style": ["calm"] if gender == "Male" else ["warm"],
+        "scenario": ["conversation"],
+        "age": ["adult"],
+        "gender": gender,
+        "name": name,
+        "preview": f"{VOICES}/v4/{voice_id}.mp3",
+        "text": f"Hello, I am {name}.",
+        "locale": locale,
+        "language": LANGUAGE_NAMES.get(locale.split("-")[0], locale),
+        "voice_model_name": model,
+    }
+
+
+V4_AKOOL_VOICES = [
+    _v4_voice("onwK4e9ZLuTAKqWW03F9", "Daniel", "Male", "en-GB", True, "Akool Multilingual 1"),
+    _v4_voice("21m00Tcm4TlvDq8ikWAM", "Rachel", "Female", "en-US", True, "Akool Multilingual 1"),
+    _v4_voice("ErXwobaYiN019PkySvjV", "Antoni", "Male", "en-US", True, "Akool Multilingual 1"),
+    _v4_voice("XrExE9yKIg1WjnnlVkGX", "Matilda", "Female", "en-US", True, "Akool Multilingual 1"),
+    _v4_voice("Lq2mEsp4n1shVo1ce0Es", "Lucía", "Female", "es-ES", True, "Akool Multilingual 1"),
+    _v4_voice("piTKgcLEGmPE4e6mEKli", "Nicole", "Female", "en-US", False, "Akool Multilingual 2"),
+    _v4_voice("Fr4nc0isVo1ceM2n0St1", "François", "Male", "fr-FR", False, "Akool Multilingual 2"),
+]
+
+
+def _v4_clone(voice_id: str, name: str, stream: bool, status: int) -> Dict[str, Any]:
+    voice = _v4_voice(voice_id, name, "Female", "en-US", stream, "Akool Voice Clone")
+    voice.update(
+        {"uid": 100010, "create_time": 1_760_000_000_000, "duration": 62, "status": status}
+    )
+    return voice
+
+
+V4_CLONED_VOICES = [
+    _v4_clone("cl0nEdV01ceMyOwn1234", "My voice", True, 3),
+    _v4_clone("cl0nEdV01ceNotReady9", "My new voice", False, 1),
+]
+
+V4_AVATARS = [
+    {
+        "_id": "6698c9d69cf7b0d61d1b6101",
+        "uid": 1,
+        "type": 2,
+        "from": 2,
+        "avatar_id": "dvp_Tristan_cloth2_1080P",
+        "voice_id": "onwK4e9ZLuTAKqWW03F9",  # Daniel, an Akool voice that streams
+        "name": "Tristan",
+        "url": f"{IMAGES}/dvp_Tristan_cloth2_1080P.mp4",
+        "thumbnailUrl": f"{IMAGES}/dvp_Tristan_cloth2_1080P.png",
+        "gender": "male",
+        "available": True,
+    }
+]
+PLATFORMS = ("open", "aigc")
+
 AVATAR_ID = re.compile(r"[A-Za-z0-9]+")  # the vendor: "Can only contain /^a-zA-Z0-9/"
 DEFAULT_CREDIT = 10_000.0
-SESSION_COST = 10.0  # credits a new session costs, so `akool credit` shows change
+SESSION_COST = 10.0  # credits a new v3 session costs, so `akool credit` shows change
+MINUTE_COST = 1.0  # credits a minute of a v4 session's duration costs (charged up front)
 
 
 @dataclass
@@ -120,6 +186,22 @@ class CustomAvatar:
             record["url_from"] = self.url_from
         return record
 
+    def v4_data(self, now: float) -> Dict[str, Any]:
+        """The upload as the v4 avatar routes show it (``from`` 3: the user's)."""
+        return {
+            "_id": self.record_id,
+            "uid": 100010,
+            "type": 2,
+            "from": 3,
+            "avatar_id": self.avatar_id,
+            "voice_id": "",
+            "name": self.name,
+            "url": self.url,
+            "thumbnailUrl": "",
+            "gender": "",
+            "available": self.status(now) == 3,
+        }
+
 
 class Catalog:
     """Uploaded avatars and the credit balance. The State's lock guards it."""
@@ -128,12 +210,14 @@ class Catalog:
         self.avatars: Dict[str, CustomAvatar] = {}  # by record id
         self.credit = DEFAULT_CREDIT
         self.session_cost = SESSION_COST
+        self.minute_cost = MINUTE_COST
         self.fail_avatars = False
 
-    def usable(self, avatar_id: str, now: float) -> bool:
-        """Whether a session may stream ``avatar_id``: an official one, or an upload that
-        is ready."""
-        if any(a["avatar_id"] == avatar_id for a in OFFICIAL_AVATARS):
+    def usable(self, avatar_id: str, now: float, version: str = "v3") -> bool:
+        """Whether a session of ``version`` may stream ``avatar_id``: an official one of
+        that version, or an upload that is ready (uploads serve both)."""
+        official = OFFICIAL_AVATARS if version == "v3" else V4_AVATARS
+        if any(a["avatar_id"] == avatar_id for a in official):
             return True
         return any(a.avatar_id == avatar_id and a.status(now) == 3 for a in self.avatars.values())
 
@@ -151,7 +235,7 @@ class Catalog:
             return 1003, None
         if body.get("type", 2) not in (1, 2, "1", "2"):
             return 1003, None
-        taken = {a["avatar_id"] for a in OFFICIAL_AVATARS} | {
+        taken = {a["avatar_id"] for a in OFFICIAL_AVATARS + V4_AVATARS} | {
             a.avatar_id for a in self.avatars.values()
         }
         if avatar_id in taken:
@@ -185,3 +269,33 @@ class Catalog:
         if source in (None, 4):
             found += MY_VOICES
         return found
+
+    def v4_avatar_list(self, platform: str, now: float) -> List[Dict[str, Any]]:
+        """The v4 list: the official avatar on either platform, then (``open``, the API's
+        platform) the uploads, newest first. Nothing was made in the web app (``aigc``)."""
+        found = [dict(a) for a in V4_AVATARS]
+        if platform == "open":
+            found += [a.v4_data(now) for a in reversed(list(self.avatars.values()))]
+        return found
+
+    def v4_avatar(self, avatar_id: str, now: float) -> Optional[Dict[str, Any]]:
+        for avatar in self.v4_avatar_list("open", now):
+            if avatar["avatar_id"] == avatar_id:
+                return avatar
+        return None
+
+    @staticmethod
+    def v4_voice_list(kind: int, support_stream: Optional[bool]) -> List[Dict[str, Any]]:
+        """Voices of a type (1 cloned, 2 Akool's), all or only those whose streaming
+        support is ``support_stream``."""
+        voices = V4_CLONED_VOICES if kind == 1 else V4_AKOOL_VOICES
+        if support_stream is None:
+            return [dict(v) for v in voices]
+        return [dict(v) for v in voices if v["support_stream"] is support_stream]
+
+    @staticmethod
+    def v4_voice(voice_id: str) -> Optional[Dict[str, Any]]:
+        for voice in V4_AKOOL_VOICES + V4_CLONED_VOICES:
+            if voice["voice_id"] == voice_id:
+                return voice
+        return None

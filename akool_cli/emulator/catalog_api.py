@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional
 from aiohttp import web
 
 from akool_cli.emulator.catalog import LANGUAGES
-from akool_cli.emulator.http_api import PREFIX, envelope, json_body
+from akool_cli.emulator.http_api import PREFIX, auth_refusal, envelope, json_body
 from akool_cli.emulator.state import State
 
 
@@ -39,10 +39,7 @@ class CatalogAPI:
         router.add_get(f"{PREFIX}/faceswap/quota/info", self.credit)
 
     def _auth(self, request: web.Request) -> Optional[web.Response]:
-        code = self.state.authorize(
-            request.headers.get("Authorization"), request.headers.get("x-api-key")
-        )
-        return envelope(code) if code != 1000 else None
+        return auth_refusal(self.state, request)
 
     async def avatar_list(self, request: web.Request) -> web.Response:
         refused = self._auth(request)

@@ -4,21 +4,35 @@ seeding, state. Tests and CI jobs drive the emulator through it; the real API ha
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from aiohttp import web
 
 from akool_cli.emulator.codes import MESSAGES
 from akool_cli.emulator.http_api import PREFIX, json_body
-from akool_cli.emulator.state import ANSWER_MODES, CHAT_FAULTS, STREAM_SHAPES, Fault, State
+from akool_cli.emulator.http_v4 import PREFIX_V4
+from akool_cli.emulator.state import ANSWER_MODES, CHAT_FAULTS, VERSIONS, Fault, State
+
+API_PREFIXES = ((PREFIX, "v3"), (PREFIX_V4, "v4"))
+
+
+def api_version(path: str) -> Optional[str]:
+    """``v3`` or ``v4`` for a path under that version's prefix, else None."""
+    for prefix, version in API_PREFIXES:
+        if path.startswith(prefix + "/"):
+            return version
+    return None
 
 
 def endpoint_name(path: str) -> str:
     """How a fault names an endpoint: a session call by its last word (``list``), any
-    other by its path under the prefix (``avatar/list``)."""
-    rest = path[len(PREFIX) :].strip("/")
+    other by its path under its version's prefix, without v4's ``liveAvatar/``
+    (``avatar/list``, ``knowledge/create``)."""
+    rest = path.split("/", 4)[-1].strip("/") if api_version(path) else path.strip("/")
     if rest.startswith("liveAvatar/session/"):
         return rest.rsplit("/", 1)[-1]
+    if rest.startswith("liveAvatar/"):
+        return rest[len("liveAvatar/") :]
     return rest
 
 
@@ -36,7 +50,7 @@ class Control:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        if not request.path.startswith(PREFIX):
+        if api_version(request.path) is None:
             return await handler(request)
         state = self.state
         with state.lock:
@@ -57,7 +71,7 @@ class Control:
 
     async def _answer(self, request: web.Request, handler: Any) -> web.StreamResponse:
         endpoint = endpoint_name(request.path)
-        fault = self.state.take_fault(endpoint)
+        fault = self.state.take_fault(endpoint, api_version(request.path))
         if fault is None:
             return await handler(request)
         if fault.delay:
@@ -118,9 +132,12 @@ class Control:
     async def ctl_seed(self, request: web.Request) -> web.Response:
         raw = await json_body(request)
         count, status = raw.get("count", 1), raw.get("status")
+        version = raw.get("version", "v3")
         if not isinstance(count, int) or count < 0 or status not in (None, 1, 2, 3, 4):
             return web.json_response({"error": "count >= 0, status 1..4"}, status=400)
-        self.state.seed(count, status)
+        if version not in VERSIONS:
+            return web.json_response({"error": "version is v3 or v4"}, status=400)
+        self.state.seed(count, status, version=version)
         return web.json_response({"sessions": len(self.state.order)})
 
     async def ctl_reset(self, request: web.Request) -> web.Response:
@@ -147,13 +164,28 @@ def _seconds(value: Any) -> float:
     return max(0.0, float(value))
 
 
+def _duration(value: Any) -> float:
+    seconds = float(value)
+    if not 1 <= seconds <= 3600:
+        raise ValueError("default_duration is 1..3600 seconds")
+    return seconds
+
+
+def _ws_url(value: Any) -> str:
+    if not isinstance(value, str) or not (value == "" or value.startswith(("ws://", "wss://"))):
+        raise ValueError("livekit_url is a ws:// or wss:// URL ('' for the emulator's own)")
+    return value
+
+
 # ``/_emulator/config`` keys: (on the state or its chat settings, attribute, converter).
 SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
     "ready_after": ("state", "ready_after", _seconds),
     "idle_timeout": ("state", "idle_timeout", _seconds),
     "fail_sessions": ("state", "fail_sessions", bool),
     "latency": ("state", "latency", _seconds),
-    "stream_shape": ("state", "stream_shape", _one_of(STREAM_SHAPES, "stream_shape")),
+    "default_duration": ("state", "default_duration", _duration),
+    "livekit_url": ("state", "livekit_url", _ws_url),
+    "chat_refuse_queueing": ("chat", "refuse_queueing", bool),
     "answer_ended": ("chat", "answer_ended", bool),
     "user_transcript": ("chat", "user_transcript", bool),
     "answer_mode": ("chat", "answer_mode", _one_of(ANSWER_MODES, "answer_mode")),
@@ -164,6 +196,7 @@ SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
     "script": ("chat", "script", _script),
     "credit": ("catalog", "credit", lambda v: max(0.0, float(v))),
     "session_cost": ("catalog", "session_cost", lambda v: max(0.0, float(v))),
+    "minute_cost": ("catalog", "minute_cost", lambda v: max(0.0, float(v))),
     "fail_avatars": ("catalog", "fail_avatars", bool),
 }
 

@@ -1,17 +1,21 @@
-"""The emulated HTTP API: ``getToken`` and ``/liveAvatar/session/*`` (and the pull stream).
+"""The emulated v3 HTTP API: ``getToken`` and ``/liveAvatar/session/*`` (and the pull
+stream); the envelope, the credential check and the JSON answer to an unknown route that
+every version shares.
 
 It follows contract v2 (API-NOTES and the vendor's corrected pages) to the letter, quirks
 included, and accepts nothing the vendor does not document: business errors come with
 HTTP 200, ``list`` is a GET with query parameters answering ``data.count`` +
 ``data.result``, ``detail`` answers only the pull URL, and the token from ``getToken`` is
-top-level.
+top-level. The shape of ``stream_urls`` follows the create body: with ``stream_type:
+"agora"`` the Agora keys and both chat-room URLs (no pull URL), without it the FLV shape.
+A v3 route sees only the sessions v3 made (``http_v4.py`` serves the others).
 """
 
 from __future__ import annotations
 
 import struct
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
 from aiohttp import web
 
@@ -59,19 +63,53 @@ def envelope(code: int, data: Any = None) -> web.Response:
     return web.json_response(body)  # HTTP 200 whatever the code, as the API does
 
 
+def auth_refusal(state: State, request: web.Request) -> Optional[web.Response]:
+    """The answer to a request without a valid credential (1102 or 1101), else None."""
+    code = state.authorize(request.headers.get("Authorization"), request.headers.get("x-api-key"))
+    return envelope(code) if code != 1000 else None
+
+
+@web.middleware
+async def json_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """An unknown route, or a known one with the wrong method, answers JSON with its HTTP
+    status, not aiohttp's text page. The body has no ``code``: it is not a business
+    answer, and no client should read one into it (the HTTP status says what happened)."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        body = {
+            "status": exc.status,
+            "error": exc.reason,
+            "message": f"no route for {request.method} {request.path}",
+        }
+        return web.json_response(body, status=exc.status, headers=headers)
+
+
+V3_STREAM_TYPES = ("agora",)  # what a v3 create body may name (the vendor's v3 web client)
+
+
 def _stream_urls(request: web.Request, session: EmuSession, shape: str) -> Dict[str, str]:
-    """``stream_urls`` as each endpoint shows it; later v3 servers send the agora shape."""
+    """``stream_urls`` as each endpoint shows it, in the shape the create body asked for."""
     host = request.host
-    if session.shape == "agora":
-        return {
+    chat = {
+        "client_chat_room_url": f"ws://{host}/{session.room}/client_{session.number}.chat",
+        "server_chat_room_url": f"ws://{host}/{session.room}/server_{session.number}.chat",
+    }
+    if session.stream_type == "agora":
+        agora = {
             "agora_app_id": "emu0app" + session.task_id[:12],
             "agora_channel": session.stream_name,
             "agora_token": "007eJx" + session.task_id,
         }
+        return {**agora, **chat} if shape == "create" else agora
     urls = {"client_pull_stream_url": f"http://{host}/final_openapi_live/{session.stream_name}.flv"}
     if shape == "create":
-        urls["client_chat_room_url"] = f"ws://{host}/{session.room}/client_{session.number}.chat"
-        urls["server_chat_room_url"] = f"ws://{host}/{session.room}/server_{session.number}.chat"
+        urls.update(chat)
     if shape == "list":
         urls["client_push_stream_url"] = f"http://{host}/openapi_live/{session.stream_name}.whip"
     return urls
@@ -93,11 +131,16 @@ def session_data(request: web.Request, session: EmuSession, shape: str) -> Dict[
     return data
 
 
-async def json_body(request: web.Request) -> Dict[str, Any]:
+async def json_value(request: web.Request) -> Any:
+    """The body as JSON, whatever its type; None if it is not JSON."""
     try:
-        body = await request.json()
+        return await request.json()
     except (ValueError, UnicodeDecodeError):
-        return {}
+        return None
+
+
+async def json_body(request: web.Request) -> Dict[str, Any]:
+    body = await json_value(request)
     return body if isinstance(body, dict) else {}
 
 
@@ -115,11 +158,6 @@ class HttpAPI:
         router.add_get(f"{PREFIX}/liveAvatar/session/list", self.list)
         router.add_get("/final_openapi_live/{name}.flv", self.stream)
 
-    def _auth(self, request: web.Request) -> int:
-        return self.state.authorize(
-            request.headers.get("Authorization"), request.headers.get("x-api-key")
-        )
-
     async def get_token(self, request: web.Request) -> web.Response:
         body = await json_body(request)
         client_id, secret = body.get("clientId"), body.get("clientSecret")
@@ -130,33 +168,36 @@ class HttpAPI:
         return web.json_response({"code": 1000, "token": self.state.tokens[0]})
 
     async def create(self, request: web.Request) -> web.Response:
-        code = self._auth(request)
-        if code != 1000:
-            return envelope(code)
-        avatar_id = (await json_body(request)).get("avatar_id")
+        refused = auth_refusal(self.state, request)
+        if refused:
+            return refused
+        body = await json_body(request)
+        avatar_id, stream_type = body.get("avatar_id"), body.get("stream_type")
         if not isinstance(avatar_id, str) or not avatar_id.strip():
             return envelope(1003)
-        code, session = self.state.start_session(avatar_id)
+        if "stream_type" in body and stream_type not in V3_STREAM_TYPES:
+            return envelope(1003)
+        code, session = self.state.start_session(avatar_id, stream_type)
         if session is None:
             return envelope(code)
         return envelope(1000, session_data(request, session, "create"))
 
     async def detail(self, request: web.Request) -> web.Response:
-        code = self._auth(request)
-        if code != 1000:
-            return envelope(code)
+        refused = auth_refusal(self.state, request)
+        if refused:
+            return refused
         session_id = request.query.get("id", "")
         if not session_id:
             return envelope(1003)
-        session = self.state.get(session_id)
+        session = self.state.get(session_id, "v3")
         if session is None:
             return envelope(1008)
         return envelope(1000, session_data(request, session, "detail"))
 
     async def _by_id(self, request: web.Request, action: Callable[[str], int]) -> web.Response:
-        code = self._auth(request)
-        if code != 1000:
-            return envelope(code)
+        refused = auth_refusal(self.state, request)
+        if refused:
+            return refused
         session_id = (await json_body(request)).get("id")
         if not isinstance(session_id, str) or not session_id:
             return envelope(1003)
@@ -165,7 +206,7 @@ class HttpAPI:
     async def close(self, request: web.Request) -> web.Response:
         response = await self._by_id(request, self.state.close)
         session_id = (await json_body(request)).get("id")
-        session = self.state.get(session_id) if isinstance(session_id, str) else None
+        session = self.state.get(session_id, "v3") if isinstance(session_id, str) else None
         if session is not None and session.ended:
             await self.rooms.close_room(session.room)  # an ended session's room goes with it
         return response
@@ -174,9 +215,9 @@ class HttpAPI:
         return await self._by_id(request, self.state.pause)
 
     async def list(self, request: web.Request) -> web.Response:
-        code = self._auth(request)
-        if code != 1000:
-            return envelope(code)
+        refused = auth_refusal(self.state, request)
+        if refused:
+            return refused
         try:
             page = int(request.query.get("page", "1"))
             size = int(request.query.get("size", "100"))
@@ -185,7 +226,7 @@ class HttpAPI:
             return envelope(1003)
         if page < 1 or size < 1 or (status is not None and status not in (1, 2, 3, 4)):
             return envelope(1003)
-        count, sessions = self.state.page(page, size, status)
+        count, sessions = self.state.page(page, size, status, "v3")
         result = [session_data(request, s, "list") for s in sessions]
         return envelope(1000, {"count": count, "result": result})
 

@@ -3,8 +3,11 @@
 A client's question goes to the programs in the server room when there are any (so a
 backend can be tested); otherwise the built-in avatar answers it: in dialogue mode
 (``mode_type`` 2) with ``You said: …`` or the script's answer, in retelling mode (1, the
-server's default) with the question's own text. The rooms accept connections only while
-their session is live.
+server's default) with the question's own text. The rooms accept connections as soon as
+their session exists (the vendor's web client connects straight after create): a question
+asked while the session is queueing is answered once it is live. A room refuses the
+handshake once its session is over, and, as a fault (``chat_refuse_queueing``), while it
+is queueing.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any, Dict, Optional, Set
+from typing import Any, Dict, Optional, Set, Tuple
 
 from aiohttp import WSMsgType, web
 
 from akool_cli.emulator.catalog import LANGUAGE_NAMES
-from akool_cli.emulator.state import LIVE, EmuSession, State
+from akool_cli.emulator.state import ENDED, FAILED, QUEUEING, EmuSession, State
 
 
 class ChatRooms:
@@ -37,12 +40,40 @@ class ChatRooms:
         return session
 
     def _refuse(self, session: Optional[EmuSession]) -> Optional[web.Response]:
-        """The handshake's refusal, unless the room exists and its session is live."""
+        """The handshake's refusal: no such room, its session is over, or (a fault) it is
+        still queueing."""
         if session is None:
             return web.Response(status=404, text="no such chat room")
-        if session.status(time.monotonic()) != LIVE:
+        status = session.status(time.monotonic())
+        if status in (ENDED, FAILED):
             return web.Response(status=403, text="the session is not live")
+        if status == QUEUEING and self.state.chat.refuse_queueing:
+            return web.Response(status=403, text="the session is not live yet")
         return None
+
+    async def _when_live(
+        self, session: EmuSession, ws: web.WebSocketResponse, gate: asyncio.Lock
+    ) -> bool:
+        """Wait while the session queues (questions keep their order through ``gate``);
+        False, with the socket closed, if it ended or failed instead of going live."""
+        async with gate:
+            while session.status(time.monotonic()) == QUEUEING:
+                await asyncio.sleep(0.02)
+            if session.status(time.monotonic()) in (ENDED, FAILED):
+                await ws.close(code=1001, message=b"session ended")
+                return False
+        return True
+
+    async def _answer_when_live(
+        self,
+        session: EmuSession,
+        gate: asyncio.Lock,
+        ws: web.WebSocketResponse,
+        payload: Dict[str, Any],
+        ids: Tuple[str, str],
+    ) -> None:
+        if await self._when_live(session, ws, gate):
+            await self._answer(ws, payload, *ids)
 
     async def client_socket(self, request: web.Request) -> web.StreamResponse:
         session = self._room_session(request)
@@ -60,11 +91,12 @@ class ChatRooms:
             self.state.chat_connections += 1
         client_id, server_id = f"client_{session.number}", f"server_{session.number}"
         tasks: Set[asyncio.Task] = set()
+        gate = asyncio.Lock()  # answers wait for the session to go live, in order
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
-                if session.status(time.monotonic()) != LIVE:
+                if session.status(time.monotonic()) in (ENDED, FAILED):
                     # The session ended (closed, or paused past the idle timeout) while
                     # this socket was open: the room goes with it.
                     await ws.close(code=1001, message=b"session ended")
@@ -91,7 +123,9 @@ class ChatRooms:
                     for peer in list(servers):
                         await peer.send_str(out)
                     continue
-                task = asyncio.ensure_future(self._answer(ws, payload, server_id, client_id))
+                task = asyncio.ensure_future(
+                    self._answer_when_live(session, gate, ws, payload, (server_id, client_id))
+                )
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
         finally:

@@ -3,6 +3,7 @@
 with Emulator() as emu:   # an ephemeral loopback port
     emu.base_url          # http://127.0.0.1:<port>
     emu.state             # the state, to inspect or to change between requests
+    emu.livekit_url       # where v4 LiveKit credentials send a client (settable)
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from aiohttp import web
 
 from akool_cli.emulator.catalog_api import CatalogAPI
 from akool_cli.emulator.control import Control
-from akool_cli.emulator.http_api import HttpAPI
+from akool_cli.emulator.http_api import HttpAPI, json_errors
+from akool_cli.emulator.http_v4 import HttpV4
 from akool_cli.emulator.rooms import ChatRooms
 from akool_cli.emulator.state import State
 
 
 def build_app(state: State, rooms: Optional[ChatRooms] = None) -> web.Application:
-    """The HTTP API, the control API and the chat rooms on one app (one port)."""
+    """The HTTP API (v3 and v4), the control API and the chat rooms on one app (one
+    port). Every unknown route answers JSON."""
     rooms = rooms or ChatRooms(state)
     control = Control(state)
-    app = web.Application(middlewares=[control.middleware])
+    app = web.Application(middlewares=[json_errors, control.middleware])
     HttpAPI(state, rooms).add_routes(app.router)
+    HttpV4(state).add_routes(app.router)
     CatalogAPI(state).add_routes(app.router)
     control.add_routes(app.router)
     rooms.add_routes(app.router)
@@ -87,6 +91,21 @@ class Emulator:
         sockname = site._server.sockets[0].getsockname()  # the port, when 0 was asked for
         host = f"[{sockname[0]}]" if ":" in sockname[0] else sockname[0]
         self.base_url = f"http://{host}:{sockname[1]}"
+
+    @property
+    def livekit_url(self) -> str:
+        """The ``livekit_url`` a v4 LiveKit session's credentials carry: the one set, or
+        the emulator's own address as ``ws://`` (once started)."""
+        if self.state.livekit_url:
+            return self.state.livekit_url
+        return "ws://" + self.base_url.split("://", 1)[1] if self.base_url else ""
+
+    @livekit_url.setter
+    def livekit_url(self, url: str) -> None:
+        """Point v4 LiveKit credentials at a room served elsewhere ('' for the emulator's
+        own address)."""
+        with self.state.lock:
+            self.state.livekit_url = url
 
     def call(self, coroutine: Any, timeout: float = 10.0) -> Any:
         """Run a coroutine on the emulator's loop from another thread; its result."""

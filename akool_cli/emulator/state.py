@@ -2,6 +2,9 @@
 
 Pure data and rules, no sockets, so the rules can be read (and tested) on their own.
 All mutation happens under one lock: tests poke the state from another thread.
+
+One store of sessions serves both API versions; each session remembers the version that
+created it, and a version's routes see only its own sessions (see ``EmuSession``).
 """
 
 from __future__ import annotations
@@ -14,11 +17,18 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from akool_cli.emulator.catalog import Catalog
+from akool_cli.emulator.knowledge import KnowledgeStore
+from akool_cli.emulator.v4 import agora_credentials
 
 DEFAULT_API_KEY = "emulator-key"
 DEFAULT_TOKEN = "emulator-token"
 DEFAULT_CLIENT_ID = "emulator-client"
 DEFAULT_CLIENT_SECRET = "emulator-secret"
+# The key and secret that sign the LiveKit tokens of v4 sessions (``livekit_auth.py``);
+# the emulator's LiveKit room checks tokens with the same pair, read from the State.
+DEFAULT_LIVEKIT_API_KEY = "emulator-livekit-key"
+DEFAULT_LIVEKIT_API_SECRET = "emulator-livekit-secret-for-signing-room-tokens"
+VERSIONS = ("v3", "v4")
 
 # Fault targets: a session call by its last word, anything else by its path.
 ENDPOINTS = (
@@ -34,6 +44,11 @@ ENDPOINTS = (
     "voice/list",
     "language/list",
     "faceswap/quota/info",
+    "knowledge/list",
+    "knowledge/detail",
+    "knowledge/create",
+    "knowledge/update",
+    "knowledge/delete",
 )
 
 
@@ -45,12 +60,13 @@ def object_id(counter: int) -> str:
 
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
 ANSWER_MODES = ("single", "delta", "cumulative")
-STREAM_SHAPES = ("rtmp", "agora")
 
 
 @dataclass
 class Fault:
-    """One fault switch. ``endpoint`` None means every API endpoint.
+    """One fault switch. ``endpoint`` None means every API endpoint; an endpoint both
+    versions have (``create``, ``list``, ``avatar/list``…) is hit in either, unless
+    ``version`` (``v3`` or ``v4``) names one.
 
     Exactly what happens, in order: wait ``delay`` seconds; then, if ``code`` is
     set, answer that business code with HTTP 200; if ``http_status`` is set, answer
@@ -70,6 +86,7 @@ class Fault:
     truncate: bool = False
     not_envelope: bool = False
     times: Optional[int] = None
+    version: Optional[str] = None
 
     @classmethod
     def from_json(cls, data: Any) -> Fault:
@@ -82,6 +99,8 @@ class Fault:
         fault = cls(**data)
         if fault.endpoint is not None and fault.endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {fault.endpoint!r}; one of {', '.join(ENDPOINTS)}")
+        if fault.version not in (None, *VERSIONS):
+            raise ValueError(f"unknown version {fault.version!r}; one of {', '.join(VERSIONS)}")
         return fault
 
 
@@ -94,8 +113,15 @@ class EmuSession:
 
     queueing (1) until ``ready_after`` seconds have passed, then live (2) until closed,
     or failed (4) instead when ``fail`` is set. Closing ends it (3); so does staying
-    paused without a chat message for ``idle_timeout`` seconds. An ended session stays
-    readable. ``fixed_status`` (seeded sessions) overrides the clock.
+    paused without a chat message for ``idle_timeout`` seconds, and, for a v4 session,
+    reaching the end of its ``duration`` (counted from its creation: the queueing time is
+    part of what was paid for). An ended session stays readable. ``fixed_status`` (seeded
+    sessions) overrides the clock.
+
+    ``version`` is the API version that created it: the other version's routes answer
+    1008 for it and leave it out of their lists. ``stream_type``: for v3 ``None`` (the FLV
+    shape) or ``agora`` (asked for in the create body); for v4 ``agora``, ``livekit`` or
+    ``trtc``. ``credentials`` (v4) are the room's, as create answered them.
     """
 
     id: str
@@ -110,14 +136,23 @@ class EmuSession:
     fixed_status: Optional[int] = None
     paused_at: Optional[float] = None
     ended: bool = False
-    shape: str = "rtmp"  # "rtmp": pull + chat URLs; "agora": agora_* keys, no URLs
     uid: int = 100010
+    version: str = "v3"
+    stream_type: Optional[str] = None
+    duration: Optional[float] = None  # v4: seconds it may last from its creation
+    credentials: Dict[str, Any] = field(default_factory=dict)
+    params: Dict[str, Any] = field(default_factory=dict)  # v4: the rest of the create body
+    charged: float = 0.0  # v4: credit taken up front, for the whole duration
+    hosted: bool = False  # v4: the emulator made the room (no credentials were brought)
+    closed_at: Optional[int] = None  # milliseconds since the epoch
 
     def status(self, now: float) -> int:
         if self.ended:
             return ENDED
         if self.fixed_status is not None:
             return self.fixed_status
+        if self.duration is not None and now - self.created >= self.duration:
+            return ENDED
         if now - self.created < self.ready_after:
             return QUEUEING
         if self.fail:
@@ -147,6 +182,9 @@ class AvatarSettings:
     script: Dict[str, str] = field(default_factory=dict)
     answer_ended: bool = False  # mark the last frame of an answer with answer_ended: true
     user_transcript: bool = False  # send a ``type: user`` frame before each answer
+    # Refuse a v3 chat handshake while the session is queueing (a fault: by default the
+    # room accepts it at once and answers once the session is live, as the service does).
+    refuse_queueing: bool = False
 
 
 class State:
@@ -164,7 +202,12 @@ class State:
         self.ready_after = ready_after
         self.idle_timeout = 120.0
         self.fail_sessions = False
-        self.stream_shape = "rtmp"
+        self.default_duration = 600.0  # a v4 create without a duration lasts this long
+        # Where v4 LiveKit credentials send a client: empty means the emulator's own
+        # address (ws://<host it was reached at>); the runner's ``livekit_url`` sets it.
+        self.livekit_url = ""
+        self.livekit_api_key = DEFAULT_LIVEKIT_API_KEY
+        self.livekit_api_secret = DEFAULT_LIVEKIT_API_SECRET
         self.latency = 0.0  # seconds added before every API answer: a network's distance
         self.api_keys: Set[str] = set(api_keys or [DEFAULT_API_KEY])
         self.tokens: List[str] = list(tokens or [DEFAULT_TOKEN])
@@ -189,7 +232,9 @@ class State:
             self.catalog = Catalog()
             self.questions: List[str] = []
             self.payloads: List[Dict[str, Any]] = []
-            self.rooms: Dict[str, str] = {}
+            self.rooms: Dict[str, str] = {}  # v3 chat room -> session id
+            self.livekit_rooms: Dict[str, str] = {}  # v4 LiveKit room name -> session id
+            self.knowledge = KnowledgeStore()
             self._number = 8000 + secrets.randbelow(1000)
 
     # credentials
@@ -210,9 +255,11 @@ class State:
         return 1000 if ok else 1101
 
     # faults
-    def take_fault(self, endpoint: str) -> Optional[Fault]:
+    def take_fault(self, endpoint: str, version: Optional[str] = None) -> Optional[Fault]:
         with self.lock:
             for fault in self.faults:
+                if fault.version not in (None, version):
+                    continue
                 if fault.endpoint in (None, endpoint):
                     if fault.times is not None:
                         fault.times -= 1
@@ -234,10 +281,18 @@ class State:
             return fault
 
     # sessions
-    def _new(self, avatar_id: str, *, fixed_status: Optional[int] = None) -> EmuSession:
+    def _build(
+        self,
+        avatar_id: str,
+        *,
+        fixed_status: Optional[int] = None,
+        version: str = "v3",
+        stream_type: Optional[str] = None,
+    ) -> EmuSession:
+        """A new session, not yet in the store (``_keep`` puts it there)."""
         self._number += 1
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
-        session = EmuSession(
+        return EmuSession(
             id=object_id(self._number),
             avatar_id=avatar_id,
             task_id=secrets.token_hex(12),
@@ -248,66 +303,155 @@ class State:
             idle_timeout=self.idle_timeout,
             fail=self.fail_sessions,
             fixed_status=fixed_status,
-            shape=self.stream_shape,
+            version=version,
+            stream_type=stream_type,
         )
+
+    def _keep(self, session: EmuSession) -> EmuSession:
         self.sessions[session.id] = session
         self.order.append(session.id)
-        self.rooms[session.room] = session.id
+        if session.version == "v3":
+            self.rooms[session.room] = session.id
+        room_name = session.credentials.get("livekit_room_name")
+        if session.stream_type == "livekit" and session.hosted and room_name:
+            self.livekit_rooms[room_name] = session.id
         return session
 
-    def create(self, avatar_id: str) -> EmuSession:
-        with self.lock:
-            return self._new(avatar_id)
+    def _new(
+        self,
+        avatar_id: str,
+        *,
+        fixed_status: Optional[int] = None,
+        stream_type: Optional[str] = None,
+    ) -> EmuSession:
+        return self._keep(
+            self._build(avatar_id, fixed_status=fixed_status, stream_type=stream_type)
+        )
 
-    def start_session(self, avatar_id: str) -> Tuple[int, Optional[EmuSession]]:
-        """``session/create``: 1003 for an avatar that is neither official nor a ready
-        upload, 1104 when the credit does not cover a session; else a new session, paid."""
+    def create(self, avatar_id: str, stream_type: Optional[str] = None) -> EmuSession:
         with self.lock:
-            if not self.catalog.usable(avatar_id, time.monotonic()):
+            return self._new(avatar_id, stream_type=stream_type)
+
+    def start_session(
+        self, avatar_id: str, stream_type: Optional[str] = None
+    ) -> Tuple[int, Optional[EmuSession]]:
+        """v3 ``session/create``: 1003 for an avatar that is neither a v3 official one nor
+        a ready upload, 1104 when the credit does not cover a session; else a new session,
+        paid. ``stream_type`` is the body's (``agora`` or None)."""
+        with self.lock:
+            if not self.catalog.usable(avatar_id, time.monotonic(), "v3"):
                 return 1003, None
             if self.catalog.credit < self.catalog.session_cost:
                 return 1104, None
             self.catalog.credit -= self.catalog.session_cost
-            return 1000, self._new(avatar_id)
+            return 1000, self._new(avatar_id, stream_type=stream_type)
+
+    def start_v4(
+        self,
+        avatar_id: str,
+        duration: Optional[float],
+        stream_type: str,
+        params: Dict[str, Any],
+        credentials: Callable[[EmuSession], Dict[str, Any]],
+        hosted: bool = True,
+    ) -> Tuple[int, Optional[EmuSession]]:
+        """v4 ``session/create`` once its body is checked: 1003 for an avatar that is not a
+        v4 one (official or a ready upload), 1232 for an unknown ``knowledge_id``, 1104
+        when the credit does not cover the whole duration (charged up front); else a new
+        session whose ``credentials`` come from the given function (which may raise: then
+        nothing is kept or charged)."""
+        with self.lock:
+            now = time.monotonic()
+            if not self.catalog.usable(avatar_id, now, "v4"):
+                return 1003, None
+            knowledge_id = params.get("knowledge_id")
+            if knowledge_id and self.knowledge.get(knowledge_id) is None:
+                return 1232, None
+            seconds = self.default_duration if duration is None else duration
+            cost = self.catalog.minute_cost * seconds / 60
+            if self.catalog.credit < cost:
+                return 1104, None
+            session = self._build(avatar_id, version="v4", stream_type=stream_type)
+            session.duration = seconds
+            session.params = dict(params)
+            session.hosted = hosted
+            session.credentials = credentials(session)
+            self.catalog.credit = round(self.catalog.credit - cost, 2)
+            session.charged = cost
+            return 1000, self._keep(session)
 
     def seed(
-        self, count: int, status: Optional[int] = None, avatar_id: str = "Kai_1080P_back"
+        self,
+        count: int,
+        status: Optional[int] = None,
+        avatar_id: Optional[str] = None,
+        version: str = "v3",
     ) -> None:
+        """``count`` sessions with fixed statuses (1, 2, 3, 4, 1… unless ``status``). A v4
+        seeded session streams over Agora (the server's default) with made-up credentials."""
         with self.lock:
             for i in range(count):
-                self._new(avatar_id, fixed_status=status or (i % 4) + 1)
+                fixed = status or (i % 4) + 1
+                if version == "v3":
+                    self._new(avatar_id or "Kai_1080P_back", fixed_status=fixed)
+                    continue
+                session = self._build(
+                    avatar_id or "dvp_Tristan_cloth2_1080P",
+                    fixed_status=fixed,
+                    version="v4",
+                    stream_type="agora",
+                )
+                session.hosted = True
+                session.credentials = agora_credentials(session.number, session.stream_name)
+                self._keep(session)
 
-    def get(self, session_id: str) -> Optional[EmuSession]:
+    def get(self, session_id: str, version: Optional[str] = None) -> Optional[EmuSession]:
+        """The session, if there is one by that id (made by ``version``, when named)."""
         with self.lock:
-            return self.sessions.get(session_id)
+            session = self.sessions.get(session_id)
+        if session is None or version not in (None, session.version):
+            return None
+        return session
 
-    def _act(self, session_id: str, action: Callable[[EmuSession, float], None]) -> int:
-        """The business code of acting on a session: 1008 if unknown, 1219 if it is over
-        (ended or failed), else 1000 after ``action``."""
+    def _act(
+        self, session_id: str, action: Callable[[EmuSession, float], None], version: str
+    ) -> int:
+        """The business code of acting on a session: 1008 if unknown (to this version), 1219
+        if it is over (ended or failed), else 1000 after ``action``."""
         now = time.monotonic()
         with self.lock:
             session = self.sessions.get(session_id)
-            if session is None:
+            if session is None or session.version != version:
                 return 1008
             if session.status(now) in (ENDED, FAILED):
                 return 1219
             action(session, now)
             return 1000
 
-    def close(self, session_id: str) -> int:
+    def close(self, session_id: str, version: str = "v3") -> int:
+        """Close a session; a v4 one gets back the credit of the unused part of its
+        duration."""
+
         def end(session: EmuSession, now: float) -> None:
             session.ended = True
+            session.closed_at = int(time.time() * 1000)
+            if session.duration:
+                unused = max(0.0, session.duration - (now - session.created))
+                refund = session.charged * unused / session.duration
+                self.catalog.credit = round(self.catalog.credit + refund, 2)
             self.closed.append(session_id)
 
-        return self._act(session_id, end)
+        return self._act(session_id, end, version)
 
     def pause(self, session_id: str) -> int:
+        """Pause a v3 session (v4 has no pause)."""
+
         def pause(session: EmuSession, now: float) -> None:
             if session.paused_at is None:
                 session.paused_at = now
             self.paused.append(session_id)
 
-        return self._act(session_id, pause)
+        return self._act(session_id, pause, "v3")
 
     def message(self, session: EmuSession) -> None:
         """A chat message came: it resumes a paused session (one that is still live)."""
@@ -319,15 +463,26 @@ class State:
         return self.by_room(f"final_{stream_name}")
 
     def by_room(self, room: str) -> Optional[EmuSession]:
+        """The v3 session whose chat room this is."""
         with self.lock:
             session_id = self.rooms.get(room)
             return self.sessions.get(session_id) if session_id else None
 
-    def page(self, page: int, size: int, status: Optional[int]) -> tuple:
-        """(count, sessions on the page), newest first."""
+    def by_livekit_room(self, room_name: str) -> Optional[EmuSession]:
+        """The v4 session whose emulator-hosted LiveKit room this is."""
+        with self.lock:
+            session_id = self.livekit_rooms.get(room_name)
+            return self.sessions.get(session_id) if session_id else None
+
+    def page(
+        self, page: int, size: int, status: Optional[int], version: str = "v3"
+    ) -> Tuple[int, List[EmuSession]]:
+        """(count, sessions on the page), newest first: the sessions ``version`` made."""
         now = time.monotonic()
         with self.lock:
-            newest_first = [self.sessions[i] for i in reversed(self.order)]
+            newest_first = [
+                s for s in (self.sessions[i] for i in reversed(self.order)) if s.version == version
+            ]
         if status is not None:
             newest_first = [s for s in newest_first if s.status(now) == status]
         start = (page - 1) * size
@@ -343,6 +498,8 @@ class State:
                         "avatar_id": s.avatar_id,
                         "status": s.status(now),
                         "paused": s.paused,
+                        "version": s.version,
+                        "stream_type": s.stream_type,
                     }
                     for s in (self.sessions[i] for i in self.order)
                 ],
@@ -358,4 +515,5 @@ class State:
                 "questions": list(self.questions),
                 "payloads": list(self.payloads),
                 "faults": [asdict(f) for f in self.faults],
+                "knowledge": self.knowledge.records(),
             }

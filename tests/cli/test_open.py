@@ -74,8 +74,7 @@ def test_print_only_prints_the_url(cli, logged_in):
 
 
 def test_a_session_without_a_pull_url_says_so(cli, logged_in):
-    logged_in.config(stream_shape="agora")
-    sid = logged_in.create()["_id"]
+    sid = logged_in.create(stream_type="agora")["_id"]
     result = cli(["session", "open", sid, "--print"])
     assert result.exit_code == 1 and "has no pull URL" in result.stderr
     assert "agora_channel" in result.stderr and result.stdout == ""

@@ -223,19 +223,20 @@ def test_a_paused_session_left_silent_ends(cli, logged_in):
 
 
 def test_agora_stream_urls_are_shown_with_the_token_masked(cli, logged_in):
-    logged_in.config(stream_shape="agora")
-    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back"])
+    # The agora shape comes from the create body's stream_type (another client's session).
+    created = logged_in.create(stream_type="agora")
+    assert "client_pull_stream_url" not in created["stream_urls"]
+    sid = created["_id"]
+    result = cli(["session", "detail", sid])
     assert result.exit_code == 0, result.stderr
-    data = json.loads(cli(["session", "create", "--avatar-id", "Kai_1080P_back", "--json"]).stdout)
+    data = json.loads(cli(["session", "detail", sid, "--json"]).stdout)
     urls = data["stream_urls"]
     assert set(urls) == {"agora_app_id", "agora_channel", "agora_token"}  # --json: unchanged
     lines = result.stdout.splitlines()
     assert any(line.startswith("agora_channel ") for line in lines)
     token_line = next(line for line in lines if line.startswith("agora_token "))
     assert "…" in token_line or "*" in token_line
-    sid = lines[0].split()[-1]
-    created = next(s for s in logged_in.state.sessions.values() if s.id == sid)
-    assert created.task_id not in token_line  # the real token is never printed whole
+    assert urls["agora_token"] not in token_line  # the real token is never printed whole
     assert "pull stream" not in result.stdout
     listed = cli(["session", "list"])
     assert listed.exit_code == 0 and all(  # no pull URL

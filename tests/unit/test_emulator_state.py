@@ -83,7 +83,15 @@ def test_list_pages_newest_first_with_a_status_filter():
 
 @pytest.mark.parametrize(
     "raw",
-    [{"nope": 1}, {"stream_shape": "hls"}, {"answer_mode": "loud"}, {"chat_fault": "fire"}, []],
+    [
+        {"nope": 1},
+        {"answer_mode": "loud"},
+        {"chat_fault": "fire"},
+        [],
+        {"default_duration": 0},
+        {"default_duration": 3601},
+        {"livekit_url": "http://x"},
+    ],
 )
 def test_config_refuses_what_it_does_not_know(raw):
     with pytest.raises(ValueError):
@@ -92,9 +100,18 @@ def test_config_refuses_what_it_does_not_know(raw):
 
 def test_config_applies_settings():
     state = State()
-    apply_config(state, {"idle_timeout": 5, "stream_shape": "agora", "answer_ended": True})
-    assert state.idle_timeout == 5 and state.stream_shape == "agora" and state.chat.answer_ended
-    assert state.create("a").shape == "agora"
+    apply_config(state, {"idle_timeout": 5, "default_duration": 30, "answer_ended": True})
+    assert state.idle_timeout == 5 and state.default_duration == 30 and state.chat.answer_ended
+    apply_config(state, {"chat_refuse_queueing": True, "livekit_url": "ws://127.0.0.1:7880"})
+    assert state.chat.refuse_queueing and state.livekit_url == "ws://127.0.0.1:7880"
+
+
+def test_the_stream_shape_follows_the_create_body_not_a_server_switch():
+    state = State()
+    with pytest.raises(ValueError):
+        apply_config(state, {"stream_shape": "agora"})  # no server-wide switch any more
+    assert state.create("a", stream_type="agora").stream_type == "agora"
+    assert state.create("a").stream_type is None
 
 
 def test_catalog_uploads_become_usable_once_ready():
