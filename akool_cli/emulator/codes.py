@@ -51,5 +51,11 @@ MESSAGES = {
     1221: "Account not subscribed",
     1222: "Resource already exist",
     1223: "liveAvatar upload exceed",
+    # The knowledge-base API's own codes (v4).
+    1232: "knowledge not found",
+    1233: "knowledge already exists",
+    1234: "knowledge create error",
+    1235: "knowledge update error",
+    1236: "knowledge detail error",
     2001: "server error",
 }

@@ -133,8 +133,11 @@ def test_a_session_created_elsewhere_that_ended_exits_8_before_connecting(cli, l
     assert result.exit_code == 8 and "has ended (completed, 3)" in result.stderr
 
 
-def test_a_queueing_session_is_waited_for(cli, logged_in):
-    logged_in.config(ready_after=0.6)
+@pytest.mark.parametrize("refuse_queueing", [False, True])
+def test_a_queueing_session_is_waited_for(cli, logged_in, refuse_queueing):
+    # Whether the room takes a client while the session queues (the service) or refuses
+    # it (a fault), the CLI waits until the session is live and then chats.
+    logged_in.config(ready_after=0.6, chat_refuse_queueing=refuse_queueing)
     sid = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()
     result = cli(["chat", sid, "-m", "Hi", *FAST])
     assert result.exit_code == 0, result.stderr
