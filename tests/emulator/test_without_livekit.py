@@ -25,17 +25,19 @@ SCRIPT = textwrap.dedent(
     from akool_cli.emulator.state import State
 
     key = {"x-api-key": "emulator-key"}
+    tristan = "dvp_Tristan_cloth2_1080P"
     out = {}
     with Emulator(state=State(ready_after=0)) as emu:
         out["loaded"] = sorted(m for m in sys.modules if m.startswith("livekit"))
         v3 = emu.base_url + "/api/open/v3/liveAvatar/session/create"
         v4 = emu.base_url + "/api/open/v4/liveAvatar/session/create"
-        out["v3"] = requests.post(v3, json={"avatar_id": "Kai_1080P_back"}, headers=key).json()["code"]
+        body = {"avatar_id": "Kai_1080P_back"}
+        out["v3"] = requests.post(v3, json=body, headers=key).json()["code"]
         for stream_type in ("agora", "trtc", "livekit"):
-            body = {"avatar_id": "dvp_Tristan_cloth2_1080P", "duration": 60, "stream_type": stream_type}
+            body = {"avatar_id": tristan, "duration": 60, "stream_type": stream_type}
             out[stream_type] = requests.post(v4, json=body, headers=key).json()
         brought = {"livekit_url": "wss://lk.invalid", "livekit_token": "t"}
-        body = {"avatar_id": "dvp_Tristan_cloth2_1080P", "stream_type": "livekit", "credentials": brought}
+        body = {"avatar_id": tristan, "stream_type": "livekit", "credentials": brought}
         out["brought"] = requests.post(v4, json=body, headers=key).json()["code"]
         out["sessions"] = len(emu.state.sessions)
     print(json.dumps(out))
