@@ -13,6 +13,7 @@ A v3 route sees only the sessions v3 made (``http_v4.py`` serves the others).
 
 from __future__ import annotations
 
+import functools
 import struct
 import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
@@ -67,6 +68,35 @@ def auth_refusal(state: State, request: web.Request) -> Optional[web.Response]:
     """The answer to a request without a valid credential (1102 or 1101), else None."""
     code = state.authorize(request.headers.get("Authorization"), request.headers.get("x-api-key"))
     return envelope(code) if code != 1000 else None
+
+
+Handler = Callable[[Any, web.Request], Awaitable[web.Response]]
+
+
+def authorized(handler: Handler) -> Handler:
+    """A route handler (a method of an object with ``state``) that answers 1102 or 1101
+    before anything else to a request without a valid credential."""
+
+    @functools.wraps(handler)
+    async def checked(self: Any, request: web.Request) -> web.Response:
+        refused = auth_refusal(self.state, request)
+        return refused if refused is not None else await handler(self, request)
+
+    return checked
+
+
+def detail_answer(
+    state: State, request: web.Request, version: str, render: Callable[[EmuSession], Any]
+) -> web.Response:
+    """``session/detail?id=`` of either version: 1003 without an id, 1008 for an id this
+    version did not make, else the session as ``render`` shows it."""
+    session_id = request.query.get("id", "")
+    if not session_id:
+        return envelope(1003)
+    session = state.get(session_id, version)
+    if session is None:
+        return envelope(1008)
+    return envelope(1000, render(session))
 
 
 @web.middleware
@@ -167,10 +197,8 @@ class HttpAPI:
             return envelope(1101)
         return web.json_response({"code": 1000, "token": self.state.tokens[0]})
 
+    @authorized
     async def create(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         body = await json_body(request)
         avatar_id, stream_type = body.get("avatar_id"), body.get("stream_type")
         if not isinstance(avatar_id, str) or not avatar_id.strip():
@@ -182,21 +210,15 @@ class HttpAPI:
             return envelope(code)
         return envelope(1000, session_data(request, session, "create"))
 
+    @authorized
     async def detail(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
-        session_id = request.query.get("id", "")
-        if not session_id:
-            return envelope(1003)
-        session = self.state.get(session_id, "v3")
-        if session is None:
-            return envelope(1008)
-        return envelope(1000, session_data(request, session, "detail"))
+        return detail_answer(
+            self.state, request, "v3", lambda s: session_data(request, s, "detail")
+        )
 
     async def _by_id(self, request: web.Request, action: Callable[[str], int]) -> web.Response:
         refused = auth_refusal(self.state, request)
-        if refused:
+        if refused is not None:
             return refused
         session_id = (await json_body(request)).get("id")
         if not isinstance(session_id, str) or not session_id:
@@ -214,10 +236,8 @@ class HttpAPI:
     async def pause(self, request: web.Request) -> web.Response:
         return await self._by_id(request, self.state.pause)
 
+    @authorized
     async def list(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         try:
             page = int(request.query.get("page", "1"))
             size = int(request.query.get("size", "100"))

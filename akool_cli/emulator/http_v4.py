@@ -22,12 +22,12 @@ the version that made a session, which is the stricter of the two readings. Answ
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from aiohttp import web
 
 from akool_cli.emulator.catalog import PLATFORMS
-from akool_cli.emulator.http_api import auth_refusal, envelope, json_value
+from akool_cli.emulator.http_api import authorized, detail_answer, envelope, json_value
 from akool_cli.emulator.livekit_auth import LiveKitUnavailable, mint_token
 from akool_cli.emulator.state import EmuSession, State
 from akool_cli.emulator.v4 import (
@@ -130,10 +130,8 @@ class HttpV4:
             "livekit_server_identity": server,
         }
 
+    @authorized
     async def create(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         checked = check_create(await json_value(request))
         if checked is None:
             return envelope(1003)
@@ -152,22 +150,12 @@ class HttpV4:
             return envelope(code)
         return envelope(1000, session_v4(session, "create"))
 
+    @authorized
     async def detail(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
-        session_id = request.query.get("id", "")
-        if not session_id:
-            return envelope(1003)
-        session = self.state.get(session_id, "v4")
-        if session is None:
-            return envelope(1008)
-        return envelope(1000, session_v4(session, "detail"))
+        return detail_answer(self.state, request, "v4", lambda s: session_v4(s, "detail"))
 
+    @authorized
     async def close(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         body = await json_value(request)
         if not isinstance(body, dict) or set(body) - {"id", "session_id"}:
             return envelope(1003)
@@ -186,10 +174,8 @@ class HttpV4:
             1000, {"session_id": session_id, "status": "closed", "closed_at": session.closed_at}
         )
 
+    @authorized
     async def list(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         try:
             page = query_whole(request, "page", 1)
             size = query_whole(request, "size", 100)
@@ -202,10 +188,8 @@ class HttpV4:
         return envelope(1000, {"count": count, "result": result})
 
     # avatars and voices
+    @authorized
     async def avatar_list(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         platform = request.query.get("platform", "open")
         try:
             page = query_whole(request, "page", 1)
@@ -220,10 +204,8 @@ class HttpV4:
         start = (page - 1) * size
         return envelope(1000, {"count": len(items), "result": items[start : start + size]})
 
+    @authorized
     async def avatar_detail(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         avatar_id = request.query.get("avatar_id", "")
         if not avatar_id:
             return envelope(1003)
@@ -231,10 +213,8 @@ class HttpV4:
             avatar = self.state.catalog.v4_avatar(avatar_id, time.monotonic())
         return envelope(1008) if avatar is None else envelope(1000, avatar)
 
+    @authorized
     async def voice_list(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         try:
             kind = query_whole(request, "type", 2, 1, 2)
             page = query_whole(request, "page", 1)
@@ -256,10 +236,8 @@ class HttpV4:
         )
 
     # knowledge bases
+    @authorized
     async def knowledge_list(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         try:
             page = query_whole(request, "page", 1)
             size = query_whole(request, "size", 10, 1, 100)
@@ -272,10 +250,8 @@ class HttpV4:
             items = self.state.knowledge.page(page, size, name, source)
         return envelope(1000, {"knowledge_list": items})
 
+    @authorized
     async def knowledge_detail(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         knowledge_id = request.query.get("id", "")
         if not knowledge_id:
             return envelope(1003)
@@ -283,28 +259,26 @@ class HttpV4:
             record = self.state.knowledge.get(knowledge_id)
         return envelope(1232) if record is None else envelope(1000, record)
 
+    @authorized
     async def knowledge_create(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
-        body = await json_value(request)
-        with self.state.lock:
-            code, record = self.state.knowledge.create(body, int(time.time() * 1000))
-        return envelope(code, record)
+        return await self._knowledge_write(request, self.state.knowledge.create)
 
+    @authorized
     async def knowledge_update(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
+        return await self._knowledge_write(request, self.state.knowledge.update)
+
+    async def _knowledge_write(
+        self,
+        request: web.Request,
+        write: Callable[[Any, int], Tuple[int, Optional[Dict[str, Any]]]],
+    ) -> web.Response:
         body = await json_value(request)
         with self.state.lock:
-            code, record = self.state.knowledge.update(body, int(time.time() * 1000))
+            code, record = write(body, int(time.time() * 1000))
         return envelope(code, record)
 
+    @authorized
     async def knowledge_delete(self, request: web.Request) -> web.Response:
-        refused = auth_refusal(self.state, request)
-        if refused:
-            return refused
         body = await json_value(request)
         with self.state.lock:
             code = self.state.knowledge.delete(body)
