@@ -279,9 +279,10 @@ class Catalog:
         return found
 
     def v4_avatar(self, avatar_id: str, now: float) -> Optional[Dict[str, Any]]:
+        """One avatar as the v4 detail shows it: a list item and its ``platform``."""
         for avatar in self.v4_avatar_list("open", now):
             if avatar["avatar_id"] == avatar_id:
-                return avatar
+                return {**avatar, "platform": "open"}
         return None
 
     @staticmethod

@@ -404,7 +404,8 @@ def test_the_avatar_routes_check_their_query(emu):
         assert code(emu, "GET", path, params=bad) == 1003, bad
     assert answer(emu, "GET", path, params={"page": 2})["data"]["result"] == []
     detail = f"{V4}/liveAvatar/avatar/detail"
-    assert answer(emu, "GET", detail, params={"avatar_id": TRISTAN})["data"]["name"] == "Tristan"
+    one = answer(emu, "GET", detail, params={"avatar_id": TRISTAN})["data"]
+    assert (one["name"], one["platform"]) == ("Tristan", "open")
     assert code(emu, "GET", detail) == 1003
     assert code(emu, "GET", detail, params={"avatar_id": "Kai_1080P_back"}) == 1008
 
