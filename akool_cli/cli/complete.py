@@ -32,8 +32,13 @@ def _matching(choices: List[Choice], incomplete: str) -> List[Choice]:
 
 
 def complete_status(incomplete: str) -> List[str]:
+    """A status word, or one more after a comma (``queueing,l`` -> ``queueing,live``)."""
     words = [w for pair in zip(STATUS_WORDS.values(), STATUS_NAMES.values()) for w in pair]
-    return _starting(list(dict.fromkeys(words)), incomplete)
+    words.append("billable")
+    head, _, last = incomplete.rpartition(",")
+    taken = set(head.split(",")) if head else set()
+    found = _starting([w for w in dict.fromkeys(words) if w not in taken], last)
+    return [f"{head}," + w if head else w for w in found]
 
 
 def complete_mode(incomplete: str) -> List[str]:

@@ -89,8 +89,15 @@ def summarize(
             f"Showing {shown} of {count} {noun} (page {page}); "
             f"use --page {page + 1} or --all for more."
         )
+    elif count != shown:
+        io.info(f"{shown} of {count} {noun}.")
     else:
-        io.info(f"{shown} of {count} {noun}." if count != shown else f"{shown} {noun}.")
+        io.info(f"{plural(shown, noun[:-1] if noun.endswith('s') else noun)}.")
+
+
+def plural(number: int, noun: str) -> str:
+    """``1 session``, ``2 sessions``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def one_page(items: Sequence[Any], raw: Callable[[Any], Any]) -> List[PageOf]:

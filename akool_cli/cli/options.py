@@ -35,11 +35,28 @@ NoLogOpt = Annotated[
 ]
 
 SessionIdArg = Annotated[
-    str, typer.Argument(metavar="ID", help="Session id.", autocompletion=complete_session_id)
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Session id; '-' reads it from stdin (one line).",
+        autocompletion=complete_session_id,
+    ),
 ]
 OptionalSessionIdArg = Annotated[
     Optional[str],
-    typer.Argument(metavar="ID", help="Session to talk to.", autocompletion=complete_session_id),
+    typer.Argument(
+        metavar="ID",
+        help="Session to talk to; '-' reads its id from stdin (one line).",
+        autocompletion=complete_session_id,
+    ),
+]
+WatchedSessionIdArg = Annotated[
+    Optional[str],
+    typer.Argument(
+        metavar="ID",
+        help="Follow this session only (with --until); '-' reads its id from stdin.",
+        autocompletion=complete_session_id,
+    ),
 ]
 SessionIdsArg = Annotated[
     List[str],
@@ -59,11 +76,12 @@ AvatarIdOpt = Annotated[
     ),
 ]
 StatusOpt = Annotated[
-    Optional[str],
+    Optional[List[str]],
     typer.Option(
         "--status",
         metavar="STATUS",
-        help="queueing, live (or processing), ended (or completed), failed, or 1-4.",
+        help="queueing, live (or processing), ended (or completed), failed, 1-4, or "
+        "billable (queueing and live); several: repeated or comma-separated.",
         autocompletion=complete_status,
     ),
 ]

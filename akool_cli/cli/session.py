@@ -15,12 +15,12 @@ from akool_cli.cli.options import (
     ConcurrencyOpt,
     IntervalOpt,
     JsonOpt,
-    OptionalSessionIdArg,
     QuietOpt,
     SessionIdArg,
     SessionIdsArg,
     StatusOpt,
     WaitTimeoutOpt,
+    WatchedSessionIdArg,
 )
 from akool_cli.cli.shared import (
     check_output_flags,
@@ -237,6 +237,14 @@ def list_(
         int, typer.Option("--size", metavar="N", min=1, max=1000, help="Sessions per page.")
     ] = 100,
     status: StatusOpt = None,
+    older_than: Annotated[
+        Optional[str],
+        typer.Option(
+            "--older-than",
+            metavar="DURATION",
+            help="Only sessions created longer ago than this: 90s, 30m, 2h, 1d, 1h30m.",
+        ),
+    ] = None,
     all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -251,11 +259,14 @@ def list_(
     On a terminal a table; piped, one session per line: id, status (queueing,
     live, ended, failed), task id, stream URL, created, avatar, tab-separated.
     --json keeps the API's status numbers. With --all, pages after the first are
-    fetched --concurrency at a time and printed in order as they come.
+    fetched --concurrency at a time and printed in order as they come. --status
+    takes several values (repeated, or queueing,live); billable is both.
 
     [b]Examples[/b]
 
       $ akool session list --status live
+      $ akool session list --all --status billable -q | akool session close -
+      $ akool session list --all --status billable --older-than 2h
       $ akool session list --all -q | wc -l
       $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
       $ akool session list --watch --status live
@@ -266,8 +277,10 @@ def list_(
         def run(options: WatchOptions, app_ctx: "AppContext") -> int:
             from akool_cli.cli.errors import UsageError
 
-            if all_pages or quiet or page != 1:
-                raise UsageError("--watch shows the first page: leave out --all, -q and --page")
+            if all_pages or quiet or page != 1 or older_than is not None:
+                raise UsageError(
+                    "--watch shows the first page: leave out --all, -q, --page and --older-than"
+                )
             return run_watch(options, app_ctx)
 
         options = WatchOptions(interval=interval, status=status, size=size, as_json=as_json)
@@ -278,6 +291,7 @@ def list_(
         page=page,
         size=size,
         status=status,
+        older_than=older_than,
         all_pages=all_pages,
         as_json=as_json,
         quiet=quiet,
@@ -293,7 +307,7 @@ def _complete_until(incomplete: str) -> List[str]:
 @app.command("watch")
 def watch(
     ctx: typer.Context,
-    session_id: OptionalSessionIdArg = None,
+    session_id: WatchedSessionIdArg = None,
     until: Annotated[
         Optional[str],
         typer.Option(
@@ -306,15 +320,18 @@ def watch(
     interval: IntervalOpt = DEFAULT_INTERVAL,
     status: StatusOpt = None,
     size: Annotated[
-        int, typer.Option("--size", metavar="N", min=1, max=1000, help="Sessions shown.")
-    ] = 20,
+        Optional[int],
+        typer.Option(
+            "--size", metavar="N", min=1, max=1000, help="Sessions shown \\[default: 20]."
+        ),
+    ] = None,
     wait_timeout: Annotated[
         Optional[float],
         typer.Option(
             "--wait-timeout",
             metavar="SECONDS",
             parser=seconds(*WAIT_RANGE),
-            help="With --until: give up after this long (exit 9) [default: never].",
+            help="With --until: give up after this long (exit 9) \\[default: never].",
         ),
     ] = None,
     as_json: Annotated[
@@ -324,9 +341,11 @@ def watch(
     """Watch sessions: a table redrawn every few seconds, until Ctrl-C.
 
     Piped, a line per session, then one whenever a session appears or changes
-    status (--json: the API's data, one line each). With --until live|ended and a
-    session ID it exits 0 once the session gets there, 8 if it ends or fails
-    first, 9 after --wait-timeout.
+    status (--json: the API's data, one line each). With a session ID and
+    --until live|ended it follows that session alone: exit 0 once it gets
+    there, 8 if it ends or fails first, 9 after --wait-timeout. An outage is
+    waited out (a note on a terminal; --json: a line {"event": "unreachable"},
+    then {"event": "reachable"}).
 
     [b]Examples[/b]
 

@@ -138,6 +138,32 @@ def read_stdin_lines(stream: Optional[TextIO], what: str, max_length: int) -> Li
     return lines
 
 
+def one_session_id(value: str, stdin: Optional[TextIO]) -> str:
+    """A command's one session id: the argument, or for ``-`` the first line of stdin,
+    read alone (what follows is left for the command: ``chat -`` reads questions next)."""
+    if value != "-":
+        return session_id(value)
+    if stdin is None:
+        raise UsageError("'-' reads the session id from standard input, which is closed")
+    not_text = UsageError("standard input is not UTF-8 text; expected a session id")
+    try:
+        line = stdin.readline(MAX_ID_LINE + 2)
+    except UnicodeDecodeError:
+        raise not_text from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read standard input: {exc}") from None
+    if len(line.rstrip("\r\n")) > MAX_ID_LINE:
+        raise UsageError(f"standard input's first line is longer than {MAX_ID_LINE} characters")
+    if not line.strip():
+        raise UsageError(
+            "'-' reads the session id from the first line of standard input, which "
+            + ("is empty" if line else "has none")
+        )
+    if not is_text(line):
+        raise not_text
+    return session_id(line)
+
+
 def session_ids(values: Iterable[str], stdin: Optional[TextIO]) -> List[str]:
     """Ids from the arguments; an argument of ``-`` reads more, one per line, from stdin."""
     ids: List[str] = []

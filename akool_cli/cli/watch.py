@@ -3,54 +3,70 @@
 On a terminal, a live table redrawn every ``--interval`` seconds until Ctrl-C. Piped,
 a line for each session the first time, then one whenever a session appears or its
 status changes (JSON Lines of the API's data with --json): a log a script can follow.
-With ``--until live|ended ID`` it exits once that session gets there (0), or cannot
-any more (8: it ended or failed first), or after ``--wait-timeout`` (9).
+With ``ID --until live|ended`` it follows that one session (``detail``, no list) and
+exits once it gets there (0), or cannot any more (8: it ended or failed first), or
+after ``--wait-timeout`` (9).
+
+An outage (the service unreachable, timing out, answering 5xx or busy, after each
+poll's own retries) does not end a watch: it says so — a line in the live view, a
+warning on stderr, or with --json a line ``{"event": "unreachable", …}`` and then
+``{"event": "reachable"}`` — and goes on looking until its own deadline, as
+``create --wait`` does.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, TextIO, Tuple
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
 
 UNTIL = ("live", "ended")
+DEFAULT_SIZE = 20
+LAST_LOOK = 1.0  # seconds a poll made at (or past) the --wait-timeout deadline may take
 
 
 @dataclass
 class WatchOptions:
     interval: float = 2.0
-    status: Optional[str] = None
-    size: int = 20
+    status: Optional[List[str]] = None
+    size: Optional[int] = None  # None: DEFAULT_SIZE
     until: Optional[str] = None  # live | ended
     session_id: Optional[str] = None
     wait_timeout: Optional[float] = None
     as_json: bool = False
 
 
-def check(opts: WatchOptions) -> Tuple[Optional[int], Optional[str]]:
-    """Refuse bad input before any request: the status filter (a number) and the id."""
+def check(
+    opts: WatchOptions, stdin: Optional[TextIO] = None
+) -> Tuple[Optional[Tuple[int, ...]], Optional[str]]:
+    """Refuse bad input before any request: the statuses and the id (``-``: stdin's
+    first line)."""
     from akool_cli.cli import validate
     from akool_cli.cli.errors import UsageError
-    from akool_cli.cli.session_list import parse_status_option
+    from akool_cli.cli.session_list import parse_statuses
 
-    status = parse_status_option(opts.status)
+    statuses = parse_statuses(opts.status)
     if opts.until is not None and opts.until not in UNTIL:
         raise UsageError(f"--until takes live or ended, not {opts.until!r}")
     if opts.until is not None and opts.session_id is None:
         raise UsageError(
-            "--until needs the session's id", hint="akool session watch ID --until live"
+            "--until needs the session's id", hint='akool session watch "$ID" --until live'
         )
     if opts.session_id is not None and opts.until is None:
         raise UsageError(
             "which state to wait for?", hint=f"akool session watch {opts.session_id} --until live"
         )
-    session_id = validate.session_id(opts.session_id) if opts.session_id else None
-    if opts.wait_timeout is not None and session_id is None:
+    if opts.wait_timeout is not None and opts.session_id is None:
         raise UsageError("--wait-timeout only applies with --until")
-    return status, session_id
+    if opts.session_id is not None and (statuses is not None or opts.size is not None):
+        raise UsageError(
+            "a watch of one session shows that session only: leave out --status and --size"
+        )
+    session_id = validate.one_session_id(opts.session_id, stdin) if opts.session_id else None
+    return statuses, session_id
 
 
 def reached(until: str, session: Any) -> Optional[int]:
@@ -81,47 +97,104 @@ class _Changes:
         return changed
 
 
+def outage_errors() -> Tuple[type, ...]:
+    """What a watch waits out: the service unreachable, slow, failing or busy (after the
+    request's own retries). A protocol error is no outage: it is not the API."""
+    from akool_cli.api.errors import (
+        APIConnectionError,
+        APITimeoutError,
+        ServerError,
+        ServiceBusyError,
+    )
+
+    return (APIConnectionError, APITimeoutError, ServerError, ServiceBusyError)
+
+
+class _Outage:
+    """Says once when the service stops answering, and once when it answers again."""
+
+    def __init__(self, app_ctx: AppContext, as_json: bool) -> None:
+        self.app_ctx = app_ctx
+        self.as_json = as_json
+        self.since: Optional[float] = None
+        self.reason = ""
+
+    def began(self, exc: BaseException, *, quiet: bool) -> None:
+        from akool_cli.cli.failures import describe, failure_data
+
+        failure = describe(exc, profile=self.app_ctx.profile)
+        self.reason = failure.message
+        if self.since is not None:
+            return
+        self.since = time.monotonic()
+        io = self.app_ctx.io
+        if self.as_json:
+            io.json_line({"event": "unreachable", "error": failure_data(failure)})
+        elif not quiet:
+            io.warn(f"cannot reach the API ({failure.message}); still watching")
+
+    def ended(self, *, quiet: bool) -> None:
+        if self.since is None:
+            return
+        self.since = None
+        io = self.app_ctx.io
+        if self.as_json:
+            io.json_line({"event": "reachable"})
+        elif not quiet:
+            io.info("The API answers again.")
+
+
+def _first_page(client: Any, statuses: Optional[Tuple[int, ...]], size: int) -> List[Any]:
+    from akool_cli.cli.session_list import ListOptions, session_pages
+
+    opts = ListOptions(page=1, size=size, concurrency=1)
+    for _, models, _ in session_pages(client.sessions, opts, statuses):
+        return list(models)
+    return []  # pragma: no cover - a first page always comes
+
+
 def run_watch(opts: WatchOptions, app_ctx: AppContext) -> int:
-    status, session_id = check(opts)
+    statuses, session_id = check(opts, app_ctx.io.stdin)
     io = app_ctx.io
     client = app_ctx.client()
     avatars = app_ctx.sessions().avatars()
     deadline = None if opts.wait_timeout is None else time.monotonic() + opts.wait_timeout
     changes = _Changes()
+    outage = _Outage(app_ctx, opts.as_json)
     live_view = _LiveView(app_ctx, opts) if io.stdout_tty and not opts.as_json else None
+    target = None
     try:
         while True:
-            page = client.sessions.list(page=1, size=opts.size, status=status)
-            sessions = list(page.parsed)
-            target = None
-            if session_id is not None:
-                target = next((s for s in sessions if s.id == session_id), None)
-                if target is None:  # not on the first page (or filtered out): ask for it
-                    target = client.sessions.detail(session_id)
-                    if status is None or target.status == status:
-                        sessions.insert(0, target)
-            if live_view is not None:
-                live_view.show(sessions, avatars, target)
+            try:
+                if session_id is not None:
+                    poll_deadline = None
+                    if deadline is not None:  # a look at the deadline itself gets a moment
+                        poll_deadline = max(deadline, time.monotonic() + LAST_LOOK)
+                    target = client.sessions.detail(session_id, deadline=poll_deadline)
+                    sessions = [target]
+                else:
+                    sessions = _first_page(client, statuses, opts.size or DEFAULT_SIZE)
+            except outage_errors() as exc:
+                outage.began(exc, quiet=live_view is not None)
+                sessions = None
             else:
-                _print_changes(app_ctx, changes(sessions), page, avatars, opts.as_json)
-            if target is not None and opts.until is not None:
+                outage.ended(quiet=live_view is not None)
+            if live_view is not None:
+                live_view.show(sessions, avatars, target, outage)
+            elif sessions is not None:
+                _print_changes(app_ctx, changes(sessions), avatars, opts.as_json)
+            if sessions is not None and target is not None and opts.until is not None:
                 code = reached(opts.until, target)
                 if code is not None:
                     if live_view is not None:
                         live_view.stop()
-                    _say_reached(app_ctx, target, opts.until, code)
+                    _say_reached(app_ctx, target, code)
                     return code
             pause = opts.interval
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    from akool_cli.api.errors import WaitTimeoutError
-
-                    raise WaitTimeoutError(
-                        f"session {session_id} was not {opts.until} within "
-                        f"{opts.wait_timeout:g} s (it is "
-                        f"{target.status_word if target else 'unknown'})"
-                    )
+                    _timed_out(opts, session_id, target, outage)
                 pause = min(pause, left)  # one more look at the deadline itself
             time.sleep(pause)
     finally:
@@ -129,7 +202,20 @@ def run_watch(opts: WatchOptions, app_ctx: AppContext) -> int:
             live_view.stop()
 
 
-def _say_reached(app_ctx: AppContext, session: Any, until: str, code: int) -> None:
+def _timed_out(opts: WatchOptions, session_id: Optional[str], target: Any, outage: _Outage) -> None:
+    from akool_cli.api.errors import WaitTimeoutError
+
+    if outage.since is not None:
+        down = time.monotonic() - outage.since
+        it = f"the API has not answered for {down:.0f} s: {outage.reason}"
+    else:
+        it = f"it is {target.status_word if target else 'unknown'}"
+    raise WaitTimeoutError(
+        f"session {session_id} was not {opts.until} within {opts.wait_timeout:g} s ({it})"
+    )
+
+
+def _say_reached(app_ctx: AppContext, session: Any, code: int) -> None:
     if code == 0:
         app_ctx.io.info(f"Session {session.id} is {session.status_label}.")
     else:
@@ -139,7 +225,7 @@ def _say_reached(app_ctx: AppContext, session: Any, until: str, code: int) -> No
 
 
 def _print_changes(
-    app_ctx: AppContext, changed: List[Any], page: Any, avatars: Dict[str, str], as_json: bool
+    app_ctx: AppContext, changed: List[Any], avatars: Dict[str, str], as_json: bool
 ) -> None:
     from akool_cli.cli.session_list import session_listing
 
@@ -161,23 +247,29 @@ def _print_changes(
 
 
 class _LiveView:
-    """The table, redrawn in place (rich Live) on stdout."""
+    """The table, redrawn in place (rich Live) on stdout; during an outage, the last
+    table seen and a line saying so."""
 
     def __init__(self, app_ctx: AppContext, opts: WatchOptions) -> None:
         self.io = app_ctx.io
         self.opts = opts
         self._live: Any = None
+        self._last: List[Any] = []
 
-    def show(self, sessions: List[Any], avatars: Dict[str, str], target: Any) -> None:
+    def show(
+        self, sessions: Optional[List[Any]], avatars: Dict[str, str], target: Any, outage: _Outage
+    ) -> None:
         from rich.console import Group
         from rich.text import Text
 
-        from akool_cli.cli.output import Table
+        from akool_cli.cli.output import Table, sanitize_line
         from akool_cli.cli.session_list import session_listing
 
+        if sessions is not None:
+            self._last = sessions
         listing = session_listing(avatars)
         table = Table(*listing.columns)
-        for session in sessions:
+        for session in self._last:
             table.add_row(*listing.row(session), styles=listing.styles(session))
         note = f"Every {self.opts.interval:g} s · {time.strftime('%H:%M:%S')} · Ctrl-C to stop"
         if target is not None:
@@ -185,8 +277,17 @@ class _LiveView:
                 f" · waiting for {target.id} to be {self.opts.until} (it is {target.status_word})"
             )
         parts: List[Any] = [table.renderable(self.io)]
-        if not sessions:
-            parts = [Text("No sessions.")]
+        if not self._last:
+            parts = [Text("No sessions." if sessions is not None else "")]
+        if outage.since is not None:
+            down = time.monotonic() - outage.since
+            parts.append(
+                Text(
+                    f"Cannot reach the API for {down:.0f} s ({sanitize_line(outage.reason)}); "
+                    "still trying",
+                    style="yellow",
+                )
+            )
         view = Group(*parts, Text(note, style="dim"))
         if self._live is None:
             from rich.live import Live

@@ -24,19 +24,19 @@ def test_until_live_exits_0_and_the_piped_lines_show_each_change(cli, logged_in)
     assert f"Session {sid} is live" in result.stderr
 
 
-def test_json_lines_only_for_new_or_changed_sessions(cli, logged_in):
-    others = [logged_in.create()["_id"] for _ in range(2)]
+def test_until_follows_that_one_session_only_table_and_json(cli, logged_in):
+    for _ in range(2):
+        logged_in.create()  # others on the first page: none of them is shown
     logged_in.config(ready_after=0.4)
     sid = logged_in.create()["_id"]
+    logged_in.config(ready_after=0)
+    logged_in.create()
     result = cli(["session", "watch", sid, "--until", "live", "--json", *FAST])
     assert result.exit_code == 0, result.stderr
     seen = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(s["_id"], s["status"]) for s in seen] == [
-        (sid, 1),
-        (others[1], 2),
-        (others[0], 2),
-        (sid, 2),
-    ]
+    assert [(s["_id"], s["status"]) for s in seen] == [(sid, 1), (sid, 2)]
+    piped = cli(["session", "watch", sid, "--until", "live", *FAST])
+    assert [line.split("\t")[0] for line in piped.stdout.splitlines()] == [sid]
 
 
 def test_until_ended_waits_for_a_close_from_elsewhere(cli, logged_in):
@@ -73,18 +73,20 @@ def test_wait_timeout_exits_9(cli, logged_in):
     assert result.exit_code == 9 and "was not live within 0.3 s (it is queueing)" in result.stderr
 
 
-def test_a_session_not_on_the_first_page_is_still_followed(cli, logged_in):
+def test_a_watch_of_one_session_asks_for_that_session_and_no_list(cli, logged_in):
     logged_in.config(ready_after=0.3)
     sid = logged_in.create()["_id"]
     logged_in.config(ready_after=0)
     for _ in range(3):
         logged_in.create()
-    result = cli(["session", "watch", sid, "--until", "live", "--size", "2", *FAST])
+    result = cli(["session", "watch", sid, "--until", "live", "--debug", *FAST])
     assert result.exit_code == 0
-    assert [line.split("\t")[1] for line in result.stdout.splitlines() if sid in line] == [
-        "queueing",
-        "live",
+    assert [line.split("\t")[:2] for line in result.stdout.splitlines()] == [
+        [sid, "queueing"],
+        [sid, "live"],
     ]
+    asked = [line for line in result.stderr.splitlines() if "/liveAvatar/session/" in line]
+    assert asked and all("/session/detail" in line for line in asked), asked
 
 
 @pytest.mark.parametrize(
@@ -96,6 +98,15 @@ def test_a_session_not_on_the_first_page_is_still_followed(cli, logged_in):
         (["session", "watch", "--wait-timeout", "5"], "only applies with --until"),
         (["session", "watch", "--interval", "0"], "--interval"),
         (["session", "list", "--watch", "--all"], "--watch shows the first page"),
+        (["session", "list", "--watch", "--older-than", "1h"], "--watch shows the first page"),
+        (
+            ["session", "watch", "6698c9d69cf7b0d61d1b6420", "--until", "live", "--size", "2"],
+            "shows that session only",
+        ),
+        (
+            ["session", "watch", "6698c9d69cf7b0d61d1b6420", "--until", "live", "--status", "1"],
+            "shows that session only",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_any_request(cli, logged_in, args, message):
