@@ -121,7 +121,11 @@ def _merged(sessions: Any, opts: ListOptions, statuses: Tuple[int, ...]) -> Iter
             walk = _one_status(sessions, opts, status, 1, True)
             stack.callback(getattr(walk, "close", lambda: None))
             streams.append(stream(status, walk))
-        newest_first = heapq.merge(*streams, key=lambda pair: -(pair[1].created_at or 0))
+        # Newest first: by the time in the id, then (ids made in the same second) by the id,
+        # whose last bytes count up.
+        newest_first = heapq.merge(
+            *streams, key=lambda pair: (pair[1].created_at or 0, pair[1].id), reverse=True
+        )
         skip = (opts.page - 1) * opts.size
         rest = itertools.islice(newest_first, skip, None)
         first = True

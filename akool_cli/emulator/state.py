@@ -9,6 +9,7 @@ created it, and a version's routes see only its own sessions (see ``EmuSession``
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import threading
 import time
@@ -52,10 +53,14 @@ ENDPOINTS = (
 )
 
 
-def object_id(counter: int) -> str:
-    """An id shaped like the API's (a MongoDB ObjectId): the time, then random, then a
-    counter."""
-    return f"{int(time.time()):08x}{secrets.token_hex(5)}{counter & 0xFFFFFF:06x}"
+_PROCESS = secrets.token_hex(5)  # an ObjectId's middle bytes: random once per process
+_COUNTER = itertools.count(secrets.randbelow(1 << 23))  # never restarts, not even on reset
+
+
+def object_id() -> str:
+    """An id shaped like the API's (a MongoDB ObjectId): the time, then random bytes the
+    same for the process, then a counter (so ids made in one second sort as made)."""
+    return f"{int(time.time()):08x}{_PROCESS}{next(_COUNTER) & 0xFFFFFF:06x}"
 
 
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
@@ -293,7 +298,7 @@ class State:
         self._number += 1
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
         return EmuSession(
-            id=object_id(self._number),
+            id=object_id(),
             avatar_id=avatar_id,
             task_id=secrets.token_hex(12),
             stream_name=f"{stamp}_{self._number}",
