@@ -1,6 +1,11 @@
 """Long output on a terminal goes through a pager: ``$AKOOL_PAGER``, else ``$PAGER``,
 else ``less -FRX`` if installed (it prints directly what fits on one screen). Never when
-stdout is not a terminal, nor with ``--no-pager``; an empty value or ``cat`` means none."""
+stdout is not a terminal, nor with ``--no-pager``; an empty value or ``cat`` means none.
+
+On a dumb terminal (``TERM=dumb``: an Emacs shell, some CI consoles) only
+``$AKOOL_PAGER`` pages: ``less`` there stops at "Press RETURN to continue" even for two
+lines. A ``$PAGER`` that is not installed is no pager, quietly (it is a setting shared
+with every other program); an ``$AKOOL_PAGER`` that cannot start is a warning."""
 
 from __future__ import annotations
 
@@ -16,10 +21,13 @@ DEFAULT_PAGER = "less -FRX"
 def pager_command(env: Mapping[str, str]) -> Optional[List[str]]:
     """The pager to run, as argv; None for none. A command that cannot be read (an
     unclosed quote) is no pager; so is the default when ``less`` is not installed."""
-    value = env.get("AKOOL_PAGER", env.get("PAGER"))
-    if value is None:
-        import shutil
+    import shutil
 
+    ours = env.get("AKOOL_PAGER")
+    if ours is None and env.get("TERM") == "dumb":
+        return None
+    value = ours if ours is not None else env.get("PAGER")
+    if value is None:
         return DEFAULT_PAGER.split() if shutil.which("less") else None
     try:
         words = shlex.split(value)
@@ -27,6 +35,8 @@ def pager_command(env: Mapping[str, str]) -> Optional[List[str]]:
         return None
     if not words or words == ["cat"]:
         return None
+    if ours is None and shutil.which(words[0]) is None:
+        return None  # PAGER names a program this machine does not have
     return words
 
 
