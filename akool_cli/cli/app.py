@@ -29,7 +29,9 @@ GROUPS = {
     "credit": Entry("akool_cli.cli.credit", "Show the account's credit balance.", MORE),
     "api": Entry("akool_cli.cli.api_call", "Call any endpoint of the API.", MORE),
     "completion": Entry("akool_cli.cli.completion", "Print or install shell completion.", MORE),
-    "emulator": Entry("akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV),
+    "emulator": Entry(
+        "akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV, global_options=False
+    ),
     "help": Entry("akool_cli.cli.help_topics", "Help topics: environment, exit-codes.", MORE),
 }
 

@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, List, Optional
+from typing import TYPE_CHECKING, Annotated, Any, List, Optional, Tuple
 
 import typer
 
@@ -29,6 +29,20 @@ class EmulatorOptions:
     chunks: int = 3
     script: Optional[Path] = None
     latency: float = 0.0
+    verbose: bool = False
+    env: bool = False  # start it in the background; print the export lines for eval
+
+    def argv(self) -> List[str]:
+        """These options as a command line (for the process --env starts)."""
+        args = ["--host", self.host, "--port", str(self.port)]
+        args += [a for token in self.tokens for a in ("--token", token)]
+        args += [a for key in self.api_keys for a in ("--api-key", key)]
+        args += ["--ready-after", repr(self.ready_after), "--idle-timeout", repr(self.idle_timeout)]
+        args += ["--answer-mode", self.answer_mode, "--chunks", str(self.chunks)]
+        args += ["--latency", repr(self.latency)]
+        if self.script is not None:
+            args += ["--script", str(self.script.resolve())]
+        return args
 
 
 def _load_script(path: Path) -> dict:
@@ -44,6 +58,80 @@ def _load_script(path: Path) -> dict:
     if not isinstance(data, dict):
         raise UsageError(f"the script {path} must be a JSON object of question -> answer")
     return {str(k): str(v) for k, v in data.items()}
+
+
+def credential_exports(api_keys: List[str], tokens: List[str]) -> List[Tuple[str, str]]:
+    """The credential a shell should use with this emulator, as (variable, value)."""
+    from akool_cli.emulator.state import DEFAULT_API_KEY
+
+    if tokens and not api_keys:
+        return [("AKOOL_TOKEN", tokens[0])]
+    return [("AKOOL_API_KEY", api_keys[0] if api_keys else DEFAULT_API_KEY)]
+
+
+def export_lines(base_url: str, credential: List[Tuple[str, str]]) -> List[str]:
+    import shlex
+
+    pairs = [("AKOOL_BASE_URL", base_url), *credential]
+    return [f"export {name}={shlex.quote(value)}" for name, value in pairs]
+
+
+def banner(base_url: str, state: Any, opts: EmulatorOptions) -> str:
+    """What a person starting it reads on stderr: what it accepts, and the next step."""
+    exports = export_lines(base_url, credential_exports(opts.api_keys, opts.tokens))
+    return "\n".join(
+        [
+            f"Emulating the Live Avatar API at {base_url} (Ctrl-C to stop)",
+            f"  API keys: {', '.join(sorted(state.api_keys))}",
+            f"  tokens: {', '.join(state.tokens)}",
+            f"  client id / secret: {state.client_id} / {state.client_secret}",
+            f"  sessions are live after {opts.ready_after:g} s; answers: {opts.answer_mode}"
+            + (f"; every answer {opts.latency:g} s late" if opts.latency else ""),
+            "",
+            "Use it from another shell:",
+            *(f"  {line}" for line in exports),
+            "  akool session create --avatar-id Kai_1080P_back --wait",
+            "" if opts.verbose else "(-v: a line per request and per chat frame)",
+        ]
+    ).rstrip()
+
+
+def run_in_background(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
+    """``--env``: start the emulator as a process of its own, detached from this shell,
+    and print the lines that point a shell at it (for ``eval "$(akool emulator --env)"``);
+    ``kill $AKOOL_EMULATOR_PID`` stops it."""
+    import subprocess
+    import sys
+
+    from akool_cli.cli.errors import EmulatorError
+
+    argv = opts.argv()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "akool_cli", "emulator", *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in this shell is not for it
+            text=True,
+        )
+    except OSError as exc:
+        raise EmulatorError(f"cannot start the emulator: {exc.strerror or exc}") from None
+    assert child.stdout is not None
+    base_url = child.stdout.readline().strip()  # its first line, once it listens
+    child.stdout.close()
+    if not base_url.startswith("http"):
+        child.wait()
+        raise EmulatorError(
+            f"the emulator did not start (exit {child.returncode})",
+            hint="run it in the foreground to see why: akool emulator " + " ".join(argv),
+        )
+    io = app_ctx.io
+    for line in export_lines(base_url, credential_exports(opts.api_keys, opts.tokens)):
+        io.out(line)
+    io.out(f"export AKOOL_EMULATOR_PID={child.pid}")
+    io.out(f"# the emulator runs at {base_url}; stop it: kill {child.pid}")
+    return 0
 
 
 def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
@@ -67,6 +155,8 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
         chunks=opts.chunks,
         script=_load_script(opts.script) if opts.script else {},
     )
+    if opts.env:  # every option checked here first; the child says nothing
+        return run_in_background(opts, app_ctx)
     state = State(
         ready_after=opts.ready_after,
         api_keys=opts.api_keys or None,
@@ -75,6 +165,9 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
     )
     state.idle_timeout = opts.idle_timeout
     state.latency = opts.latency
+    io = app_ctx.io
+    if opts.verbose:
+        state.log = io.err
     emulator = Emulator(opts.host, opts.port, state)
     try:
         emulator.start()
@@ -82,17 +175,9 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
         raise EmulatorError(
             f"cannot listen on {opts.host}:{opts.port}: {exc.strerror or exc}"
         ) from None
-    io = app_ctx.io
     io.out(emulator.base_url)
     io.flush()
-    io.info(
-        f"Emulating the Live Avatar API at {emulator.base_url} (Ctrl-C to stop)\n"
-        f"  API keys: {', '.join(sorted(state.api_keys))}\n"
-        f"  tokens: {', '.join(state.tokens)}\n"
-        f"  client id / secret: {state.client_id} / {state.client_secret}\n"
-        f"  sessions are live after {opts.ready_after:g} s; answers: {opts.answer_mode}"
-        + (f"; every answer {opts.latency:g} s late" if opts.latency else "")
-    )
+    io.info(banner(emulator.base_url, state, opts))
     try:
         threading.Event().wait()
     finally:
@@ -163,16 +248,31 @@ def emulator(
             help="Answer every API request this much later, as a distant service would.",
         ),
     ] = 0.0,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="A line on stderr per HTTP request and chat frame."),
+    ] = False,
+    env: Annotated[
+        bool,
+        typer.Option(
+            "--env",
+            help="Start it in the background and print the export lines for "
+            'eval "$(akool emulator --env)".',
+        ),
+    ] = False,
 ) -> None:
     """Run an offline emulator of the Live Avatar API on loopback.
 
     Prints its base URL on the first line of stdout, then serves HTTP and the chat
-    websockets on that one port until Ctrl-C. Without --api-key/--token it
-    accepts the key 'emulator-key' and the token 'emulator-token'.
+    websockets on that one port until Ctrl-C; stderr says how to point akool at
+    it. Without --api-key/--token it accepts the key 'emulator-key' and the
+    token 'emulator-token'. --env starts it in the background and prints
+    AKOOL_BASE_URL, the credential and AKOOL_EMULATOR_PID as export lines.
 
     [b]Examples[/b]
 
-      $ akool emulator --port 8080 --api-key test-key
+      $ eval "$(akool emulator --env)"; akool session list; kill "$AKOOL_EMULATOR_PID"
+      $ akool emulator --port 8080 --api-key test-key -v
       $ akool emulator --ready-after 0 --answer-mode delta &
       $ akool emulator --latency 0.05      # 50 ms from the API, like a real network
     """
@@ -187,5 +287,7 @@ def emulator(
         chunks=chunks,
         script=script,
         latency=latency,
+        verbose=verbose,
+        env=env,
     )
     invoke(ctx, run_emulator, opts)

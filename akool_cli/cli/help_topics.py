@@ -26,6 +26,7 @@ ENVIRONMENT: Tuple[Tuple[str, str], ...] = (
     ("AKOOL_PLAYER", "the video player `session open` starts (else mpv, ffplay or vlc)"),
     ("AKOOL_CONFIG_DIR", "where profiles and credentials live"),
     ("AKOOL_STATE_DIR", "where the session record, token cache, chat log and caches live"),
+    ("AKOOL_EMULATOR_PID", "set by `akool emulator --env`: the emulator's process, to kill"),
     ("NO_COLOR", "set: no colour in any output"),
     ("PAGER", "the pager, when AKOOL_PAGER is not set"),
 )

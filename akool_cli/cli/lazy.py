@@ -23,6 +23,7 @@ class Entry(NamedTuple):
     help: str
     panel: str = "Commands"
     hidden: bool = False
+    global_options: bool = True  # False: none of them applies (the emulator)
 
 
 class LazyGroup(TyperGroup):
@@ -73,7 +74,8 @@ class LazyGroup(TyperGroup):
             else:
                 real = typer.main.get_command(app)
             real.name = name
-            attach(real)  # the global options work after the command too
+            if self.entries[name].global_options:
+                attach(real)  # the global options work after the command too
             self.add_command(real, name)
         return real
 

@@ -20,7 +20,7 @@ from typing import Any, Dict, Optional, Set, Tuple
 from aiohttp import WSMsgType, web
 
 from akool_cli.emulator.catalog import LANGUAGE_NAMES
-from akool_cli.emulator.state import ENDED, FAILED, QUEUEING, EmuSession, State
+from akool_cli.emulator.state import ENDED, FAILED, QUEUEING, EmuSession, State, shown
 
 
 class ChatRooms:
@@ -103,9 +103,12 @@ class ChatRooms:
                     break
                 frame = _decode(msg.data, server_id)
                 if frame is None:
+                    self.state.note(f"chat {client_id} ignored frame {shown(msg.data)}")
                     continue
                 payload = frame["payload"]
                 question = str(payload.get("question", ""))
+                mode = shown(str(payload.get("mode_type", "")), 20)[1:-1]
+                self.state.note(f"chat {client_id} asks {shown(question)} (mode_type {mode})")
                 with self.state.lock:
                     self.state.questions.append(question)
                     self.state.payloads.append(payload)
@@ -182,6 +185,10 @@ class ChatRooms:
             if ws.closed:
                 return
             await self._send(ws, server_id, client_id, reply)
+            self.state.note(
+                f"chat {server_id} answers {shown(str(reply['answer']))}"
+                + (" answer_ended" if reply.get("answer_ended") else "")
+            )
             if fault == "drop_mid" and index == 0:
                 await ws.close(code=1011, message=b"dropped")
                 return
@@ -218,6 +225,7 @@ class ChatRooms:
                     frame.setdefault("from", server_id)
                     frame.setdefault("to", client_id)
                     data = json.dumps(frame)
+                self.state.note(f"chat {server_id} (a program) sends {shown(data)}")
                 for peer in list(self.clients.get(room, ())):
                     await peer.send_str(data)
         finally:

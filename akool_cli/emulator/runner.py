@@ -9,7 +9,9 @@ with Emulator() as emu:   # an ephemeral loopback port
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
+import time
 from typing import Any, Optional
 
 from aiohttp import web
@@ -19,7 +21,45 @@ from akool_cli.emulator.control import Control
 from akool_cli.emulator.http_api import HttpAPI, json_errors
 from akool_cli.emulator.http_v4 import HttpV4
 from akool_cli.emulator.rooms import ChatRooms
-from akool_cli.emulator.state import State
+from akool_cli.emulator.state import State, shown
+
+
+def _business_code(response: web.StreamResponse) -> str:
+    body = getattr(response, "body", None)
+    if response.content_type != "application/json" or not isinstance(body, bytes):
+        return ""
+    try:
+        code = json.loads(body).get("code")
+    except (ValueError, AttributeError):
+        return ""
+    return f" code {code}" if isinstance(code, int) else ""
+
+
+def request_logger(state: State) -> Any:
+    """A middleware: with ``state.log`` set (``-v``), a line per HTTP request (method,
+    path and query, status, the envelope's business code, time taken); a websocket is
+    named when it opens (the chat rooms say the rest)."""
+
+    @web.middleware
+    async def log_request(request: web.Request, handler: Any) -> web.StreamResponse:
+        if state.log is None:
+            return await handler(request)
+        target = shown(request.path_qs)[1:-1]
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            state.note(f"{request.method} {target} websocket")
+            return await handler(request)
+        started = time.monotonic()
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            state.note(f"{request.method} {target} -> {exc.status}")
+            raise
+        took = (time.monotonic() - started) * 1000
+        code = _business_code(response)
+        state.note(f"{request.method} {target} -> {response.status}{code} ({took:.0f} ms)")
+        return response
+
+    return log_request
 
 
 def build_app(state: State, rooms: Optional[ChatRooms] = None) -> web.Application:
@@ -27,7 +67,7 @@ def build_app(state: State, rooms: Optional[ChatRooms] = None) -> web.Applicatio
     port). Every unknown route answers JSON."""
     rooms = rooms or ChatRooms(state)
     control = Control(state)
-    app = web.Application(middlewares=[json_errors, control.middleware])
+    app = web.Application(middlewares=[request_logger(state), json_errors, control.middleware])
     HttpAPI(state, rooms).add_routes(app.router)
     HttpV4(state).add_routes(app.router)
     CatalogAPI(state).add_routes(app.router)

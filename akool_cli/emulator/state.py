@@ -63,6 +63,14 @@ def object_id() -> str:
     return f"{int(time.time()):08x}{_PROCESS}{next(_COUNTER) & 0xFFFFFF:06x}"
 
 
+def shown(text: str, limit: int = 200) -> str:
+    """Text from a client, safe on one line of the emulator's terminal: JSON-escaped, cut."""
+    import json
+
+    quoted = json.dumps(text, ensure_ascii=True)
+    return quoted if len(quoted) <= limit else quoted[: limit - 2] + '…"'
+
+
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
 ANSWER_MODES = ("single", "delta", "cumulative")
 
@@ -219,7 +227,15 @@ class State:
         self.client_id = client_id
         self.client_secret = client_secret
         self.chat = chat or AvatarSettings()
+        self.log: Optional[Callable[[str], None]] = None  # -v: a line per request and frame
         self.reset()
+
+    def note(self, line: str) -> None:
+        """One line of what happened (``akool emulator -v``), stamped; nothing if not asked."""
+        log = self.log
+        if log is not None:
+            stamp = time.strftime("%H:%M:%S", time.localtime())
+            log(f"{stamp}.{int(time.time() * 1000) % 1000:03d} {line}")
 
     def reset(self) -> None:
         with self.lock:

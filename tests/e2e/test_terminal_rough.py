@@ -4,11 +4,15 @@ the emulator's banner and its -v lines."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from pathlib import Path
 
 import pexpect
 
 from tests.colour_pty import SGR, run_on_terminal, screen_text, spawn_color
+from tests.helpers import AKOOL, run_akool
 
 
 def test_watch_of_one_id_shows_that_session_alone_in_colour(logged_in):
@@ -74,3 +78,54 @@ def test_ctrl_c_ends_a_watch_of_one_session(logged_in):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_the_emulator_banner_says_how_to_use_it_and_v_shows_each_request(private_env):
+    child = spawn_color(["emulator", "-v", "--ready-after", "0", "--api-key", "k1"])
+    try:
+        child.expect(r"(http://127\.0\.0\.1:\d+)\r\n")
+        url = child.match.group(1)
+        child.expect("Use it from another shell:")
+        child.expect_exact(f"export AKOOL_BASE_URL={url}")
+        child.expect_exact("export AKOOL_API_KEY=k1")
+        env = {"AKOOL_BASE_URL": url, "AKOOL_API_KEY": "k1"}
+        created = run_akool(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"], env=env)
+        sid = created.stdout.strip()
+        child.expect(r"POST /api/open/v3/liveAvatar/session/create -> 200 code 1000 \(\d+ ms\)")
+        said = run_akool(["chat", sid, "-m", "hello\x1b[2J"], env=env)
+        assert said.exit_code == 0, said.stderr
+        child.expect(r"chat client_\d+ asks \"hello\\u001b\[2J\" \(mode_type 2\)")  # escaped
+        child.expect(r"chat server_\d+ answers \"You said: hello")
+        run_akool(["session", "detail", "6698c9d69cf7b0d61d1b6420"], env=env)
+        child.expect(
+            r"GET /api/open/v3/liveAvatar/session/detail\?id=6698c9d69cf7b0d61d1b6420 "
+            r"-> 200 code 1008"
+        )
+    finally:
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        child.close()
+    assert "Traceback" not in child.before
+
+
+def test_emulator_env_is_for_eval_and_leaves_it_running_in_the_background(private_env):
+    script = (
+        'eval "$(akool emulator --env --ready-after 0)" || exit 1\n'
+        "akool session create --avatar-id Kai_1080P_back --wait -q >/dev/null || exit 2\n"
+        "akool session list --status live -q | wc -l\n"
+        'kill "$AKOOL_EMULATOR_PID"\n'
+    )
+    env = {**os.environ, "PATH": f"{Path(AKOOL).parent}:{os.environ['PATH']}"}
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+
+
+def test_emulator_help_lists_only_its_own_options():
+    code, raw = run_on_terminal(["emulator", "--help"])
+    text = screen_text(raw)
+    assert code == 0 and "--ready-after" in text and "--env" in text and "--verbose" in text
+    for global_only in ("--base-url", "--profile", "--no-pager", "--insecure", "Global options"):
+        assert global_only not in text
+    refused = run_akool(["emulator", "--base-url", "http://x"])
+    assert refused.exit_code == 2 and "No such option" in refused.stderr
