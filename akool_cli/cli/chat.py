@@ -98,8 +98,9 @@ def _prompt(opts: ChatOptions) -> Any:
     return None
 
 
-def check(opts: ChatOptions) -> Any:
-    """Refuse bad input before anything is sent; the chat settings."""
+def check(opts: ChatOptions, stdin: Any = None) -> Any:
+    """Refuse bad input before anything is sent; the chat settings. A session id of
+    ``-`` is the first line of ``stdin`` (its other lines are then the questions)."""
     from akool_cli.chat.protocol import ChatSettings
     from akool_cli.cli import validate
     from akool_cli.cli.errors import UsageError
@@ -112,7 +113,7 @@ def check(opts: ChatOptions) -> Any:
             hint="akool chat SESSION_ID, akool chat --avatar-id Kai_1080P_back, or --url",
         )
     if opts.session_id is not None:
-        opts.session_id = validate.session_id(opts.session_id)
+        opts.session_id = validate.one_session_id(opts.session_id, stdin)
     if opts.avatar_id is not None:
         opts.avatar_id = validate.avatar_id(opts.avatar_id)
     if opts.url is not None:

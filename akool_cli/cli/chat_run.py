@@ -101,7 +101,7 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     for key in ("voice_id", "language"):  # the profile's, when the option is left out
         if getattr(opts, key) is None:
             setattr(opts, key, app_ctx.setting(key)[0])
-    settings = check(opts)
+    settings = check(opts, app_ctx.io.stdin)
     io = app_ctx.io
     piped: Optional[Iterator[str]] = None
     if opts.message is None and (opts.from_stdin or not io.stdin_tty):

@@ -62,7 +62,9 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
 
     if opts.count < 0:
         raise UsageError("-n must be 0 (all) or more")
-    session_id = validate.session_id(opts.session_id) if opts.session_id else None
+    session_id = (
+        validate.one_session_id(opts.session_id, app_ctx.io.stdin) if opts.session_id else None
+    )
     with ChatLog(_path(app_ctx)) as log:
         rows = log.recent(opts.count or None, session_id)
     io = app_ctx.io
@@ -103,7 +105,7 @@ def _list(
         typer.Option(
             "--session",
             metavar="ID",
-            help="Only this session's exchanges.",
+            help="Only this session's exchanges ('-': its id from stdin).",
             autocompletion=complete_session_id,
         ),
     ] = None,

@@ -70,7 +70,7 @@ def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
     from akool_cli.cli.errors import NotAvailable
     from akool_cli.services.sessions import ended_error, merged_stream_urls
 
-    session_id = validate.session_id(opts.session_id)
+    session_id = validate.one_session_id(opts.session_id, app_ctx.io.stdin)
     session = app_ctx.client().sessions.detail(session_id)
     if session.is_over:
         raise ended_error(session)

@@ -147,7 +147,7 @@ class DetailOptions:
 def run_detail(opts: DetailOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli import validate
 
-    session_id = validate.session_id(opts.session_id)
+    session_id = validate.one_session_id(opts.session_id, app_ctx.io.stdin)
     session = app_ctx.client().sessions.detail(session_id)
     if opts.as_json:
         app_ctx.io.json(session.raw)
