@@ -58,9 +58,10 @@ def complete_profile(incomplete: str) -> List[str]:
 def complete_session_id(incomplete: str) -> List[str]:
     try:
         from akool_cli.local.files import state_dir
-        from akool_cli.local.records import SessionRecords
+        from akool_cli.local.records import SessionRecords, is_ended
 
-        ids = [r["id"] for r in reversed(SessionRecords(state_dir(os.environ)).all())]
+        records = SessionRecords(state_dir(os.environ)).all()
+        ids = [r["id"] for r in reversed(records) if not is_ended(r)]  # closed: not offered
         return _starting(list(dict.fromkeys(ids)), incomplete)
     except Exception:
         return []

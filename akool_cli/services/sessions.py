@@ -124,10 +124,11 @@ class SessionService:
             return {}
         return {r["id"]: r["avatar_id"] for r in records if isinstance(r.get("avatar_id"), str)}
 
-    def forget(self, session_id: str) -> None:
-        """Drop a closed session's record; the close itself succeeded either way."""
+    def ended(self, session_id: str) -> None:
+        """Mark a closed session's record ended (it is kept, for its avatar's name); the
+        close itself succeeded either way."""
         try:
-            self._records().forget(session_id)
+            self._records().mark_ended(session_id)
         except LocalError:
             pass
 
@@ -167,9 +168,9 @@ class SessionService:
         try:
             self._client().sessions.close(session_id, deadline=deadline)
         except SessionEndedError:
-            self.forget(session_id)
+            self.ended(session_id)
             return False
-        self.forget(session_id)
+        self.ended(session_id)
         return True
 
     def close_created(

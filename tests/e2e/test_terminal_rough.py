@@ -129,3 +129,12 @@ def test_emulator_help_lists_only_its_own_options():
         assert global_only not in text
     refused = run_akool(["emulator", "--base-url", "http://x"])
     assert refused.exit_code == 2 and "No such option" in refused.stderr
+
+
+def test_the_avatar_column_keeps_a_closed_session_s_avatar(logged_in):
+    sid = run_akool(["session", "create", "--avatar-id", "Olivia_1080P_back", "-q"]).stdout.strip()
+    assert run_akool(["session", "close", sid]).exit_code == 0
+    code, raw = run_on_terminal(["session", "list", "--no-pager"])
+    row = next(line for line in screen_text(raw).splitlines() if line.startswith(sid))
+    assert code == 0 and row.split()[1:3] == ["ended", "Olivia_1080P_back"]
+    assert re.search(r"\x1b\[[0-9;]*34mended", raw)  # blue
