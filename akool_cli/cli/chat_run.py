@@ -102,6 +102,9 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
         if getattr(opts, key) is None:
             setattr(opts, key, app_ctx.setting(key)[0])
     settings = check(opts, app_ctx.io.stdin)
+    app_ctx.about(
+        session_id=opts.session_id, avatar_id=opts.avatar_id, avatar_sent=opts.avatar_id is not None
+    )
     io = app_ctx.io
     piped: Optional[Iterator[str]] = None
     if opts.message is None and (opts.from_stdin or not io.stdin_tty):

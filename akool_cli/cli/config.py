@@ -59,6 +59,23 @@ def _setting(app_ctx: "AppContext", key: str) -> Tuple[Any, str]:
     return _shown(key, value), source
 
 
+def _warn_unknown_avatar(app_ctx: "AppContext", avatar_id: str) -> None:
+    """A warning (the value is kept: the list may be stale) for an avatar id that neither
+    the built-ins nor the cached avatar list know."""
+    from akool_cli.cli.avatar_hints import cached_avatars, known_avatars, look_alikes
+
+    known = known_avatars(app_ctx)
+    if avatar_id in known:
+        return
+    alike = look_alikes(avatar_id, known)
+    if not cached_avatars(app_ctx):
+        where = "is not a built-in avatar, and no avatar list is cached to check it"
+    else:
+        where = "is not in the cached avatar list"
+    advice = f"did you mean {' or '.join(alike)}? " if alike else ""
+    app_ctx.io.warn(f"{avatar_id!r} {where}; {advice}akool avatar list shows (and caches) them")
+
+
 def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.settings import SETTINGS, setting
 
@@ -89,6 +106,8 @@ def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
     if opts.action == "set":
         value = spec.check(opts.value)  # a bad value is refused before it is stored
         store.update_profile(app_ctx.profile, **{opts.key: value})
+        if opts.key == "avatar_id":
+            _warn_unknown_avatar(app_ctx, value)
         value = _shown(opts.key, value)
         message = f"Set {opts.key} to {value!r} for profile {app_ctx.profile!r}."
     else:

@@ -30,7 +30,51 @@ class AppContext:
     command_path: str = "akool"  # e.g. "akool session list", for help hints
     sources: Dict[str, str] = field(default_factory=dict)  # global option -> flag|env|default
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    # What the command works on, so that a failure's hint can name it (see ``about``).
+    subject_session: Optional[str] = None
+    subject_avatar: Optional[str] = None
+    avatar_sent: bool = False  # subject_avatar went to the API as a parameter (create)
     _cache: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def about(
+        self,
+        *,
+        session_id: Optional[str] = None,
+        avatar_id: Optional[str] = None,
+        avatar_sent: bool = False,
+    ) -> None:
+        """Note what the command works on (for the hints of its failures)."""
+        if session_id is not None:
+            self.subject_session = session_id
+        if avatar_id is not None:
+            self.subject_avatar = avatar_id
+            self.avatar_sent = self.avatar_sent or avatar_sent
+
+    def subject_for(self, exc: BaseException) -> Any:
+        """The Subject of a failure: what ``about`` noted, the avatar of the session's
+        record, and for an avatar the API refused, the known avatars like it."""
+        from akool_cli.api.errors import InvalidParameterError, SessionEndedError
+        from akool_cli.cli.failures import Subject
+
+        avatar = self.subject_avatar
+        if avatar is None and self.subject_session and isinstance(exc, SessionEndedError):
+            try:
+                record = self.sessions().record(self.subject_session) or {}
+            except Exception:  # a hint is no reason for a second failure
+                record = {}
+            found = record.get("avatar_id")
+            avatar = found if isinstance(found, str) and found.isprintable() else None
+        matches: Tuple[str, ...] = ()
+        known = False
+        if avatar is not None and self.avatar_sent and isinstance(exc, InvalidParameterError):
+            from akool_cli.cli.avatar_hints import known_avatars, look_alikes
+
+            catalogue = known_avatars(self)
+            known = avatar in catalogue
+            matches = tuple(look_alikes(avatar, catalogue)) if not known else ()
+        elif self.avatar_sent is False and isinstance(exc, InvalidParameterError):
+            avatar = None  # the 1003 was about something else
+        return Subject(self.subject_session, avatar, matches, known)
 
     @property
     def profile(self) -> str:
@@ -222,7 +266,9 @@ def report(app: AppContext, exc: BaseException) -> int:
     from akool_cli.cli.errors import Interrupted
     from akool_cli.cli.failures import describe
 
-    failure = describe(exc, profile=app.profile, source=app.credential_source)
+    failure = describe(
+        exc, profile=app.profile, source=app.credential_source, subject=app.subject_for(exc)
+    )
     if failure.exit_code == ExitCode.USAGE and failure.hint is None:
         failure = replace(failure, hint=f"see `{app.command_path} --help`")
     if app.json_errors:

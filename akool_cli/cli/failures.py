@@ -33,6 +33,18 @@ MAX_API_MESSAGE = 300  # characters of the API's own message shown before its co
 
 
 @dataclass(frozen=True)
+class Subject:
+    """What the command was working on, so that a hint can name it rather than a
+    placeholder: the session, the avatar (asked for, or the one the session streams),
+    and, for an avatar the API refused, the known avatars that look like it."""
+
+    session_id: Optional[str] = None
+    avatar_id: Optional[str] = None
+    avatar_matches: Tuple[str, ...] = ()
+    avatar_known: bool = False  # the cached list (or the built-ins) has it
+
+
+@dataclass(frozen=True)
 class Failure:
     message: str
     exit_code: ExitCode
@@ -126,7 +138,6 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
         "use https://, or pass --insecure (AKOOL_INSECURE=1) to send it anyway",
     ),
     (BadRoomURL, "expected wss://…/client_<n>.chat"),
-    (api.SessionEndedError, "start a new one: akool session create --avatar-id ID --wait"),
     (api.SessionFailedError, "create a new session; check the avatar id"),
     (api.AvatarFailedError, "the upload failed: check the video (about a minute, a clear face)"),
     (api.WaitTimeoutError, "raise --wait-timeout, or check again later"),
@@ -134,12 +145,31 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
     (api.IncompleteResponseError, "try again; check the service or a proxy in between"),
     (api.APIConnectionError, "check your network and --base-url / AKOOL_BASE_URL"),
     (ChatProtocolError, "that is not how the service's chat room behaves; check the URL"),
-    (ChatConnectionError, "check that the session is running: akool session detail ID"),
     (AnswerTimeoutError, "raise --answer-timeout, or check the avatar's backend"),
 )
 
 
-def _hint(exc: BaseException, profile: str, source: Optional[str]) -> Optional[str]:
+def _subject_hint(exc: BaseException, subject: Subject) -> Optional[str]:
+    """Advice that names what the command worked on."""
+    if isinstance(exc, api.SessionEndedError):
+        if subject.avatar_id:
+            return f"start a new one: akool session create --avatar-id {subject.avatar_id} --wait"
+        return "start a new one: akool session create --wait (avatars: akool avatar list)"
+    if isinstance(exc, ChatConnectionError) and not isinstance(exc, ChatProtocolError):
+        if subject.session_id:
+            return f"check that the session is running: akool session detail {subject.session_id}"
+        return "check that the session is running and that the chat room URL is its own"
+    if isinstance(exc, api.InvalidParameterError) and subject.avatar_id:
+        if subject.avatar_matches:
+            return f"did you mean {' or '.join(subject.avatar_matches)}? (akool avatar list)"
+        if not subject.avatar_known:
+            return f"is {subject.avatar_id} an avatar of this account? see akool avatar list"
+    return None
+
+
+def _hint(
+    exc: BaseException, profile: str, source: Optional[str], subject: Subject
+) -> Optional[str]:
     if isinstance(exc, (UsageError, LoginRejected, EmulatorError, NotAvailable)):
         return exc.hint
     if isinstance(exc, CorruptFileError):
@@ -157,6 +187,9 @@ def _hint(exc: BaseException, profile: str, source: Optional[str]) -> Optional[s
         return "wait a moment and try again" if exc.status_code == 429 else "try again later"
     if isinstance(exc, api.ProtocolError):  # with a response: not what the API sends
         return "check --base-url / AKOOL_BASE_URL" if exc.response is not None else None
+    named = _subject_hint(exc, subject)
+    if named is not None:
+        return named
     for cls, hint in _CLASS_HINTS:
         if isinstance(exc, cls):
             return hint
@@ -164,10 +197,15 @@ def _hint(exc: BaseException, profile: str, source: Optional[str]) -> Optional[s
 
 
 def describe(
-    exc: BaseException, *, profile: str = DEFAULT_PROFILE, source: Optional[str] = None
+    exc: BaseException,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    source: Optional[str] = None,
+    subject: Optional[Subject] = None,
 ) -> Failure:
     """The failure as a person (or a script) should see it. ``source`` is where the
-    credential in use came from, when known (for the advice on a rejected one)."""
+    credential in use came from, when known (for the advice on a rejected one);
+    ``subject``, what the command worked on (for advice that names it)."""
     if isinstance(exc, KeyboardInterrupt):
         message = "interrupted"
     elif isinstance(exc, OutputError):
@@ -186,7 +224,7 @@ def describe(
         message=message,
         exit_code=exit_code_for(exc),
         code=getattr(exc, "code", None) if carries_code else None,
-        hint=_hint(exc, profile, source),
+        hint=_hint(exc, profile, source, subject or Subject()),
     )
 
 

@@ -71,6 +71,7 @@ def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
     from akool_cli.services.sessions import ended_error, merged_stream_urls
 
     session_id = validate.one_session_id(opts.session_id, app_ctx.io.stdin)
+    app_ctx.about(session_id=session_id)
     session = app_ctx.client().sessions.detail(session_id)
     if session.is_over:
         raise ended_error(session)

@@ -70,6 +70,7 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
 
     check_output_flags(opts.as_json, opts.quiet)
     avatar_id = validate.avatar_id(chosen_avatar(opts.avatar_id, app_ctx))
+    app_ctx.about(avatar_id=avatar_id, avatar_sent=True)
     io = app_ctx.io
     service = app_ctx.sessions()
     session = None
@@ -148,6 +149,7 @@ def run_detail(opts: DetailOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli import validate
 
     session_id = validate.one_session_id(opts.session_id, app_ctx.io.stdin)
+    app_ctx.about(session_id=session_id)
     session = app_ctx.client().sessions.detail(session_id)
     if opts.as_json:
         app_ctx.io.json(session.raw)

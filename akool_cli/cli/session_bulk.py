@@ -58,10 +58,10 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
     --json, one line per id on stdout (``ok`` with the ``result``, or the ``error``),
     and, if any failed, one JSON error line on stderr.
     """
-    from akool_cli.api.errors import AkoolError
+    from akool_cli.api.errors import AkoolError, SessionEndedError
     from akool_cli.cli import validate
     from akool_cli.cli.exit_codes import ExitCode
-    from akool_cli.cli.failures import Failure, describe, failure_data
+    from akool_cli.cli.failures import Failure, Subject, describe, failure_data
 
     check_output_flags(opts.as_json, opts.quiet)
     ids = validate.session_ids(opts.ids, app_ctx.io.stdin)
@@ -84,7 +84,11 @@ def run_each(opts: EachOptions, app_ctx: "AppContext") -> int:
             continue
         if not isinstance(exc, AkoolError):
             raise exc
-        failure = describe(exc, profile=app_ctx.profile)
+        avatar = None
+        if isinstance(exc, SessionEndedError):  # the hint names the avatar to start again
+            avatar = (app_ctx.sessions().record(session_id) or {}).get("avatar_id")
+        subject = Subject(session_id, avatar if isinstance(avatar, str) else None)
+        failure = describe(exc, profile=app_ctx.profile, subject=subject)
         if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
             stop()  # the rest would fail alike; what is under way is still reported
             if stopping is None:

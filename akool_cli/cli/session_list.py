@@ -34,7 +34,7 @@ def parse_statuses(values: Optional[Sequence[str]]) -> Optional[Tuple[int, ...]]
     ``--status`` may be repeated or take several values at once (``queueing,live``);
     ``billable`` is queueing and live."""
     from akool_cli.api import LIVE, QUEUEING
-    from akool_cli.api.models import parse_status
+    from akool_cli.api.models import STATUS_BY_NAME, parse_status
     from akool_cli.cli.errors import UsageError
 
     if not values:
@@ -51,8 +51,9 @@ def parse_statuses(values: Optional[Sequence[str]]) -> Optional[Tuple[int, ...]]
             continue
         try:
             found.add(parse_status(word))
-        except ValueError as exc:
-            raise UsageError(f"--status: {exc}, or {BILLABLE}") from None
+        except ValueError:
+            names = "|".join([*STATUS_BY_NAME, BILLABLE])
+            raise UsageError(f"unknown status {word!r}; use {names}, or 1-4") from None
     return tuple(sorted(found))
 
 

@@ -155,6 +155,7 @@ def _first_page(client: Any, statuses: Optional[Tuple[int, ...]], size: int) -> 
 
 def run_watch(opts: WatchOptions, app_ctx: AppContext) -> int:
     statuses, session_id = check(opts, app_ctx.io.stdin)
+    app_ctx.about(session_id=session_id)
     io = app_ctx.io
     client = app_ctx.client()
     avatars = app_ctx.sessions().avatars()

@@ -83,7 +83,9 @@ def test_avatar_ids_and_status_names_complete():
         "ended",
         "completed",
         "failed",
+        "billable",
     ]
+    assert complete("akool session list --status queueing,l")[0] == ["queueing,live"]
     assert complete("akool chat --mode r")[0] == ["retell"]
     assert complete("akool chat --avatar-id w")[0] == ["who_1080P_back"]
 
@@ -95,7 +97,7 @@ def test_session_ids_complete_from_the_local_record_without_a_request(cli, logge
     for command in ("detail", "close", "pause"):
         offered, err = complete(f"akool session {command} ")
         assert offered == [other, sid] and err == ""
-    assert complete(f"akool chat {sid[:14]}")[0] == [sid]  # ids of a second share 8 digits
+    assert complete(f"akool chat {sid}")[0] == [sid]  # ids of a second share all but a few
     assert logged_in.snapshot()["requests"] == requests_before
     cli(["session", "close", sid])
     assert complete("akool session detail ")[0] == [other]

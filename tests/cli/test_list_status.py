@@ -75,7 +75,7 @@ def test_close_every_billable_session_leaves_the_others(cli, logged_in):
 @pytest.mark.parametrize(
     "flags, message",
     [
-        (["--status", "gone"], "unknown status 'gone'"),
+        (["--status", "gone"], "unknown status 'gone'; use queueing|"),
         (["--status", "live,"], "--status has an empty value"),
         (["--older-than", "2x"], "--older-than takes a duration such as 90s"),
         (["--older-than", ""], "--older-than takes a duration"),
