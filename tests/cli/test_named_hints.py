@@ -78,7 +78,8 @@ def test_a_chat_room_that_refuses_names_the_session_to_check(cli, logged_in):
         (
             "Kai_1080p_back",
             [],
-            "not a built-in avatar, and no avatar list is cached to check it; did you mean Kai_1080P_back?",
+            "not a built-in avatar, and no avatar list is cached to check it; "
+            "did you mean Kai_1080P_back?",
         ),
         ("Mine2O24", ["Mine2024"], "is not in the cached avatar list; did you mean Mine2024?"),
         ("Elsewhere", ["Mine2024"], "is not in the cached avatar list; akool avatar list shows"),
