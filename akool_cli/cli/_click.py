@@ -12,6 +12,7 @@ Context = core.Context
 Command = core.Command
 ParameterSource = core.ParameterSource
 ClickException = exceptions.ClickException
+UsageError = exceptions.UsageError
 FuncParamType = types.FuncParamType
 get_current_context = _globals.get_current_context
 
@@ -21,6 +22,7 @@ __all__ = [
     "Context",
     "FuncParamType",
     "ParameterSource",
+    "UsageError",
     "get_current_context",
     "shell_completion",
 ]

@@ -90,10 +90,10 @@ class RootGroup(LazyGroup):
 
 
 def usage_error(exc: Any, argv: Any) -> int:
-    """Show a usage error: Typer's box on a terminal, else ``error:`` and one ``hint:``
-    line, or a line of JSON with --json. Its exit code (2)."""
+    """Show a usage error as every other error is shown, on a terminal too: one
+    ``error:`` line and one ``hint:`` line (or a line of JSON with --json). Its exit
+    code (2)."""
     import json
-    import os
     import sys
 
     code = getattr(exc, "exit_code", 2)
@@ -103,13 +103,11 @@ def usage_error(exc: Any, argv: Any) -> int:
     if "--json" in argv:
         error = {"message": message, "code": None, "exit_code": code, "hint": hint}
         sys.stderr.write(json.dumps({"error": error}) + "\n")
-    elif sys.stderr.isatty() and "NO_COLOR" not in os.environ:
-        from typer import rich_utils
-
-        rich_utils.rich_format_error(exc)
+        sys.stderr.flush()
     else:
-        sys.stderr.write(f"error: {message}\nhint: {hint}\n")
-    sys.stderr.flush()
+        from akool_cli.cli.output import IOStreams
+
+        IOStreams.system().error(message, hint)
     return code
 
 

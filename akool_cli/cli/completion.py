@@ -267,7 +267,7 @@ def completion(
         Optional[str],
         typer.Argument(
             metavar="SHELL",
-            help="bash, zsh or fish [default: from $SHELL].",
+            help="bash, zsh or fish \\[default: from $SHELL].",
             autocompletion=lambda incomplete: [s for s in SHELLS if s.startswith(incomplete)],
         ),
     ] = None,

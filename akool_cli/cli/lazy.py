@@ -50,7 +50,19 @@ class LazyGroup(TyperGroup):
         if args and args[0] in self.entries:
             # `akool session detail …`: only `detail` is built (not the group's others)
             self.load(args[0], only=args[1] if len(args) > 1 else None)
-        return super().resolve_command(ctx, args)
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            # A mistyped name gets the same "Did you mean" as a group's commands do, from
+            # every name (the groups not loaded yet included).
+            if args and "Did you mean" not in exc.message:
+                import difflib
+
+                close = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if close:
+                    shown = ", ".join(repr(name) for name in close)
+                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {shown}?"
+            raise
 
     def load(self, name: str, only: Optional[str] = None) -> click.Command:
         """Import the module of ``name`` and register its real command. ``only``: the
@@ -76,6 +88,9 @@ class LazyGroup(TyperGroup):
             real.name = name
             if self.entries[name].global_options:
                 attach(real)  # the global options work after the command too
+            from akool_cli.cli.help_format import attach_help
+
+            attach_help(real)
             self.add_command(real, name)
         return real
 

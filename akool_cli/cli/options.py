@@ -71,7 +71,7 @@ AvatarIdOpt = Annotated[
     typer.Option(
         "--avatar-id",
         metavar="ID",
-        help="Avatar to stream (see `akool avatar list`) [default: config avatar_id].",
+        help="Avatar to stream (see `akool avatar list`) \\[default: config avatar_id].",
         autocompletion=complete_avatar,
     ),
 ]

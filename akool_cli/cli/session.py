@@ -376,7 +376,7 @@ def open_(
     player: Annotated[
         Optional[str],
         typer.Option(
-            "--player", metavar="CMD", help="The player to run [default: AKOOL_PLAYER, mpv…]."
+            "--player", metavar="CMD", help="The player to run \\[default: AKOOL_PLAYER, mpv…]."
         ),
     ] = None,
     print_only: Annotated[bool, typer.Option("--print", help="Print the pull URL only.")] = False,

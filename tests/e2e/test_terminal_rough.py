@@ -138,3 +138,40 @@ def test_the_avatar_column_keeps_a_closed_session_s_avatar(logged_in):
     row = next(line for line in screen_text(raw).splitlines() if line.startswith(sid))
     assert code == 0 and row.split()[1:3] == ["ended", "Olivia_1080P_back"]
     assert re.search(r"\x1b\[[0-9;]*34mended", raw)  # blue
+
+
+def test_a_mistyped_group_gets_a_suggestion_on_one_line_not_a_box(private_env):
+    code, raw = run_on_terminal(["sesion", "list"])
+    text = screen_text(raw)
+    assert code == 2
+    lines = text.splitlines()
+    assert len(lines) == 2, text
+    assert re.search(r"error:.* No such command 'sesion'\. Did you mean 'session'\?$", lines[0])
+    assert lines[1].endswith("see `akool --help`") and "hint:" in lines[1]
+    assert not any(c in raw for c in "╭╰│")
+
+
+def test_a_usage_error_of_a_command_is_one_line_on_a_terminal(private_env):
+    code, raw = run_on_terminal(["session", "detail"])
+    text = screen_text(raw)
+    assert code == 2 and len(text.splitlines()) == 2, text
+    assert "Missing argument 'ID'" in text.splitlines()[0]
+    assert not any(c in raw for c in "╭╰│")
+
+
+def test_help_on_a_terminal_is_coloured_and_pads_no_line(private_env):
+    code, raw = run_on_terminal(["session", "watch", "--help"], columns=100)
+    assert code == 0 and SGR.search(raw)  # styled for a terminal
+    lines = raw.split("\r\n")
+    assert not any(re.search(r" +(\x1b\[[0-9;]*m)*$", line) for line in lines)
+    text = screen_text(raw)
+    assert "Follow this session only" in text and "(exit 9) ." not in text
+
+
+def test_help_on_a_two_column_terminal_has_words_and_on_a_huge_one_no_padding(private_env):
+    code, raw = run_on_terminal(["session", "list", "--help"], columns=2)
+    text = screen_text(raw)
+    assert code == 0 and "Usage:" in text and "--status" in text and "--older-than" in text
+    code, raw = run_on_terminal(["session", "list", "--help"], columns=10000)
+    assert code == 0 and len(raw) < 20_000  # it was 400 KB of padding
+    assert max(len(line) for line in screen_text(raw).splitlines()) <= 120
