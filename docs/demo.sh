@@ -56,7 +56,7 @@ show 'ID=$(akool session create --wait -q)    # -q prints only the id'
 ID=$(akool session create --wait -q)
 echo "ID=$ID"
 
-say "Or follow one as it starts: a line per change when piped, a live table on a terminal"
+say "Or follow one as it starts: that session alone, a line per change when piped"
 show 'OTHER=$(akool session create -q)'
 OTHER=$(akool session create -q)
 show 'akool session watch "$OTHER" --until live --interval 0.5'
@@ -91,9 +91,15 @@ akool logs list -n 2
 show 'akool session pause "$ID"'
 akool session pause "$ID"
 
-say "Close every live session in one pipe; closing twice is fine"
-show "akool session list --status live -q | akool session close -"
-akool session list --status live -q | akool session close -
+say "Close every session that bills (queueing and live) in one pipe; closing twice is fine"
+show 'QUEUED=$(akool session create --avatar-id Olivia_1080P_back -q)   # still queueing'
+QUEUED=$(akool session create --avatar-id Olivia_1080P_back -q)
+show "akool session list --status queueing,live"
+akool session list --status queueing,live
+show "akool session list --all --status billable -q | akool session close -"
+akool session list --all --status billable -q | akool session close -
+show "akool session list --status billable -q | wc -l"
+akool session list --status billable -q | wc -l
 show 'akool session close "$ID"'
 akool session close "$ID"
 
