@@ -1,6 +1,6 @@
 """Options and arguments that more than one command takes, with their one default each."""
 
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
 
@@ -34,29 +34,18 @@ NoLogOpt = Annotated[
     bool, typer.Option("--no-log", help="Do not record this chat in the chat log (akool logs).")
 ]
 
-SessionIdArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help="Session id; '-' reads it from stdin (one line).",
-        autocompletion=complete_session_id,
-    ),
-]
+
+def _session_arg(help: str) -> Any:
+    return typer.Argument(metavar="ID", help=help, autocompletion=complete_session_id)
+
+
+SessionIdArg = Annotated[str, _session_arg("Session id; '-' reads it from stdin (one line).")]
 OptionalSessionIdArg = Annotated[
-    Optional[str],
-    typer.Argument(
-        metavar="ID",
-        help="Session to talk to; '-' reads its id from stdin (one line).",
-        autocompletion=complete_session_id,
-    ),
+    Optional[str], _session_arg("Session to talk to; '-' reads its id from stdin (one line).")
 ]
 WatchedSessionIdArg = Annotated[
     Optional[str],
-    typer.Argument(
-        metavar="ID",
-        help="Follow this session only (with --until); '-' reads its id from stdin.",
-        autocompletion=complete_session_id,
-    ),
+    _session_arg("Follow this session only (with --until); '-' reads its id from stdin."),
 ]
 SessionIdsArg = Annotated[
     List[str],

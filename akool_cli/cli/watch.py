@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, TextIO, Tuple, Type
 
 if TYPE_CHECKING:
     from akool_cli.cli.context import AppContext
@@ -97,7 +97,7 @@ class _Changes:
         return changed
 
 
-def outage_errors() -> Tuple[type, ...]:
+def outage_errors() -> Tuple[Type[BaseException], ...]:
     """What a watch waits out: the service unreachable, slow, failing or busy (after the
     request's own retries). A protocol error is no outage: it is not the API."""
     from akool_cli.api.errors import (

@@ -68,17 +68,18 @@ class SessionRecords:
     def remember(
         self, session_id: str, *, base_url: str, avatar_id: str, stream_urls: Dict[str, Any]
     ) -> None:
-        record = {
+        now = int(time.time())
+        record: Dict[str, Any] = {
             "id": session_id,
             "base_url": base_url,
             "avatar_id": avatar_id,
             "stream_urls": stream_urls,
-            "created_at": int(time.time()),
+            "created_at": now,
         }
 
         def change(data: List[Any]) -> None:
             kept = [r for r in self._valid(data) if r["id"] != session_id] + [record]
-            data[:] = _recent(kept, record["created_at"])[-MAX_SESSION_RECORDS:]
+            data[:] = _recent(kept, now)[-MAX_SESSION_RECORDS:]
 
         update_json(self.path, [], change)
 
