@@ -85,12 +85,20 @@ def typed_value(text: str, app_ctx: "AppContext") -> Any:
 
 def parse_fields(opts: ApiOptions, app_ctx: "AppContext") -> Dict[str, Any]:
     from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.output import sanitize_line
+    from akool_cli.cli.validate import is_text
 
     fields: Dict[str, Any] = {}
     for raw, typed in [(f, False) for f in opts.fields] + [(f, True) for f in opts.typed_fields]:
+        flag = "-F" if typed else "-f"
         key, sep, value = raw.partition("=")
+        a_file = typed and value.startswith("@")  # a file's name may be any bytes
+        if not is_text(key) or not (a_file or is_text(value)):
+            # bytes that are not UTF-8: no JSON body or query string can carry them
+            shown = sanitize_line(raw.encode("utf-8", "replace").decode("utf-8"), 60)
+            raise UsageError(f"{flag} {shown!r}: not UTF-8 text")
         if not sep or not key:
-            raise UsageError(f"{'-F' if typed else '-f'} {raw!r}: expected key=value")
+            raise UsageError(f"{flag} {raw!r}: expected key=value")
         fields[key] = typed_value(value, app_ctx) if typed else value
     return fields
 

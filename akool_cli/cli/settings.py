@@ -15,18 +15,31 @@ def _avatar(value: str) -> str:
     return validate.avatar_id(value)
 
 
-def _word(value: str) -> str:
-    from akool_cli.cli import validate
-    from akool_cli.cli.errors import UsageError
+MAX_WORD = {"voice_id": 128, "language": 64}  # characters; real ones are 2 to 30
+MAX_BASE_URL = 2048
 
-    text = value.strip()
-    if (
-        not text
-        or any(c.isspace() or not c.isprintable() for c in text)
-        or not validate.is_text(text)
-    ):
-        raise UsageError(f"{value!r} is not one word")
-    return text
+
+def _word(key: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        from akool_cli.cli import validate
+        from akool_cli.cli.errors import UsageError
+
+        if not isinstance(value, str):
+            raise UsageError(f"{key}: {value!r} is not text")
+        text = value.strip()
+        if len(text) > MAX_WORD[key]:
+            raise UsageError(
+                f"{key} is at most {MAX_WORD[key]} characters; this one has {len(text)}"
+            )
+        if (
+            not text
+            or any(c.isspace() or not c.isprintable() for c in text)
+            or not validate.is_text(text)
+        ):
+            raise UsageError(f"{value!r} is not one word")
+        return text
+
+    return check
 
 
 def _mode(value: str) -> str:
@@ -40,9 +53,14 @@ def _mode(value: str) -> str:
     return next(name for name, n in MODES.items() if n == number)
 
 
-def _base_url(value: str) -> str:
+def _base_url(value: Any) -> str:
     from akool_cli.cli import validate
+    from akool_cli.cli.errors import UsageError
 
+    if not isinstance(value, str):
+        raise UsageError(f"base_url: {value!r} is not text")
+    if len(value) > MAX_BASE_URL:
+        raise UsageError(f"base_url is at most {MAX_BASE_URL} characters")
     return validate.base_url(value.strip()).rstrip("/")
 
 
@@ -69,8 +87,12 @@ SETTINGS: Dict[str, Setting] = {
     "avatar_id": Setting(
         "the avatar `session create` streams when --avatar-id is left out", _avatar
     ),
-    "voice_id": Setting("the voice `chat` and `say` use when --voice-id is left out", _word),
-    "language": Setting("the language `chat` and `say` use when --language is left out", _word),
+    "voice_id": Setting(
+        "the voice `chat` and `say` use when --voice-id is left out", _word("voice_id")
+    ),
+    "language": Setting(
+        "the language `chat` and `say` use when --language is left out", _word("language")
+    ),
     "mode": Setting("`chat`'s mode when --mode is left out: dialogue or retell", _mode, "dialogue"),
     "base_url": Setting("the API's base URL", _base_url, DEFAULT_BASE_URL, "AKOOL_BASE_URL"),
     "timeout": Setting(
