@@ -76,6 +76,17 @@ def _print_pages(
     tally[2] = 1  # every page printed
 
 
+def print_json_array(io: IOStreams, items: Iterable[Any]) -> int:
+    """``items`` as one JSON array, each written as it comes (nothing held but the item in
+    hand); how many there were."""
+    count = 0
+    for item in items:
+        io.write(("[\n" if not count else ",\n") + io.dumps(item))
+        count += 1
+    io.out("\n]" if count else "[]")
+    return count
+
+
 def summarize(
     io: IOStreams, noun: str, shown: int, count: int, *, page: int = 1, complete: bool = True
 ) -> None:

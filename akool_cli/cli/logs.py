@@ -55,8 +55,11 @@ TSV_FIELDS = ("id", "time", "session_id", "mode", "outcome", "elapsed_ms", "ques
 
 
 def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
+    import itertools
+
     from akool_cli.cli import validate
     from akool_cli.cli.errors import UsageError
+    from akool_cli.cli.listing import print_json_array
     from akool_cli.cli.output import sanitize_line
     from akool_cli.local.logs import ChatLog
 
@@ -65,25 +68,26 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     session_id = (
         validate.one_session_id(opts.session_id, app_ctx.io.stdin) if opts.session_id else None
     )
-    with ChatLog(_path(app_ctx)) as log:
-        rows = log.recent(opts.count or None, session_id)
     io = app_ctx.io
-    if opts.as_json:
-        io.json(rows)
-        return 0
-    if not rows:
-        io.info("The chat log is empty." if session_id is None else "Nothing for that session.")
-        return 0
-    if io.stdout_tty:
-        with app_ctx.pager():
-            for index, row in enumerate(rows):
-                if index:
+    with ChatLog(_path(app_ctx)) as log:  # rows are printed as they are read: no log is too big
+        rows = log.iter_recent(opts.count or None, session_id)
+        if opts.as_json:
+            print_json_array(io, rows)
+            return 0
+        first = next(rows, None)
+        if first is None:
+            io.info("The chat log is empty." if session_id is None else "Nothing for that session.")
+            return 0
+        if io.stdout_tty:
+            with app_ctx.pager():
+                _show(io, first)
+                for row in rows:
                     io.out()
-                _show(io, row)
-        return 0
-    for row in rows:
-        cells = ("-" if row[k] is None else sanitize_line(row[k]) for k in TSV_FIELDS)
-        io.out("\t".join(cells))
+                    _show(io, row)
+            return 0
+        for row in itertools.chain([first], rows):
+            cells = ("-" if row[k] is None else sanitize_line(row[k]) for k in TSV_FIELDS)
+            io.out("\t".join(cells))
     return 0
 
 

@@ -21,5 +21,10 @@ class CorruptFileError(LocalFileError):
     """A file that can be read but is not what it should be."""
 
 
+class ForeignFileError(LocalFileError):
+    """A file in our place that is not ours (a symbolic link, another application's
+    database): refused, and left as it is."""
+
+
 class SettingError(LocalError):
     """A setting (an environment variable) with a value that cannot be used."""

@@ -4,6 +4,11 @@ database in the state dir (``logs.db``, 0600).
 Several processes may write at once: the database is in WAL mode and every connection
 waits for a lock (``BUSY_TIMEOUT``) rather than failing. A credential is never stored:
 there is no column for one, and the base URL is stored without any password in it.
+
+The file is used only when it is ours, checked before anything is written to it: a
+regular file, not a symbolic link (nor its ``-wal``, ``-shm`` or ``-journal``), marked
+with our ``application_id`` and holding no table we do not know. Anything else — another
+application's database linked or copied there — is refused and left as it is.
 """
 
 from __future__ import annotations
@@ -11,16 +16,20 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
-from akool_cli.local.errors import LocalError
+from akool_cli.local.errors import ForeignFileError, LocalError
 from akool_cli.local.files import ensure_private_dir
 
 FILE_NAME = "logs.db"
 SCHEMA_VERSION = 1
+APPLICATION_ID = 0x414B4F4C  # "AKOL" in the database header: this file is akool's chat log
+TABLES = frozenset({"exchanges"})  # every table of ours (SQLite's own are sqlite_*)
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite opens these by name beside the log
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another to finish
 
 _SCHEMA = """
@@ -85,6 +94,10 @@ def now_iso() -> str:
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def _names(tables: Any) -> str:
+    return ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+
+
 def _storable(value: Any) -> Any:
     """Text SQLite can hold: a lone surrogate (from a server's broken JSON) becomes U+FFFD."""
     if isinstance(value, str):
@@ -102,35 +115,111 @@ class ChatLog:
     def _fail(self, exc: BaseException) -> LocalError:
         return LocalError(f"cannot use the chat log {self.path}: {exc}")
 
+    def _foreign(self, why: str) -> ForeignFileError:
+        return ForeignFileError(
+            f"the chat log {self.path} {why}; it was left as it is", path=self.path
+        )
+
+    def _check_path(self) -> bool:
+        """Whether the log exists; ForeignFileError for a symbolic link (the log's or a
+        file SQLite keeps beside it) or anything that is not a regular file."""
+        for suffix in ("", *SIDE_FILES):
+            path = Path(f"{self.path}{suffix}")
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                if not suffix:
+                    return False
+                continue
+            except OSError as exc:
+                raise self._fail(exc) from None
+            what = "is" if not suffix else f"has {path.name} beside it, which is"
+            if stat.S_ISLNK(mode):
+                raise self._foreign(f"{what} a symbolic link, and akool does not follow one")
+            if not stat.S_ISREG(mode):
+                raise self._foreign(f"{what} not a regular file")
+        return True
+
     def _connect(self, *, create: bool) -> Optional[sqlite3.Connection]:
         if self._db is not None:
             return self._db
-        if not self.path.exists():
+        if not self._check_path():
             if not create:
                 return None
             ensure_private_dir(self.path.parent)
             try:  # created private before SQLite opens it (its -wal and -shm follow its mode)
-                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+                flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+                os.close(os.open(self.path, flags, 0o600))
             except OSError as exc:
                 raise self._fail(exc) from None
+            self._check_path()
         try:
             db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+        try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            self._check_ours(db)  # before anything is written: WAL mode is a write
             db.execute("PRAGMA journal_mode = WAL")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            self._set_up(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if "not a database" in str(exc):
+                raise self._foreign("is not a SQLite database") from None
+            raise self._fail(exc) from None
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+        return db
+
+    def _identity(self, db: sqlite3.Connection) -> Any:
+        """(application_id, user_version, the names of its tables) as the file says."""
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        tables = {name for (name,) in rows if not name.startswith("sqlite_")}
+        return app_id, version, tables
+
+    def _check_ours(self, db: sqlite3.Connection) -> None:
+        """ForeignFileError unless the file is our log (of any version), an empty database
+        (one we just created), or our log as versions without an application id wrote it."""
+        app_id, version, tables = self._identity(db)
+        empty = (app_id, version, tables) == (0, 0, set())
+        unmarked = app_id == 0 and version == 1 and tables == TABLES  # before the id was set
+        if app_id == APPLICATION_ID:
             if version > SCHEMA_VERSION:
-                db.close()
                 raise LocalError(
                     f"the chat log {self.path} was written by a newer akool "
                     f"(schema {version}; this one reads {SCHEMA_VERSION})"
                 )
-            if version < SCHEMA_VERSION:
-                db.executescript(_SCHEMA)
+            if tables - TABLES:
+                raise self._foreign(f"holds tables akool does not know ({_names(tables - TABLES)})")
+        elif not (empty or unmarked):
+            held = f"tables {_names(tables)}" if tables else "no tables"
+            raise self._foreign(
+                f"is not akool's (another application's database? application id {app_id}, "
+                f"version {version}, {held})"
+            )
+
+    def _set_up(self, db: sqlite3.Connection) -> None:
+        """Create the tables (or bring an older log up to date) in one transaction, checked
+        again inside it: another process may have done it since."""
+        if self._identity(db)[:2] == (APPLICATION_ID, SCHEMA_VERSION):
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._check_ours(db)
+            if self._identity(db)[:2] != (APPLICATION_ID, SCHEMA_VERSION):
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.Error as exc:
-            raise self._fail(exc) from None
-        self._db = db
-        return db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def add(self, exchange: Exchange) -> int:
         """Store one exchange; its row id."""
@@ -153,20 +242,34 @@ class ChatLog:
     def recent(self, limit: Optional[int] = None, session_id: Optional[str] = None) -> List[Dict]:
         """The last ``limit`` exchanges (all when None), oldest first; of one session if
         ``session_id``. Each a dict with ``id`` and every field of ``Exchange``."""
+        return list(self.iter_recent(limit, session_id))
+
+    def iter_recent(
+        self, limit: Optional[int] = None, session_id: Optional[str] = None
+    ) -> Iterator[Dict]:
+        """What ``recent`` returns, one row at a time as SQLite reads it: a log of any
+        size is walked in constant memory."""
         db = self._connect(create=False)
         if db is None:
-            return []
+            return
         where, params = ("WHERE session_id = ?", [session_id]) if session_id else ("", [])
-        query = f"SELECT id, {', '.join(COLUMNS)} FROM exchanges {where} ORDER BY id DESC"
-        if limit is not None:
-            query += " LIMIT ?"
-            params.append(limit)
+        names = ("id", *COLUMNS)
         try:
-            rows = db.execute(query, params).fetchall()
+            if limit is not None:  # where the last ``limit`` start: walk back along the ids
+                first = db.execute(
+                    f"SELECT id FROM exchanges {where} ORDER BY id DESC LIMIT 1 OFFSET ?",
+                    [*params, limit - 1],
+                ).fetchone()
+                if first is not None:
+                    where = f"{where} {'AND' if where else 'WHERE'} id >= ?"
+                    params.append(first[0])
+            cursor = db.execute(
+                f"SELECT {', '.join(names)} FROM exchanges {where} ORDER BY id", params
+            )
+            for row in cursor:
+                yield dict(zip(names, row))
         except sqlite3.Error as exc:
             raise self._fail(exc) from None
-        names = ("id", *COLUMNS)
-        return [dict(zip(names, row)) for row in reversed(rows)]
 
     def close(self) -> None:
         if self._db is not None:
