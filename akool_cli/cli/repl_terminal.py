@@ -93,6 +93,9 @@ def terminal_reader(io: Any, history_path: Optional[Path]) -> Read:
         key_bindings=keys,
         enable_history_search=False,
     )
+    from akool_cli.cli.signals import quiet_wakeup_fd
+
+    session.app.after_render += quiet_wakeup_fd  # once SIGWINCH's handler is in place
     styles: Dict[bool, str] = {False: "1;32", True: "2"}
 
     def read(prompt: str, continuation: bool) -> str:

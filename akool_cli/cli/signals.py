@@ -40,6 +40,22 @@ def _handler(signum: int, frame: Any) -> None:
     raise _interrupted(signum)
 
 
+def quiet_wakeup_fd(*_: Any) -> None:
+    """Let the event loop's signal wakeup fd drop what it cannot take, silently.
+
+    asyncio points the wakeup fd at a socket each time it adds a signal handler (the
+    prompt's SIGWINCH), asking Python to warn when the socket is full; a burst of resizes
+    fills it, and each signal that finds it full printed "Exception ignored … signal
+    wakeup fd" over the prompt. A full socket already holds a wakeup, so nothing is lost
+    by dropping the rest. Call it after the handler is added (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    with contextlib.suppress(ValueError, OSError):
+        fd = signal.set_wakeup_fd(-1)
+        if fd != -1:
+            signal.set_wakeup_fd(fd, warn_on_full_buffer=False)
+
+
 def install() -> None:
     """Turn the termination signals into Interrupted (main thread only)."""
     for name in HANDLED:
