@@ -1,10 +1,20 @@
 """The emulator's control API under ``/_emulator/`` (no auth): fault switches, settings,
-seeding, state. Tests and CI jobs drive the emulator through it; the real API has none."""
+seeding, state. Tests and CI jobs drive the emulator through it; the real API has none.
+
+No auth, so no web page may drive it (``guard``): a call that changes something must say
+``Content-Type: application/json``, which a page cannot send to another site without
+asking first (and the emulator never says yes); a request whose ``Origin`` is not the
+emulator's own is refused. Bound to a loopback address, the emulator also refuses any
+request — API, streams and chat rooms too — whose ``Host`` or ``Origin`` is not a loopback
+name, so a page on a domain that resolves to 127.0.0.1 (DNS rebinding) gets nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from typing import Any, Callable, Dict, Optional, Tuple
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -36,9 +46,61 @@ def endpoint_name(path: str) -> str:
     return rest
 
 
+CONTROL = "/_emulator/"
+READS = ("GET", "HEAD", "OPTIONS")
+
+
+def is_loopback(host: str) -> bool:
+    """A loopback address, or ``localhost`` itself (not a name that merely ends in it)."""
+    host = host.strip("[]").lower()
+    if host in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_part(authority: str) -> str:
+    """``host`` of ``host:port`` or ``[v6]:port``."""
+    if authority.startswith("["):
+        return authority[1 : authority.find("]")] if "]" in authority else authority
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
+def refusal(request: web.Request, loopback_only: bool) -> Optional[web.Response]:
+    """Why the emulator will not serve ``request`` (as the answer), or None to serve it."""
+    host = request.headers.get("Host", "")
+    origin = request.headers.get("Origin")
+    origin_host = urlsplit(origin).netloc if origin and "://" in origin else None
+    if loopback_only:
+        if not is_loopback(_host_part(host)):
+            return _refuse(403, f"Host {host!r} is not this machine's loopback")
+        if origin is not None and not (origin_host and is_loopback(_host_part(origin_host))):
+            return _refuse(403, f"Origin {origin!r} is not this machine's loopback")
+    if not request.path.startswith(CONTROL):
+        return None
+    if origin is not None and origin_host != host:
+        return _refuse(403, f"the control API takes no calls from another site ({origin!r})")
+    if request.method not in READS and request.content_type != "application/json":
+        return _refuse(415, "a call to the control API must be Content-Type: application/json")
+    return None
+
+
+def _refuse(status: int, why: str) -> web.Response:
+    return web.json_response({"error": why}, status=status)
+
+
 class Control:
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, *, loopback_only: bool = True) -> None:
         self.state = state
+        self.loopback_only = loopback_only
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Refuse what a web page could send (see the module's doc); serve the rest."""
+        refused = refusal(request, self.loopback_only)
+        return refused if refused is not None else await handler(request)
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         router.add_get("/_emulator/state", self.ctl_state)
@@ -76,16 +138,21 @@ class Control:
             return await handler(request)
         if fault.delay:
             await asyncio.sleep(fault.delay)
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
         if fault.code is not None:
             return web.json_response(
-                {"code": fault.code, "msg": fault.msg or MESSAGES.get(fault.code, "error")}
+                {"code": fault.code, "msg": fault.msg or MESSAGES.get(fault.code, "error")},
+                headers=headers,
             )
         if fault.http_status is not None:
             body = fault.body
             if body is None:
                 body = f"<html><body><h1>{fault.http_status}</h1>upstream error</body></html>"
             return web.Response(
-                status=fault.http_status, text=body, content_type=fault.content_type
+                status=fault.http_status,
+                text=body,
+                content_type=fault.content_type,
+                headers=headers,
             )
         if fault.not_envelope:
             return web.json_response({"ok": True, "items": []})

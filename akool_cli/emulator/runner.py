@@ -17,7 +17,7 @@ from typing import Any, Optional
 from aiohttp import web
 
 from akool_cli.emulator.catalog_api import CatalogAPI
-from akool_cli.emulator.control import Control
+from akool_cli.emulator.control import Control, is_loopback
 from akool_cli.emulator.http_api import HttpAPI, json_errors
 from akool_cli.emulator.http_v4 import HttpV4
 from akool_cli.emulator.rooms import ChatRooms
@@ -62,12 +62,17 @@ def request_logger(state: State) -> Any:
     return log_request
 
 
-def build_app(state: State, rooms: Optional[ChatRooms] = None) -> web.Application:
+def build_app(
+    state: State, rooms: Optional[ChatRooms] = None, *, loopback_only: bool = True
+) -> web.Application:
     """The HTTP API (v3 and v4), the control API and the chat rooms on one app (one
-    port). Every unknown route answers JSON."""
+    port). Every unknown route answers JSON. ``loopback_only``: serve only requests
+    addressed to a loopback name (see control)."""
     rooms = rooms or ChatRooms(state)
-    control = Control(state)
-    app = web.Application(middlewares=[request_logger(state), json_errors, control.middleware])
+    control = Control(state, loopback_only=loopback_only)
+    app = web.Application(
+        middlewares=[request_logger(state), control.guard, json_errors, control.middleware]
+    )
     HttpAPI(state, rooms).add_routes(app.router)
     HttpV4(state).add_routes(app.router)
     CatalogAPI(state).add_routes(app.router)
@@ -87,7 +92,7 @@ class Emulator:
         self.port = port
         self.state = state or State()
         self.rooms = ChatRooms(self.state)
-        self.app = build_app(self.state, self.rooms)
+        self.app = build_app(self.state, self.rooms, loopback_only=is_loopback(host))
         self.base_url = ""
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None

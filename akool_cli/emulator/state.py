@@ -85,7 +85,8 @@ class Fault:
     set, answer that business code with HTTP 200; if ``http_status`` is set, answer
     that status with ``body`` (HTML by default); if ``reset``, start a JSON body and
     drop the connection; if ``truncate``, send a complete response whose JSON is
-    cut short; otherwise answer normally. ``times`` limits how often it fires.
+    cut short; otherwise answer normally. ``retry_after`` adds that header to a code's or
+    a status's answer. ``times`` limits how often it fires.
     """
 
     endpoint: Optional[str] = None
@@ -98,6 +99,7 @@ class Fault:
     reset: bool = False
     truncate: bool = False
     not_envelope: bool = False
+    retry_after: Optional[str] = None  # a Retry-After header on the answer (HTTP error or code)
     times: Optional[int] = None
     version: Optional[str] = None
 
