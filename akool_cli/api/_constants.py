@@ -22,12 +22,13 @@ READ_CHUNK = 64 * 1024
 MAX_PAGES = 10_000
 
 # Retries: full-jitter exponential backoff, ``BACKOFF_BASE * 2**attempt`` capped at
-# ``BACKOFF_CAP``; a server's Retry-After is honoured up to ``RETRY_AFTER_CAP``.
+# ``BACKOFF_CAP``. A server's Retry-After is honoured when it is no longer than the
+# request timeout (the longest the user said one step may take); a longer one is not
+# waited for: the call fails at once, saying how long the server asked for.
 DEFAULT_MAX_RETRIES = 2
 MAX_RETRIES_LIMIT = 10  # AKOOL_MAX_RETRIES above it would keep a failing command going for minutes
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
-RETRY_AFTER_CAP = 30.0
 
 # Waiting for a session to become live: poll ``detail`` after ``WAIT_FIRST_DELAY`` seconds,
 # each pause 1.5x the last, at most ``WAIT_MAX_DELAY`` (a session goes live within seconds;

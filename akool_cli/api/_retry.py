@@ -15,8 +15,14 @@ import math
 import random
 from typing import Any, Mapping, Optional
 
-from akool_cli.api._constants import BACKOFF_BASE, BACKOFF_CAP, RETRY_AFTER_CAP
-from akool_cli.api.errors import AkoolError, ServiceBusyError, TransportError
+from akool_cli.api._constants import BACKOFF_BASE, BACKOFF_CAP
+from akool_cli.api.errors import (
+    AkoolError,
+    CABundleError,
+    CertificateError,
+    ServiceBusyError,
+    TransportError,
+)
 
 
 def backoff_delay(attempt: int, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP) -> float:
@@ -25,7 +31,8 @@ def backoff_delay(attempt: int, base: float = BACKOFF_BASE, cap: float = BACKOFF
 
 
 def retry_after(headers: Optional[Mapping[str, Any]]) -> Optional[float]:
-    """A server's ``Retry-After`` in seconds (capped), or None when absent or not a number."""
+    """A server's ``Retry-After`` in seconds, or None when absent or not a number. The
+    caller decides whether to wait that long (the client: only within its timeout)."""
     value = headers.get("Retry-After") if headers is not None else None
     if value is None:
         return None
@@ -35,7 +42,7 @@ def retry_after(headers: Optional[Mapping[str, Any]]) -> Optional[float]:
         return None
     if math.isnan(seconds) or seconds < 0:
         return None
-    return min(seconds, RETRY_AFTER_CAP)
+    return seconds
 
 
 def should_retry(error: AkoolError, *, idempotent: bool) -> bool:
@@ -45,11 +52,14 @@ def should_retry(error: AkoolError, *, idempotent: bool) -> bool:
     status = getattr(error.response, "status_code", None)
     if isinstance(status, int) and 300 <= status < 500 and status not in (408, 425, 429):
         return False  # a redirect, a wrong path: asking again gets the same answer
+    if isinstance(error, (CertificateError, CABundleError)):
+        return False  # this side's TLS set-up: the same answer every time
     return idempotent and isinstance(error, TransportError)
 
 
 def delay_for(error: AkoolError, attempt: int) -> float:
-    """How long to wait before retry number ``attempt + 1``."""
+    """How long to wait before retry number ``attempt + 1``: what the server asked for
+    (``Retry-After``, uncapped: see ``Client._call``), else the backoff."""
     response = error.response
     hinted = retry_after(getattr(response, "headers", None))
     return hinted if hinted is not None else backoff_delay(attempt)

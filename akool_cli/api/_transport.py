@@ -35,7 +35,10 @@ from akool_cli.api._urls import redact_url
 from akool_cli.api.errors import (
     APIConnectionError,
     APITimeoutError,
+    CABundleError,
+    CertificateError,
     IncompleteResponseError,
+    ProxyConnectionError,
     RedirectError,
 )
 
@@ -159,6 +162,49 @@ def _broke_mid_answer(exc: BaseException) -> bool:
     return any(s in text for s in ("IncompleteRead", "Connection broken", "RemoteDisconnected"))
 
 
+def _local_cause(exc: BaseException, http: requests.Session, base_url: str) -> Optional[Exception]:
+    """The error for a failure whose cause is on this side of the network — the proxy,
+    the CA bundle, a certificate not trusted here — or None for any other."""
+    text = str(exc)
+    reason = short_reason(exc)
+    host = redact_url(base_url)
+    if isinstance(exc, requests.exceptions.ProxyError):
+        scheme = base_url.split("://", 1)[0]
+        proxy = http.proxies.get(scheme) or http.proxies.get("all") or "the proxy"
+        return ProxyConnectionError(
+            f"cannot reach the proxy {redact_url(proxy)} (from the environment) on the way to "
+            f"{host}: {reason}",
+            proxy=proxy,
+        )
+    bundle = http.verify if isinstance(http.verify, str) else None
+    variable = next(
+        (n for n in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(n) == bundle),
+        "REQUESTS_CA_BUNDLE",
+    )
+    broken_bundle = "CA certificate bundle" in text or "X509" in text or "PEM" in text
+    if bundle is not None and broken_bundle:  # not found, or not certificates
+        what = "no such file" if not os.path.exists(bundle) else "not a file of certificates"
+        return CABundleError(
+            f"cannot use the CA bundle {bundle} ({variable}): {what}", variable=variable
+        )
+    if isinstance(exc, requests.exceptions.SSLError) or "SSLError" in text:
+        found = re.search(r"certificate verify failed: ([^(]+?)\s*\(_ssl", text)
+        if found or "CERTIFICATE_VERIFY_FAILED" in text:
+            why = found.group(1).strip() if found else "verify failed"
+            if bundle is not None:
+                why += f"; checked against {variable}={bundle}"
+            return CertificateError(
+                f"cannot reach {host}: its TLS certificate is not trusted here ({why})",
+                untrusted=True,
+            )
+        found = re.search(r"\[SSL: [A-Z_]+\] ([^(']+?)\s*\(_ssl", text)
+        why = found.group(1).strip() if found else reason
+        return CertificateError(
+            f"cannot reach {host}: the TLS handshake failed ({why})", untrusted=False
+        )
+    return None
+
+
 def _http_session(base_url: str) -> requests.Session:
     """A keep-alive session whose environment settings are read once, not per request.
 
@@ -274,6 +320,9 @@ class Transport:
                     ) from None
                 reason = short_reason(exc)
                 self._log(f"{method} {shown} -> {reason} ({elapsed_ms(started)} ms)")
+                local = _local_cause(exc, self._http, self.base_url)
+                if local is not None:
+                    raise local from None
                 if _broke_mid_answer(exc):
                     raise IncompleteResponseError(
                         f"the connection to {self.shown_url} broke mid-answer ({reason})"

@@ -298,6 +298,9 @@ class Client:
                 if attempt >= self.max_retries or not _retry.should_retry(error, idempotent=retry):
                     raise
                 delay = _retry.delay_for(error, attempt)
+                if delay > self.timeout:  # a Retry-After longer than one request may take
+                    error.retry_after = delay
+                    raise
                 if deadline is not None and time.monotonic() + delay >= deadline:
                     raise  # no time left for another attempt
                 attempt += 1

@@ -11,7 +11,10 @@ from typing import Any, Optional
 
 
 class AkoolError(Exception):
-    """Base class of every error this library raises on purpose."""
+    """Base class of every error this library raises on purpose. ``retry_after``: the
+    seconds the server asked to wait before calling again, when that was too long to wait."""
+
+    retry_after: Optional[float] = None
 
     def __init__(self, message: str, *, code: Optional[int] = None, response: Any = None) -> None:
         super().__init__(message)
@@ -78,6 +81,32 @@ class APIConnectionError(TransportError):
 
 class IncompleteResponseError(APIConnectionError):
     """The service was reached, but the answer did not arrive whole."""
+
+
+class ProxyConnectionError(APIConnectionError):
+    """The proxy the environment names (``proxy``) could not be reached or refused: the
+    request never got to the service."""
+
+    def __init__(self, message: str, *, proxy: str, response: Any = None) -> None:
+        super().__init__(message, response=response)
+        self.proxy = proxy
+
+
+class CertificateError(APIConnectionError):
+    """TLS failed: the server's certificate is not trusted here, or the handshake broke
+    (``untrusted`` says which). Asking again gets the same answer."""
+
+    def __init__(self, message: str, *, untrusted: bool, response: Any = None) -> None:
+        super().__init__(message, response=response)
+        self.untrusted = untrusted
+
+
+class CABundleError(APIConnectionError):
+    """The CA bundle the environment names (``variable``) cannot be used; nothing was sent."""
+
+    def __init__(self, message: str, *, variable: str, response: Any = None) -> None:
+        super().__init__(message, response=response)
+        self.variable = variable
 
 
 class APITimeoutError(TransportError):

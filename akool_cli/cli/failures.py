@@ -26,7 +26,7 @@ from akool_cli.cli.errors import (
 from akool_cli.cli.exit_codes import ExitCode
 from akool_cli.cli.output import OutputError, sanitize_line
 from akool_cli.local import DEFAULT_PROFILE
-from akool_cli.local.errors import CorruptFileError, LocalError, SettingError
+from akool_cli.local.errors import CorruptFileError, ForeignFileError, LocalError, SettingError
 from akool_cli.services.errors import NoChatRoomError
 
 MAX_API_MESSAGE = 300  # characters of the API's own message shown before its code
@@ -143,6 +143,15 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
     (api.WaitTimeoutError, "raise --wait-timeout, or check again later"),
     (api.APITimeoutError, "raise --timeout, or check the service"),
     (api.IncompleteResponseError, "try again; check the service or a proxy in between"),
+    (
+        api.ProxyConnectionError,
+        "the proxy is in the way, not the service: check HTTPS_PROXY, HTTP_PROXY, ALL_PROXY "
+        "and NO_PROXY",
+    ),
+    (
+        api.CABundleError,
+        "point REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) at a PEM file of certificates, or unset it",
+    ),
     (api.APIConnectionError, "check your network and --base-url / AKOOL_BASE_URL"),
     (ChatProtocolError, "that is not how the service's chat room behaves; check the URL"),
     (AnswerTimeoutError, "raise --answer-timeout, or check the avatar's backend"),
@@ -172,6 +181,10 @@ def _hint(
 ) -> Optional[str]:
     if isinstance(exc, (UsageError, LoginRejected, EmulatorError, NotAvailable)):
         return exc.hint
+    if isinstance(getattr(exc, "retry_after", None), float):
+        return "run it again later, or raise --timeout to let akool wait that long"
+    if isinstance(exc, ForeignFileError):
+        return f"move {exc.path} out of the way (akool starts a new one there)"
     if isinstance(exc, CorruptFileError):
         return f"fix or delete {exc.path}" if exc.path is not None else "fix or delete the file"
     if isinstance(exc, (api.NoCredentialError, api.InvalidCredentialError)):
@@ -185,6 +198,13 @@ def _hint(
         return "pass --url wss://…/client_<n>.chat if you know the session's chat room"
     if isinstance(exc, api.ServerError):
         return "wait a moment and try again" if exc.status_code == 429 else "try again later"
+    if isinstance(exc, api.CertificateError):
+        if exc.untrusted:
+            return (
+                "check --base-url; a private CA goes in REQUESTS_CA_BUNDLE; a proxy that "
+                "intercepts TLS or a wrong clock does this too"
+            )
+        return "is that port TLS? use http:// for a plain server (e.g. the emulator)"
     if isinstance(exc, api.ProtocolError):  # with a response: not what the API sends
         return "check --base-url / AKOOL_BASE_URL" if exc.response is not None else None
     named = _subject_hint(exc, subject)
@@ -216,6 +236,9 @@ def describe(
         message = f"{sanitize_line(exc.message, MAX_API_MESSAGE)} (code {exc.code})"
     else:
         message = str(exc) or type(exc).__name__
+    waited = getattr(exc, "retry_after", None)
+    if isinstance(waited, float):
+        message += f"; it asked to be called again in {waited:g} s, longer than --timeout"
     page = getattr(exc, "page", None)
     if isinstance(page, int):  # a list walk: which page failed
         message = f"page {page}: {message}"
