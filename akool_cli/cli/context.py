@@ -36,6 +36,16 @@ class AppContext:
     avatar_sent: bool = False  # subject_avatar went to the API as a parameter (create)
     _cache: Dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        self.io.redact = self.redact  # a server may echo the credential back in a message
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret this command knows replaced by ``***``."""
+        for secret in self.secrets():
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
     def about(
         self,
         *,
@@ -287,19 +297,12 @@ def report_internal(app: AppContext, exc: BaseException) -> int:
 
     from akool_cli.cli.failures import internal_failure
 
-    secrets = app.secrets()
-
-    def redact(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "***")
-        return text
-
     if app.debug:
         trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        for line in redact(trace).rstrip().splitlines():
+        for line in app.redact(trace).rstrip().splitlines():
             app.io.err(f"debug: {line}")
     failure = internal_failure(exc)
-    failure = replace(failure, message=redact(failure.message))
+    failure = replace(failure, message=app.redact(failure.message))
     if app.json_errors:
         app.io.json_error(failure)
     else:

@@ -13,18 +13,40 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, TextIO, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    TextIO,
+    Tuple,
+)
 
 STATUS_STYLES = {1: "yellow", 2: "green", 3: "blue", 4: "red"}  # queueing, live, ended, failed
 MAX_LINE = 500  # characters of a value shown on one line (a cell, a field); the rest is cut
 MAX_MESSAGE = 1000  # characters of an error or warning line
 
 # Control characters (C0, DEL, C1) would let a server move the cursor, clear the screen,
-# retitle the terminal or fake lines and columns. Lone surrogates cannot be printed.
-_CONTROLS = {c: "?" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]}
-_CONTROLS.update({ord("\n"): " ", ord("\r"): " ", ord("\t"): " "})
+# retitle the terminal or fake lines and columns. Bidi controls reorder what is shown
+# (an id that reads as another); invisible characters hide in an id or a name. All of
+# them are shown as "?". Lone surrogates cannot be printed.
+_C0_C1 = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_INVISIBLE = [0x180E, 0x200B, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
+_JOINERS = [0x00AD, 0x200C, 0x200D]  # in emoji, words and scripts: kept in running text
+_CONTROLS = {c: "?" for c in [*_C0_C1, *_BIDI, *_INVISIBLE, *_JOINERS]}
+_CONTROLS.update({ord("\n"): " ", ord("\r"): " ", ord("\t"): " ", 0x2028: " ", 0x2029: " "})
 _TEXT_CONTROLS = dict(_CONTROLS)
 del _TEXT_CONTROLS[ord("\n")], _TEXT_CONTROLS[ord("\t")]
+for _joiner in _JOINERS:
+    del _TEXT_CONTROLS[_joiner]
+_TEXT_CONTROLS.update({0x2028: "\n", 0x2029: "\n"})
+# In JSON for a terminal the same characters are written as \u escapes: the same data.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), *_BIDI, *_INVISIBLE]}
 
 
 def _printable(text: str) -> str:
@@ -102,6 +124,7 @@ class IOStreams:
     stdout_tty: bool = False
     stderr_tty: bool = False
     no_color: bool = False
+    redact: Optional[Callable[[str], str]] = None  # every stderr line goes through it
     _consoles: Dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -190,6 +213,8 @@ class IOStreams:
     def err(self, text: str) -> None:
         """A line to stderr; control characters other than line breaks are replaced. If
         stderr is gone (the terminal closed), the line is lost: there is no one to tell."""
+        if self.redact is not None:
+            text = self.redact(text)
         try:
             self.stderr.write(_printable(text).translate(_TEXT_CONTROLS) + "\n")
             self.stderr.flush()
@@ -233,6 +258,8 @@ class IOStreams:
             text.encode(encoding)
         except (UnicodeEncodeError, LookupError):
             text = json.dumps(data, indent=indent, separators=separators, ensure_ascii=True)
+        if self.stdout_tty:  # C1, bidi and invisible characters only ever sit in strings
+            text = text.translate(_JSON_ESCAPES)
         return text
 
     def json(self, data: Any) -> None:
