@@ -95,8 +95,11 @@ def write_report(path: str) -> int:
             + "\n\n## A hostile world\n\n"
             "`tests/hostile/`: small hostile HTTP and websocket servers written for the tests "
             "(redirects, endless bodies, gzip bombs, trickles, deep JSON, surrogates, control "
-            "characters, a server that ignores `page`, ping floods, giant frames), signals at "
-            "any moment, two processes at once, odd files and streams, and a fuzz of the CLI's "
+            "and bidi characters, a server that ignores `page` or echoes the credential, ping "
+            "floods, giant frames, a TLS server no CA vouches for, a proxy that refuses), "
+            "signals at any moment and in storms, two processes at once, odd files and "
+            "streams (another application's database in the chat log's place, a log of "
+            "100 MB), what a web page can send the emulator, and a fuzz of the CLI's "
             "inputs. Each row is one test; what it checks is its name, and every run is "
             "bounded in time and memory.\n\n" + "\n".join(hostile) + "\n"
         )
