@@ -116,6 +116,7 @@ class Person:
         self.sequence = 0
         self.closed = False
         self.received: List[models.DataPacket] = []  # every data packet, for tests
+        self.answers: List[str] = []  # every SDP answer sent, for tests
 
     def info(self, state: Any = models.ParticipantInfo.ACTIVE) -> models.ParticipantInfo:
         return models.ParticipantInfo(
@@ -442,6 +443,7 @@ class LiveKitServer:
         answer = await person.pc.createAnswer()
         await person.pc.setLocalDescription(answer)
         self._open_server_channels(person)
+        person.answers.append(person.pc.localDescription.sdp)
         await person.signal(
             rtc.SignalResponse(
                 answer=rtc.SessionDescription(
