@@ -91,6 +91,9 @@ def test_join_send_a_chat_and_read_the_answer_until_fin(room):
         assert assembler.ended_by == "fin" and assembler.deltas == 3
         assert v4_frames.SpeakingEvent(assembler.mid, "audio_start") in others
     assert brain.questions == ["Hello there"]
+    (label, packet), *_ = person.received
+    assert label == "_reliable" and list(packet.destination_identities) == [room.avatar]
+    assert packet.participant_identity == room.client
     assert transport.join_seconds is not None and first_answer < WAIT
     print(f"join {transport.join_seconds * 1000:.0f} ms, first answer {first_answer * 1000:.0f} ms")
 
@@ -290,3 +293,21 @@ def test_a_refused_join_prints_nothing_and_never_the_token(room, tmp_path):
     )
     assert run.returncode == 0 and run.stdout == "401\n"
     assert run.stderr == ""
+
+
+def test_a_participant_without_the_data_grant_is_not_heard(room):
+    from livekit import api
+
+    brain = room.add_avatar()
+    token = (
+        api.AccessToken(tokens.API_KEY, tokens.API_SECRET)
+        .with_identity(room.client)
+        .with_grants(api.VideoGrants(room_join=True, room=room.name, can_publish_data=False))
+        .to_jwt()
+    )
+    with _join(room, token=token) as transport:
+        transport.send(v4_frames.encode_chat("Hello?", "q-6")[0])
+        (person,) = room.lk.server.rooms[room.name].people()
+        wait_for(lambda: person.received, WAIT, "the packet at the server")
+        assert room.lk.server.rooms[room.name].members[room.avatar].delivered == 0
+    assert brain.questions == []

@@ -115,7 +115,7 @@ class Person:
         self.pending: List[bytes] = []
         self.sequence = 0
         self.closed = False
-        self.received: List[models.DataPacket] = []  # every data packet, for tests
+        self.received: List[Any] = []  # (channel label, DataPacket) of each, for tests
         self.answers: List[str] = []  # every SDP answer sent, for tests
 
     def info(self, state: Any = models.ParticipantInfo.ACTIVE) -> models.ParticipantInfo:
@@ -197,6 +197,7 @@ class Avatar:
         self.inbox: asyncio.Queue = asyncio.Queue(maxsize=1024)
         self.task: Optional[asyncio.Task] = None
         self.gone = False
+        self.delivered = 0  # packets routed to it, for tests
 
     def info(self, state: Any = models.ParticipantInfo.ACTIVE) -> models.ParticipantInfo:
         return models.ParticipantInfo(
@@ -221,6 +222,7 @@ class Avatar:
         await self.room.server.remove_avatar(self.room.name, self.identity)
 
     def deliver(self, sender: Union[Person, Avatar], payload: bytes, topic: str = "") -> None:
+        self.delivered += 1
         try:
             self.inbox.put_nowait((payload, sender.identity))
         except asyncio.QueueFull:
@@ -418,7 +420,7 @@ class LiveKitServer:
             if channel.label not in DATA_LABELS:
                 return
             person.client_channels[channel.label] = channel
-            channel.on("message", lambda data: self._on_data(person, data))
+            channel.on("message", lambda data: self._on_data(person, data, channel.label))
             person.flush()
 
         @person.pc.on("connectionstatechange")
@@ -495,7 +497,7 @@ class LiveKitServer:
         except (ValueError, AttributeError):
             pass  # before the offer, or for a section that is not there
 
-    def _on_data(self, person: Person, data: Any) -> None:
+    def _on_data(self, person: Person, data: Any, label: str) -> None:
         if not isinstance(data, bytes):
             return  # LiveKit's channels carry binary protobuf only
         packet = models.DataPacket()
@@ -504,9 +506,9 @@ class LiveKitServer:
         except Exception:  # protobuf's DecodeError
             return
         if len(person.received) < 1000:
-            person.received.append(packet)
-        if packet.WhichOneof("value") != "user":
-            return
+            person.received.append((label, packet))
+        if packet.WhichOneof("value") != "user" or not person.grant.can_publish_data:
+            return  # LiveKit drops data from a participant not allowed to publish it
         to = list(packet.destination_identities) or list(packet.user.destination_identities)
         person.room.route(person, packet.user.payload, to)
 
