@@ -13,8 +13,9 @@ import time
 import pytest
 
 from akool_cli.chat import v4_frames
-from akool_cli.chat.errors import ChatProtocolError
+from akool_cli.chat.errors import ChatConnectionError, ChatProtocolError
 from akool_cli.chat.livekit_transport import (
+    CLOSE_TIMEOUT,
     DISCONNECTED,
     JOINED,
     LEFT,
@@ -311,3 +312,24 @@ def test_a_participant_without_the_data_grant_is_not_heard(room):
         wait_for(lambda: person.received, WAIT, "the packet at the server")
         assert room.lk.server.rooms[room.name].members[room.avatar].delivered == 0
     assert brain.questions == []
+
+
+def test_a_room_that_never_answers_the_offer_fails_by_the_deadline(room):
+    room.lk.server.faults.no_answer = True
+    try:
+        transport = LiveKitTransport(room.url, room.token(), room.avatar)
+        started = time.monotonic()
+        with pytest.raises(ChatConnectionError) as failed:
+            transport.connect(started + 2.0)
+        assert time.monotonic() - started < 2.0 + CLOSE_TIMEOUT
+        assert not isinstance(failed.value, RoomRefused)
+        assert not transport.connected
+    finally:
+        room.lk.server.faults.no_answer = False
+
+
+def test_a_deadline_already_past_fails_at_once(room):
+    transport = LiveKitTransport(room.url, room.token(), room.avatar)
+    with pytest.raises(ChatConnectionError):
+        transport.connect(time.monotonic() - 1)
+    assert not transport.connected
