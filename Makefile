@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else "akool-cli needs Python 3.9 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[emulator,livekit,test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --prefer-binary -e '.[emulator,livekit,test]'
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -169,3 +169,21 @@ def test_server_switches_refuse_joins(lk):
 def test_a_minted_token_is_the_emulators(lk):
     room, client, _ = _names()
     assert tokens.verify(lk.client_token(room, client)).room == room
+
+
+def test_an_offer_that_cannot_be_answered_ends_the_join(lk):
+    room, client, _ = _names()
+    # A media section without ICE credentials or a fingerprint: no answer is possible.
+    param = _join_param(offer_sdp="v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n")
+    ws = websocket.create_connection(
+        f"{lk.url}/rtc/v1?join_request={param}",
+        header=[f"Authorization: Bearer {lk.client_token(room, client)}"],
+        timeout=5,
+    )
+    try:
+        assert _read(ws).join.participant.identity == client
+        opcode, _ = ws.recv_data(control_frame=True)
+        assert opcode == websocket.ABNF.OPCODE_CLOSE
+    finally:
+        ws.close()
+    assert client not in lk.server.rooms[room].members

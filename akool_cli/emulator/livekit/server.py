@@ -232,7 +232,10 @@ class Avatar:
         await self.brain.joined(self)
         while True:
             payload, sender = await self.inbox.get()
-            await self.brain.received(payload, sender, self)
+            try:
+                await self.brain.received(payload, sender, self)
+            except Exception:  # a brain's bug must not silence the avatar for good
+                continue
 
 
 @dataclass
@@ -397,7 +400,7 @@ class LiveKitServer:
         try:
             if join.HasField("publisher_offer") and join.publisher_offer.sdp:
                 await self._answer(person, join.publisher_offer)
-            async for message in ws:
+            async for message in ws:  # an offer it cannot answer ends the join below
                 if message.type != WSMsgType.BINARY:
                     continue
                 signal = rtc.SignalRequest()
@@ -407,6 +410,8 @@ class LiveKitServer:
                     continue
                 if not await self._on_signal(person, signal):
                     break
+        except (ValueError, RuntimeError, OSError):
+            pass  # an offer aiortc cannot answer, or the client gone mid-answer
         finally:
             if room.members.get(person.identity) is person:
                 await self._remove(room, person, models.DisconnectReason.CLIENT_INITIATED)
