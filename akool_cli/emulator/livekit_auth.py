@@ -42,13 +42,13 @@ def mint_token(key: str, secret: str, room: str, identity: str, ttl_seconds: flo
 
 def read_token(key: str, secret: str, token: str) -> Tuple[str, str]:
     """(identity, room) of a token this key and secret signed; ValueError for a token that
-    is not one (a bad signature, another issuer, expired, or no room to join)."""
-    api = _api()
+    is not one (a bad signature, another issuer, expired, or no room to join). The room's
+    own check, with LiveKit's refusals, is ``livekit/tokens.py``."""
+    from akool_cli.emulator.livekit.tokens import TokenRefused, verify
+
+    _api()
     try:
-        claims = api.TokenVerifier(key, secret).verify(token)
-    except Exception as exc:  # jwt's errors: one kind for the room to refuse
-        raise ValueError(f"not a valid room token: {exc}") from None
-    video = claims.video
-    if video is None or not video.room_join or not video.room or not claims.identity:
-        raise ValueError("the token grants no room to join")
-    return claims.identity, video.room
+        grant = verify(token, api_key=key, api_secret=secret)
+    except TokenRefused as refused:
+        raise ValueError(f"not a valid room token: {refused.status}") from None
+    return grant.identity, grant.room

@@ -23,9 +23,9 @@ from akool_cli.chat.livekit_transport import (
     RoomClosed,
     RoomRefused,
 )
-from akool_cli.emulator.livekit import tokens
 from akool_cli.emulator.livekit.brain import Brain
 from tests.helpers import wait_for
+from tests.livekit import minted
 
 pytestmark = pytest.mark.netns
 
@@ -183,11 +183,11 @@ def test_a_refused_command_is_acknowledged_with_its_code(room):
 def test_a_refused_token_is_refused_as_livekit_would_and_never_echoed(room, kind):
     room.add_avatar()
     if kind == "bad signature":
-        token = tokens.mint(room.name, room.client, api_secret="not-the-emulator-secret-at-all!!")
+        token = minted.token(room.name, room.client, secret="not-the-emulator-secret-at-all!!")
     elif kind == "expired":
-        token = room.token(ttl=-120)
+        token = minted.token(room.name, room.client, ttl=-120)
     else:
-        token = tokens.mint(room.name, room.client, api_key="APIother")
+        token = minted.token(room.name, room.client, key="APIother")
     transport = LiveKitTransport(room.url, token, room.avatar)
     with pytest.raises(RoomRefused) as refused:
         transport.connect(time.monotonic() + WAIT)
@@ -274,7 +274,7 @@ def test_a_flood_past_the_bound_is_a_protocol_error(room):
 def test_a_refused_join_prints_nothing_and_never_the_token(room, tmp_path):
     """The SDK logs through Python's logging; without a handler, Python would print its
     warnings (with the server's answer, which holds the token) on stderr."""
-    token = room.token(ttl=-120)
+    token = minted.token(room.name, room.client, ttl=-120)
     script = tmp_path / "join.py"
     script.write_text(
         "import sys, time\n"
@@ -297,15 +297,8 @@ def test_a_refused_join_prints_nothing_and_never_the_token(room, tmp_path):
 
 
 def test_a_participant_without_the_data_grant_is_not_heard(room):
-    from livekit import api
-
     brain = room.add_avatar()
-    token = (
-        api.AccessToken(tokens.API_KEY, tokens.API_SECRET)
-        .with_identity(room.client)
-        .with_grants(api.VideoGrants(room_join=True, room=room.name, can_publish_data=False))
-        .to_jwt()
-    )
+    token = minted.token(room.name, room.client, can_publish_data=False)
     with _join(room, token=token) as transport:
         transport.send(v4_frames.encode_chat("Hello?", "q-6")[0])
         (person,) = room.lk.server.rooms[room.name].people()

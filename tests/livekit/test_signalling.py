@@ -14,6 +14,8 @@ from livekit.protocol import models, rtc
 
 from akool_cli.emulator.livekit import tokens
 from akool_cli.emulator.livekit.runner import LiveKitEmulator
+from akool_cli.emulator.state import State
+from tests.livekit import minted
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +80,7 @@ def test_an_expired_token_is_refused_at_the_handshake(lk):
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(
             f"{lk.url}/rtc/v1?join_request={_join_param()}",
-            header=[f"Authorization: Bearer {lk.client_token(room, client, ttl=-120)}"],
+            header=[f"Authorization: Bearer {minted.token(room, client, ttl=-120)}"],
             timeout=5,
         )
     assert refused.value.status_code == 401
@@ -166,9 +168,10 @@ def test_server_switches_refuse_joins(lk):
         lk.server.auto_create = True
 
 
-def test_a_minted_token_is_the_emulators(lk):
+def test_the_rooms_tokens_are_the_v4_creates(lk):
     room, client, _ = _names()
     assert tokens.verify(lk.client_token(room, client)).room == room
+    assert lk.server.api_key == State().livekit_api_key
 
 
 def test_an_offer_that_cannot_be_answered_ends_the_join(lk):

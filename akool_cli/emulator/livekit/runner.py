@@ -2,7 +2,7 @@
 
     with LiveKitEmulator(host="10.77.0.1") as lk:
         lk.url                                   # ws://10.77.0.1:<port>
-        token = lk.client_token("room-1", "client-1")
+        token = lk.client_token("room-1", "client-1")   # as a v4 create mints it
         avatar = lk.add_avatar("room-1", "avatar-1")   # a V4Avatar brain by default
         avatar.behaviour.pieces = 5                    # its switches
         lk.close_room("room-1")
@@ -24,13 +24,24 @@ from aiohttp import web
 from akool_cli.emulator.livekit import tokens
 from akool_cli.emulator.livekit.brain import Brain, V4Avatar
 from akool_cli.emulator.livekit.server import LiveKitServer
+from akool_cli.emulator.livekit_auth import mint_token
 
 
 class LiveKitEmulator:
-    def __init__(self, host: str, port: int = 0, *, auto_create: bool = True) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int = 0,
+        *,
+        auto_create: bool = True,
+        api_key: str = tokens.API_KEY,
+        api_secret: str = tokens.API_SECRET,
+    ) -> None:
         self.host = host
         self.port = port
         self.auto_create = auto_create
+        self.api_key = api_key
+        self.api_secret = api_secret
         self.url = ""
         self.server: Optional[LiveKitServer] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -69,7 +80,12 @@ class LiveKitEmulator:
             loop.close()
 
     async def _start_site(self) -> None:
-        self.server = LiveKitServer(self.host, auto_create=self.auto_create)
+        self.server = LiveKitServer(
+            self.host,
+            auto_create=self.auto_create,
+            api_key=self.api_key,
+            api_secret=self.api_secret,
+        )
         self._runner = web.AppRunner(self.server.app(), access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -85,8 +101,9 @@ class LiveKitEmulator:
 
     # what tests and the emulator's sessions do ---------------------------------------
 
-    def client_token(self, room: str, identity: str, *, ttl: float = tokens.DEFAULT_TTL) -> str:
-        return tokens.mint(room, identity, ttl=ttl)
+    def client_token(self, room: str, identity: str, *, ttl: float = 3600.0) -> str:
+        """A token for ``identity`` to join ``room``, as a v4 create hands out."""
+        return mint_token(self.api_key, self.api_secret, room, identity, ttl)
 
     def add_avatar(self, room: str, identity: str, brain: Optional[Brain] = None) -> Any:
         """The avatar joins ``room`` now; its brain (a V4Avatar unless given)."""

@@ -1,19 +1,20 @@
-"""LiveKit access tokens: minted with ``livekit-api``'s AccessToken, checked with its
-TokenVerifier, refused with the status and text a LiveKit server answers.
+"""The room's check of a joining client's token: ``livekit-api``'s TokenVerifier, and a
+refusal with the status and text a LiveKit server answers. Tokens are minted by
+``emulator/livekit_auth.py`` (the v4 create's credentials) with the same key pair, the
+State's (``DEFAULT_LIVEKIT_API_KEY``/``_SECRET`` unless set).
 
-Imports ``livekit.api`` only when a token is minted or checked, so the emulator's HTTP
-side can name these functions cheaply.
+Imports ``livekit.api`` only when a token is checked.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
 
-API_KEY = "APIemulator"
-API_SECRET = "emulator-livekit-secret-0123456789abcdef"  # HS256 wants 32+ bytes
-DEFAULT_TTL = 6 * 3600.0  # seconds, LiveKit's own default
+from akool_cli.emulator.state import DEFAULT_LIVEKIT_API_KEY, DEFAULT_LIVEKIT_API_SECRET
+
+API_KEY = DEFAULT_LIVEKIT_API_KEY
+API_SECRET = DEFAULT_LIVEKIT_API_SECRET
 
 
 @dataclass(frozen=True)
@@ -36,43 +37,6 @@ class TokenRefused(Exception):
         self.text = text
 
 
-def mint(
-    room: str,
-    identity: str,
-    *,
-    ttl: float = DEFAULT_TTL,
-    name: Optional[str] = None,
-    api_key: str = API_KEY,
-    api_secret: str = API_SECRET,
-) -> str:
-    """A signed JWT that lets ``identity`` join ``room`` (publish, subscribe and data)."""
-    from livekit import api
-
-    grants = api.VideoGrants(room_join=True, room=room, can_publish_data=True)
-    token = (
-        api.AccessToken(api_key, api_secret)
-        .with_identity(identity)
-        .with_grants(grants)
-        .with_ttl(datetime.timedelta(seconds=ttl))
-    )
-    if name:
-        token = token.with_name(name)
-    return token.to_jwt()
-
-
-def livekit_credentials(
-    url: str, room: str, client_identity: str, server_identity: str, *, ttl: float = DEFAULT_TTL
-) -> Dict[str, Any]:
-    """The ``credentials`` of a v4 create answer for ``stream_type: livekit``."""
-    return {
-        "livekit_url": url,
-        "livekit_token": mint(room, client_identity, ttl=ttl),
-        "livekit_room_name": room,
-        "livekit_client_identity": client_identity,
-        "livekit_server_identity": server_identity,
-    }
-
-
 def verify(token: str, *, api_key: str = API_KEY, api_secret: str = API_SECRET) -> Grant:
     """The grant of a token, or TokenRefused as LiveKit answers it: 401 for a token that
     is not a JWT, names another API key, has a bad signature or has expired, or does not
@@ -87,20 +51,20 @@ def verify(token: str, *, api_key: str = API_KEY, api_secret: str = API_SECRET) 
     issuer = unverified.get("iss") if isinstance(unverified, dict) else None
     if issuer != api_key:
         raise TokenRefused(401, f"invalid API key: {issuer}")
+    verifier = api.TokenVerifier(api_key, api_secret, leeway=datetime.timedelta(0))
     try:
-        claims = api.TokenVerifier(api_key, api_secret, leeway=datetime.timedelta(0)).verify(token)
+        claims = verifier.verify(token)
     except jwt.ExpiredSignatureError:
-        # A LiveKit server puts the token itself in this answer; so do we, so that a
-        # client is tested against a server that hands its secret back.
+        # A LiveKit server puts the token itself in this answer; so does the emulator, so
+        # that a client is tested against a server that hands its secret back.
         raise TokenRefused(
             401, f"invalid token: {token}, error: validation failed, token is expired (exp)"
         ) from None
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
-        reason = (
-            "error in cryptographic primitive"
-            if isinstance(exc, jwt.InvalidSignatureError)
-            else "validation failed"
-        )
+        if isinstance(exc, jwt.InvalidSignatureError):
+            reason = "error in cryptographic primitive"
+        else:
+            reason = "validation failed"
         raise TokenRefused(401, f"invalid token: {token}, error: {reason}") from None
     video = claims.video
     if video is None or not video.room_join or not video.room:
