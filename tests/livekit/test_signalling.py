@@ -75,28 +75,25 @@ def test_validate_accepts_a_good_token_by_header_or_query(lk):
     assert by_query.status_code == 200
 
 
-def test_an_expired_token_is_refused_at_the_handshake(lk):
-    room, client, _ = _names()
+def _handshake_status(lk, query: str, token: str) -> int:
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(
-            f"{lk.url}/rtc/v1?join_request={_join_param()}",
-            header=[f"Authorization: Bearer {minted.token(room, client, ttl=-120)}"],
-            timeout=5,
+            f"{lk.url}/rtc/v1{query}", header=[f"Authorization: Bearer {token}"], timeout=5
         )
-    assert refused.value.status_code == 401
+    return refused.value.status_code
+
+
+def test_an_expired_token_is_refused_at_the_handshake(lk):
+    room, client, _ = _names()
+    expired = minted.token(room, client, ttl=-120)
+    assert _handshake_status(lk, f"?join_request={_join_param()}", expired) == 401
     assert lk.server.refusals[-1] == 401
 
 
 @pytest.mark.parametrize("query", ["", "?join_request=%%%", "?join_request=AAAA"])
 def test_a_join_without_a_usable_join_request_is_a_bad_request(lk, query):
     room, client, _ = _names()
-    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-        websocket.create_connection(
-            f"{lk.url}/rtc/v1{query}",
-            header=[f"Authorization: Bearer {lk.client_token(room, client)}"],
-            timeout=5,
-        )
-    assert refused.value.status_code == 400
+    assert _handshake_status(lk, query, lk.client_token(room, client)) == 400
 
 
 def test_the_old_dual_connection_path_is_not_served(lk):

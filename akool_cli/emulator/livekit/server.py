@@ -87,6 +87,20 @@ def _decode_join_request(value: str) -> rtc.JoinRequest:
         raise ValueError(f"malformed join request: {exc}") from None
 
 
+def _info(member: Any, state: Any, subscribe: bool, data: bool) -> models.ParticipantInfo:
+    return models.ParticipantInfo(
+        sid=member.sid,
+        identity=member.identity,
+        name=member.name,
+        state=state,
+        joined_at=int(member.joined_at),
+        joined_at_ms=int(member.joined_at * 1000),
+        permission=models.ParticipantPermission(
+            can_subscribe=subscribe, can_publish=True, can_publish_data=data
+        ),
+    )
+
+
 @dataclass
 class Faults:
     """Switches on the server itself (the avatar's are on its brain)."""
@@ -119,19 +133,7 @@ class Person:
         self.answers: List[str] = []  # every SDP answer sent, for tests
 
     def info(self, state: Any = models.ParticipantInfo.ACTIVE) -> models.ParticipantInfo:
-        return models.ParticipantInfo(
-            sid=self.sid,
-            identity=self.identity,
-            name=self.name,
-            state=state,
-            joined_at=int(self.joined_at),
-            joined_at_ms=int(self.joined_at * 1000),
-            permission=models.ParticipantPermission(
-                can_subscribe=self.grant.can_subscribe,
-                can_publish=True,
-                can_publish_data=self.grant.can_publish_data,
-            ),
-        )
+        return _info(self, state, self.grant.can_subscribe, self.grant.can_publish_data)
 
     async def signal(self, response: rtc.SignalResponse) -> None:
         if self.closed or self.ws.closed:
@@ -200,18 +202,9 @@ class Avatar:
         self.delivered = 0  # packets routed to it, for tests
 
     def info(self, state: Any = models.ParticipantInfo.ACTIVE) -> models.ParticipantInfo:
-        return models.ParticipantInfo(
-            sid=self.sid,
-            identity=self.identity,
-            name=self.name,
-            state=state,
-            joined_at=int(self.joined_at),
-            joined_at_ms=int(self.joined_at * 1000),
-            is_publisher=True,
-            permission=models.ParticipantPermission(
-                can_subscribe=True, can_publish=True, can_publish_data=True
-            ),
-        )
+        info = _info(self, state, True, True)
+        info.is_publisher = True  # a real avatar publishes its audio and video
+        return info
 
     # the AvatarLink a brain uses
     async def send(self, data: bytes) -> None:
