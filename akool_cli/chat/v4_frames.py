@@ -321,7 +321,9 @@ def _decode_chat(message: Dict[str, Any], pld: Dict[str, Any]) -> ChatDelta:
     idx = message.get("idx")
     if not isinstance(idx, int) or isinstance(idx, bool) or not 0 <= idx <= MAX_IDX:
         raise FrameError("chat without a usable idx")
-    fin = message.get("fin", False)
+    # The envelope carries fin (the notes, the vendor's web client); the vendor's guide
+    # reads it inside pld, so a fin there counts when the envelope has none.
+    fin = message["fin"] if "fin" in message else pld.get("fin", False)
     if not isinstance(fin, bool):
         raise FrameError("fin is not true or false")
     sender = pld.get("from")

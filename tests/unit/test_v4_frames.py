@@ -170,6 +170,13 @@ def test_every_inbound_type_decodes():
     assert decode(
         _msg(type="chat", mid="u", idx=0, pld={"from": "user", "text": "hello"})
     ) == ChatDelta("u", 0, False, "hello", from_user=True)
+    # fin inside pld (as the vendor's guide reads it) counts when the envelope has none
+    assert decode(
+        _msg(type="chat", mid="a", idx=1, pld={"from": "bot", "text": "", "fin": True})
+    ) == ChatDelta("a", 1, True, "")
+    assert not decode(
+        _msg(type="chat", mid="a", idx=1, fin=False, pld={"from": "bot", "text": "", "fin": True})
+    ).fin
     ack = decode(_msg(type="command", mid="c", pld={"cmd": "interrupt", "code": 1000, "msg": "ok"}))
     assert ack == CommandAck("c", "interrupt", 1000, "ok") and ack.ok
     assert not decode(_msg(type="command", mid="c", pld={"cmd": "set-params", "code": 1001})).ok
@@ -198,6 +205,7 @@ def test_every_inbound_type_decodes():
         _msg(type="chat", mid="a", idx=True, pld={"from": "bot", "text": "x"}),
         _msg(type="chat", mid="a", idx=10**9, pld={"from": "bot", "text": "x"}),
         _msg(type="chat", mid="a", idx=0, fin="yes", pld={"from": "bot", "text": "x"}),
+        _msg(type="chat", mid="a", idx=0, pld={"from": "bot", "text": "x", "fin": 1}),
         _msg(type="chat", mid="a", idx=0, pld={"from": "system", "text": "x"}),
         _msg(type="chat", mid="a", idx=0, pld={"from": "bot", "text": 5}),
         _msg(type="chat", mid="", idx=0, pld={"from": "bot", "text": "x"}),
