@@ -235,7 +235,7 @@ class LiveKitTransport:
         name = self._reason_name(reason)
         if self._closed_reason is None:
             self._closed_reason = name
-            self._packets.put_nowait(_CLOSED)  # the reserved place
+            self._put_closed()  # the reserved place
         self._present.clear()
         self._event(RoomEvent(DISCONNECTED, reason=name))
 
@@ -290,16 +290,27 @@ class LiveKitTransport:
                     self._present.set()
             return room
 
+        # The SDK's connect is never cancelled: once asked, the SDK goes on (retrying for
+        # up to about a minute) and, if it gets in, waits to be told its room is being
+        # listened to; a process that never says so is killed by the SDK (SIGTERM, "FFI
+        # Panic"). So a connect past the deadline is left to finish on the loop's
+        # thread, and then leaves the room.
+        future = asyncio.run_coroutine_threadsafe(join(), loop)
         try:
-            self._run(join(), remaining)
-        except Exception as exc:  # the SDK's ConnectError, a timeout, a bad URL
-            message = self._redact(str(exc)) or type(exc).__name__
-            self.close()
-            timeouts = (TimeoutError, asyncio.TimeoutError, concurrent.futures.TimeoutError)
-            if isinstance(exc, timeouts) or not str(exc):
+            future.result(remaining)
+        except BaseException as exc:
+            if not future.done():  # the deadline, or an interrupt: let it finish
+                self._abandon(future)
+                if not isinstance(exc, Exception):
+                    raise
                 raise ChatConnectionError(
                     f"could not join the room at {self.url} within {remaining:.0f} s"
                 ) from None
+            if not isinstance(exc, Exception):
+                self.close()
+                raise
+            message = self._redact(str(exc)) or type(exc).__name__
+            self.close()
             status = re.search(r"\b(?:client|server) error: (\d{3})\b", message)
             if status is not None:
                 raise RoomRefused(
@@ -308,6 +319,35 @@ class LiveKitTransport:
             raise ChatConnectionError(f"could not join the room: {message}") from None
         self.join_seconds = time.monotonic() - started
         self._log(f"joined {self.url} in {self.join_seconds * 1000:.0f} ms")
+
+    def _abandon(self, future: concurrent.futures.Future) -> None:
+        """Give up on a connect still under way: the caller is told now; the loop's
+        thread stays until the SDK is done, leaves the room if it got in, then ends."""
+        loop = self._loop
+        assert loop is not None
+        self._loop = None  # close() has nothing left to do
+        self._closed_reason = self._closed_reason or "CLIENT_INITIATED"
+        self._put_closed()
+
+        async def leave(room: Any) -> None:
+            try:
+                await asyncio.wait_for(room.disconnect(), CLOSE_TIMEOUT)
+            finally:
+                loop.stop()
+
+        def finished(done: concurrent.futures.Future) -> None:  # on the loop's thread
+            if done.cancelled() or done.exception() is not None:
+                loop.stop()
+            else:
+                loop.create_task(leave(done.result()))
+
+        future.add_done_callback(lambda done: loop.call_soon_threadsafe(finished, done))
+
+    def _put_closed(self) -> None:
+        try:
+            self._packets.put_nowait(_CLOSED)
+        except queue.Full:
+            pass
 
     def wait_participant(self, timeout: float) -> bool:
         """True once the server identity is in the room (it may join after us)."""
@@ -374,10 +414,7 @@ class LiveKitTransport:
                 self._log(f"leaving the room: {exc}")
         if self._closed_reason is None:
             self._closed_reason = "CLIENT_INITIATED"
-            try:
-                self._packets.put_nowait(_CLOSED)
-            except queue.Full:
-                pass
+            self._put_closed()
         self._loop = None
         if loop.is_running():
             loop.call_soon_threadsafe(loop.stop)

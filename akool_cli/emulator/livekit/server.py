@@ -108,6 +108,7 @@ class Faults:
     refuse_join: Optional[int] = None  # answer joins with this HTTP status
     refuse_text: str = "service unavailable"
     no_answer: bool = False  # take the join but never answer the offer (the SDK times out)
+    answer_delay: float = 0.0  # seconds before the offer is answered (a slow room)
 
 
 class Person:
@@ -437,6 +438,8 @@ class LiveKitServer:
     async def _answer(self, person: Person, offer: rtc.SessionDescription) -> None:
         if self.faults.no_answer:
             return
+        if self.faults.answer_delay:
+            await asyncio.sleep(self.faults.answer_delay)
         await person.pc.setRemoteDescription(RTCSessionDescription(sdp=offer.sdp, type="offer"))
         for transceiver in person.pc.getTransceivers():
             transceiver.direction = "inactive"  # text only: no media is sent or received
