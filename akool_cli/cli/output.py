@@ -71,6 +71,12 @@ def sanitize_text(text: str) -> str:
     return _printable(text).translate(_TEXT_CONTROLS)
 
 
+def sgr(text: str, code: str) -> str:
+    """``text`` wrapped in an SGR sequence (``code`` such as "1;31") and a reset. The one
+    place styles are made; ``text`` must already be safe to show."""
+    return f"\x1b[{code}m{text}\x1b[0m"
+
+
 class ClosedStream:
     """Stands in for a standard stream that was closed before we started: writing to it
     is an OSError, as writing to any stream that cannot take it is."""
@@ -184,9 +190,16 @@ class IOStreams:
         self.stdout = stream
         self._consoles.pop("out", None)
 
+    # Styling is the last step, after sanitizing: a style's ESC is ours, and must never
+    # go through a sanitizer (which exists for text from elsewhere and would show it as ?).
     def style(self, text: str, code: str) -> str:
-        """``text`` in an ANSI style (e.g. "1;32") when stdout takes colour; else as is."""
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+        """``text`` in an ANSI style (e.g. "1;32") when stdout takes colour; else as is.
+        ``text`` must already be safe to show (ours, or sanitized)."""
+        return sgr(text, code) if self.color else text
+
+    def err_style(self, text: str, code: str) -> str:
+        """``style`` for stderr: coloured only when stderr takes colour."""
+        return sgr(text, code) if self.err_color else text
 
     # plain writing
     def write(self, text: str) -> None:
@@ -213,25 +226,32 @@ class IOStreams:
     def err(self, text: str) -> None:
         """A line to stderr; control characters other than line breaks are replaced. If
         stderr is gone (the terminal closed), the line is lost: there is no one to tell."""
-        if self.redact is not None:
-            text = self.redact(text)
+        self._err_line(_printable(self._redacted(text)).translate(_TEXT_CONTROLS))
+
+    def _redacted(self, text: str) -> str:
+        """``text`` with the command's known secrets redacted (before anything else, so
+        that no cut or replacement can split one)."""
+        return self.redact(text) if self.redact is not None else text
+
+    def _err_line(self, line: str) -> None:
+        """A line to stderr as it is: every part of it already redacted and sanitized,
+        or styled."""
         try:
-            self.stderr.write(_printable(text).translate(_TEXT_CONTROLS) + "\n")
+            self.stderr.write(line + "\n")
             self.stderr.flush()
         except (OSError, ValueError):
             pass
 
     def _err_styled(self, label: str, style: str, text: str) -> None:
-        if self.err_color:
-            self.err(f"\x1b[{style}m{label}\x1b[0m {text}")
-        else:
-            self.err(f"{label} {text}")
+        """``label text``: the text sanitized first, then the label styled."""
+        safe = sanitize_line(self._redacted(text), MAX_MESSAGE)
+        self._err_line(f"{self.err_style(label, style)} {safe}")
 
     def error(self, message: str, hint: Optional[str] = None) -> None:
         """``error: message`` and maybe ``hint: …``, each one line whatever they hold."""
-        self._err_styled("error:", "1;31", sanitize_line(message, MAX_MESSAGE))
+        self._err_styled("error:", "1;31", message)
         if hint:
-            self._err_styled("hint:", "2", sanitize_line(hint, MAX_MESSAGE))
+            self._err_styled("hint:", "2", hint)
 
     def json_error(self, failure: Any) -> None:
         """A failure as one line of JSON on stderr (for a command asked for --json):
@@ -241,10 +261,14 @@ class IOStreams:
         self.err(json.dumps({"error": failure_data(failure)}, ensure_ascii=True))
 
     def warn(self, message: str) -> None:
-        self._err_styled("warning:", "33", sanitize_line(message, MAX_MESSAGE))
+        self._err_styled("warning:", "33", message)
 
     def info(self, message: str) -> None:
         self.err(message)
+
+    def note(self, message: str) -> None:
+        """A line a person may want and a script can do without: dim on a terminal."""
+        self._err_line(self.err_style(sanitize_line(self._redacted(message), MAX_MESSAGE), "2"))
 
     def dumps(self, data: Any, *, one_line: bool = False) -> str:
         """JSON as printed: indented on a terminal, one compact line when piped (or when
