@@ -246,7 +246,7 @@ def chat(report: Report, emu: Emulator) -> None:
     urls = client.sessions.create("Kai_1080P_back").stream_urls
     client.close()
     chat = emu.state.chat
-    chat.answer_mode, chat.chunks, chat.chunk_delay, chat.answer_ended = "delta", 4, 0.01, True
+    chat.answer_mode, chat.chunks, chat.chunk_delay, chat.answer_ended = "delta", 4, 0.01, "last"
     lags: List[float] = []
     with Conversation(urls.client_chat_room_url, room_member_id(urls.server_chat_room_url)) as conv:
         conv.connect()
@@ -258,7 +258,7 @@ def chat(report: Report, emu: Emulator) -> None:
 
             conv.ask(f"question {i}", idle=5.0, timeout=10, on_text=on_text)
             lags.append((time.monotonic() - last[-1]) * 1000)
-    chat.answer_ended = False
+    chat.answer_ended = "never"
     report.add(
         "a chat answer whose last frame carries `answer_ended`: printed after that frame",
         "≤ 5 ms (the 5 s quiet period never waited for)",

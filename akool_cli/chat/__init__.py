@@ -3,10 +3,14 @@ and nothing of the HTTP API."""
 
 RETELL, DIALOGUE = 1, 2  # mode_type: the avatar says the text as it is / answers it
 
-# How an answer ends: at a frame marked answer_ended, else after this many seconds without
-# a frame (the service sends no end marker of its own), and never later than the timeout.
-DEFAULT_ANSWER_IDLE = 0.8
+# How an answer ends. A room that has shown it marks answers (a frame carrying answer_ended,
+# true or false) is waited on until its marker; in a room that never has, an answer ends
+# after this many seconds without a frame: long enough for pieces 1.5 s apart (an avatar
+# behind a language model and a speech engine pauses), at the cost of that much waiting
+# after the last piece. Never later than the timeout.
+DEFAULT_ANSWER_IDLE = 2.5
 DEFAULT_ANSWER_TIMEOUT = 30.0
+ENDED_BY_MARKER, ENDED_BY_QUIET = "marker", "quiet"  # how an answer ended: ChatAnswer.ended_by
 DEFAULT_RECONNECTS = 3  # attempts after a refused or dropped connection
 RECONNECT_FIRST_DELAY = 0.2
 RECONNECT_MAX_DELAY = 2.0
@@ -15,3 +19,7 @@ MAX_QUESTION = 64 * 1024  # characters; a longer question is refused before it i
 # A chat frame carries one answer's text; a frame (or a fragmented message) larger than
 # this is not the service, and reading it would only cost memory.
 MAX_FRAME_BYTES = 1024 * 1024
+# One answer's text (UTF-8 bytes): an answer past this is not an avatar talking.
+MAX_ANSWER_BYTES = 1024 * 1024
+# The chat room's handshake response (status line and headers), in bytes.
+MAX_HANDSHAKE_BYTES = 64 * 1024

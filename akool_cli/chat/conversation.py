@@ -1,11 +1,14 @@
 """One websocket conversation with a session's chat room.
 
 ``Conversation.ask`` sends a question and gathers its answer: frames sharing the
-question's ``message_id``, complete at a frame marked ``answer_ended`` or else after
-``idle`` seconds without a new one, bounded by ``timeout``. A refused connection, a
-failed handshake or a socket dropping mid-answer is retried a few times with backoff
-(re-sending the pending question); after that it raises ChatConnectionError. Nothing
-here can wait forever.
+question's ``message_id``. Once the room has shown it marks answers (any frame carrying
+``answer_ended``, true or false), an answer is complete at its ``answer_ended: true``
+frame and at nothing else; in a room that never has, after ``idle`` seconds without a
+new frame. Either way within ``timeout``, connecting included. Every answer says which
+ended it (``ended_by``). A refused connection, a failed handshake or a socket dropping
+mid-answer is retried a few times with backoff (re-sending the pending question); after
+that it raises ChatConnectionError. Nothing here can wait forever, and nothing the room
+sends can grow without a bound: frames, handshake headers and answers are capped.
 """
 
 from __future__ import annotations
@@ -26,13 +29,18 @@ from akool_cli.chat import (
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
     DEFAULT_RECONNECTS,
+    ENDED_BY_MARKER,
+    ENDED_BY_QUIET,
+    MAX_ANSWER_BYTES,
     MAX_FRAME_BYTES,
+    MAX_HANDSHAKE_BYTES,
     RECONNECT_FIRST_DELAY,
     RECONNECT_MAX_DELAY,
 )
 from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError, ChatProtocolError
 from akool_cli.chat.protocol import (
     AnswerAssembler,
+    ChatFrame,
     ChatSettings,
     FrameError,
     decode_frame,
@@ -51,6 +59,7 @@ class ChatAnswer:
     elapsed_ms: int
     payload: Dict[str, Any]
     frames: int = 0  # how many frames made the answer
+    ended_by: str = ENDED_BY_QUIET  # "marker": an answer_ended frame; "quiet": the idle period
 
     def as_json(self) -> Dict[str, Any]:
         """The answer's fields first, then the payload's other fields."""
@@ -59,6 +68,7 @@ class ChatAnswer:
             "question": self.question,
             "answer": self.answer,
             "elapsed_ms": self.elapsed_ms,
+            "ended_by": self.ended_by,
         }
         for key, value in self.payload.items():
             data.setdefault(key, value)
@@ -108,6 +118,29 @@ class _CappedFrames(frame_buffer):
         return frame
 
 
+class _HandshakeBudget:
+    """The socket as websocket-client reads the handshake response through it: every byte
+    counted, and refused past MAX_HANDSHAKE_BYTES (the library reads header lines, and
+    as many of them as come, without a limit). Anything else goes to the socket."""
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+        self._left = MAX_HANDSHAKE_BYTES
+
+    def recv(self, bufsize: int) -> bytes:
+        data = self._sock.recv(max(1, min(bufsize, self._left + 1)))
+        self._left -= len(data)
+        if self._left < 0:
+            raise ChatProtocolError(
+                f"the chat room's handshake response went past {MAX_HANDSHAKE_BYTES} bytes, "
+                "the most its status line and headers may have"
+            )
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
 def _watchdog(get_ws: Callable[[], Any], seconds: float) -> SocketDeadline:
     """Shuts the websocket's socket at a deadline, so no read outlives it, whatever the
     peer does (trickling a frame a byte at a time, say)."""
@@ -142,6 +175,9 @@ class Conversation:
         self._sleep = sleep
         self._on_refused = on_refused
         self._ws: Optional[websocket.WebSocket] = None
+        # The room has shown it marks its answers' ends (a frame carrying answer_ended):
+        # from then on an answer ends at its marker, never at a quiet period.
+        self.marks_answers = False
 
     def _log(self, line: str) -> None:
         if self._debug is not None:
@@ -154,17 +190,31 @@ class Conversation:
         timeout = self.connect_timeout
         if deadline is not None:
             timeout = max(0.001, min(timeout, deadline - time.monotonic()))
+        from websocket import _http
+
         ws = websocket.WebSocket(enable_multithread=False)
         ws.frame_buffer = _CappedFrames(ws._recv)
         with _watchdog(lambda: ws, timeout) as watchdog:  # a trickled handshake, too
             try:
-                # No redirects: a chat room is where create said it is.
-                ws.connect(self.url, timeout=timeout, redirect_limit=0)
+                # The library's own connection (proxy, TLS), then its handshake read
+                # through a byte budget; no redirects: a chat room is where create said.
+                ws.sock_opt.timeout = timeout
+                ws.sock, _ = _http.connect(self.url, ws.sock_opt, _http.proxy_info(), None)
+                raw = ws.sock
+                ws.connect(
+                    self.url, timeout=timeout, redirect_limit=0, socket=_HandshakeBudget(raw)
+                )
+                ws.sock = raw
             except (OSError, websocket.WebSocketException):
+                _shut(ws)
                 if watchdog.fired:
                     raise websocket.WebSocketTimeoutException("timed out") from None
                 raise
+            except ChatProtocolError:
+                _shut(ws)
+                raise
             except ValueError as exc:  # a URL the library cannot use: retrying will not help
+                _shut(ws)
                 raise ChatConnectionError(
                     f"cannot talk to the chat room {self.url}: {exc}"
                 ) from None
@@ -204,8 +254,22 @@ class Conversation:
                 reason = _describe(exc)
                 attempt += 1
 
-    def connect(self) -> None:
-        self._reconnect(0, "not connected")
+    def connect(self, timeout: Optional[float] = None) -> None:
+        """Connect (retrying as usual); within ``timeout`` seconds if given (then
+        AnswerTimeoutError once it has passed)."""
+        if timeout is None:
+            self._reconnect(0, "not connected")
+            return
+        try:
+            self._reconnect(0, "not connected", time.monotonic() + timeout)
+        except _OutOfTime:
+            raise AnswerTimeoutError(
+                f"could not reach the chat room within {timeout:g} s"
+            ) from None
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None
 
     def close(self) -> None:
         self._drop()
@@ -229,7 +293,7 @@ class Conversation:
             self.connect()
         while True:
             try:
-                self._ws.send(frame)
+                self._socket().send(frame)
             except (OSError, websocket.WebSocketException) as exc:
                 attempt += 1
                 self._reconnect(attempt, _describe(exc))
@@ -237,14 +301,21 @@ class Conversation:
             self._log(f"chat: sent {message_id}")
             return message_id
 
+    def _socket(self) -> websocket.WebSocket:
+        """The connection; _Closed (a dropped connection, to reconnect) when there is none."""
+        if self._ws is None:
+            raise _Closed("not connected")
+        return self._ws
+
     def _next_frame(self, wait: float) -> Any:
         """The next data frame's payload (bytes), or None when only a control frame came
         (a ping is answered; the caller checks its clocks again)."""
-        self._ws.settimeout(max(wait, 0.001))
-        opcode, frame = self._ws.recv_data_frame(True)
+        ws = self._socket()
+        ws.settimeout(max(wait, 0.001))
+        opcode, frame = ws.recv_data_frame(True)
         if opcode in (ABNF.OPCODE_TEXT, ABNF.OPCODE_BINARY):
             return frame.data
-        if opcode == ABNF.OPCODE_CLOSE or not self._ws.connected:
+        if opcode == ABNF.OPCODE_CLOSE or not ws.connected:
             raise _Closed("the connection closed")
         return None
 
@@ -256,17 +327,22 @@ class Conversation:
         timeout: float = DEFAULT_ANSWER_TIMEOUT,
         on_text: Optional[Callable[[str], None]] = None,
         on_restart: Optional[Callable[[], None]] = None,
+        since: Optional[float] = None,
     ) -> ChatAnswer:
-        """Send a question and gather its answer, within ``timeout`` whatever the peer
-        sends (pings, noise, a trickle, drops)."""
+        """Send a question and gather its answer, within ``timeout`` (connecting
+        included) whatever the peer sends (pings, noise, a trickle, drops). ``idle`` is
+        the quiet period that ends an answer in a room that has never marked one.
+        ``since`` (a ``time.monotonic()``) starts the timeout earlier: when connecting
+        for this question began."""
         message_id = new_message_id()
         frame = encode_question(
             question, to=self.server_id, message_id=message_id, settings=self.settings
         )
         started = time.monotonic()
-        deadline = started + timeout
+        deadline = (started if since is None else min(since, started)) + timeout
         assembler = AnswerAssembler()
         last_frame_at: Optional[float] = None
+        ended_by = ENDED_BY_QUIET
         attempt = 0
         frames = 0
 
@@ -276,7 +352,7 @@ class Conversation:
                 f"no complete answer within {timeout:g} s", partial=assembler.text
             )
 
-        with _watchdog(lambda: self._ws, timeout) as watchdog:
+        with _watchdog(lambda: self._ws, deadline - started) as watchdog:
             try:
                 if self._ws is None:
                     self._reconnect(0, "not connected", deadline)
@@ -286,17 +362,21 @@ class Conversation:
             while True:
                 try:
                     if need_send:
-                        self._ws.send(frame)
+                        self._socket().send(frame)
                         self._log(f"chat: sent {message_id}")
                         need_send = False
                     now = time.monotonic()
-                    if last_frame_at is not None and now - last_frame_at >= idle:
+                    # The quiet period's end, in a room that has never marked an answer.
+                    quiet_end = None
+                    if last_frame_at is not None and not self.marks_answers:
+                        quiet_end = last_frame_at + idle
+                    if quiet_end is not None and now >= quiet_end:
                         break
                     if now >= deadline or watchdog.fired:
                         raise out_of_time()
                     wait = deadline - now
-                    if last_frame_at is not None:
-                        wait = min(wait, last_frame_at + idle - now)
+                    if quiet_end is not None:
+                        wait = min(wait, quiet_end - now)
                     data = self._next_frame(wait)
                     if data is None:
                         continue
@@ -317,10 +397,14 @@ class Conversation:
                     frames = 0
                     need_send = True
                     continue
-                try:
-                    decoded = decode_frame(data)
-                except FrameError as exc:
-                    self._log(f"chat: skipped a frame ({exc}): {bytes(data)[:80]!r}")
+                except KeyboardInterrupt:
+                    # Stopped half-way through sending or reading a frame, the stream is
+                    # cut and the connection of no more use; between frames it stays.
+                    if need_send or not _between_frames(self._ws):
+                        self._drop()
+                    raise
+                decoded = self._decode(data)
+                if decoded is None:
                     continue
                 if decoded.message_id != message_id:
                     self._log(f"chat: skipped a frame for {decoded.message_id!r}")
@@ -331,9 +415,16 @@ class Conversation:
                 new = assembler.add(decoded)
                 frames += 1
                 last_frame_at = time.monotonic()
+                if assembler.size > MAX_ANSWER_BYTES:
+                    self._drop()
+                    raise ChatProtocolError(
+                        f"the answer went past {MAX_ANSWER_BYTES} bytes (1 MiB), the most "
+                        "one answer may have"
+                    )
                 if new and on_text is not None:
                     on_text(new)
                 if decoded.ended:
+                    ended_by = ENDED_BY_MARKER
                     break
         return ChatAnswer(
             message_id=message_id,
@@ -342,8 +433,60 @@ class Conversation:
             elapsed_ms=int(((last_frame_at or time.monotonic()) - started) * 1000),
             payload=assembler.last_payload,
             frames=frames,
+            ended_by=ended_by,
         )
+
+    def _decode(self, data: Any) -> Optional[ChatFrame]:
+        """A frame as a ChatFrame (None for one that is not: skipped); a frame carrying
+        ``answer_ended`` shows the room marks its answers, whichever answer it is of."""
+        try:
+            decoded = decode_frame(data)
+        except FrameError as exc:
+            self._log(f"chat: skipped a frame ({exc}): {bytes(data)[:80]!r}")
+            return None
+        if decoded.marked and not self.marks_answers:
+            self.marks_answers = True
+            self._log("chat: the room marks its answers (answer_ended): waiting for its marker")
+        return decoded
+
+    def listen(self, wait: float) -> bool:
+        """While no question is pending: read what the room sends for up to ``wait``
+        seconds (a late frame of an earlier answer, a ping, its close), noting whether it
+        marks answers. False when the room closed the connection (it is dropped then);
+        True otherwise, and when there is no connection to listen to."""
+        if self._ws is None:
+            return True
+        try:
+            data = self._next_frame(wait)
+        except (websocket.WebSocketTimeoutException, socket.timeout):
+            return True
+        except (OSError, websocket.WebSocketException, ChatProtocolError) as exc:
+            self._log(f"chat: while idle: {_describe(exc)}")
+            self._drop()
+            return False
+        if data is not None:
+            decoded = self._decode(data)
+            if decoded is not None:
+                self._log(f"chat: while idle, a frame for {decoded.message_id!r}")
+        return True
 
 
 class _OutOfTime(Exception):
     """No time is left before the answer's deadline to reconnect."""
+
+
+def _between_frames(ws: Any) -> bool:
+    """Whether the websocket's reader is between frames (nothing of one read yet)."""
+    frames = getattr(ws, "frame_buffer", None)
+    return frames is not None and frames.header is None and not any(frames.recv_buffer)
+
+
+def _shut(ws: Any) -> None:
+    """Close a websocket whose connection failed half-way (its socket, if any)."""
+    sock = getattr(ws, "sock", None)
+    ws.sock = None
+    if sock is not None:
+        try:
+            sock.close()
+        except OSError:
+            pass

@@ -129,6 +129,7 @@ class ChatFrame:
     answer: str
     payload: Dict[str, Any] = field(repr=False)
     ended: bool = False  # the payload said answer_ended: true
+    marked: bool = False  # the payload carried answer_ended at all (true or false)
     from_user: bool = False  # a transcript of what a person said, not an answer
 
 
@@ -172,16 +173,24 @@ def decode_frame(data: Any) -> ChatFrame:
         answer=answer,
         payload=payload,
         ended=payload.get("answer_ended") is True,
+        marked="answer_ended" in payload,
         from_user=payload.get("type") == "user",
     )
 
 
+def utf8_size(text: str) -> int:
+    """How many bytes ``text`` takes in UTF-8 (a lone surrogate counted as three)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 class AnswerAssembler:
     """Joins the frames of one answer. ``add`` returns only the text not yet seen:
-    a frame that starts with everything so far is cumulative, otherwise a delta."""
+    a frame that starts with everything so far is cumulative, otherwise a delta.
+    ``size`` is the answer's size in UTF-8 bytes, kept as it grows."""
 
     def __init__(self) -> None:
         self.text = ""
+        self.size = 0
         self.frames = 0
         self.last_payload: Dict[str, Any] = {}
 
@@ -194,4 +203,5 @@ class AnswerAssembler:
         else:
             new = frame.answer
             self.text += frame.answer
+        self.size += utf8_size(new)
         return new

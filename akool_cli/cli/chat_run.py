@@ -3,6 +3,7 @@ then ask one question, the questions piped in, or hand over to the interactive p
 each exchange printed, then recorded in the chat log."""
 
 import itertools
+import time
 from typing import TYPE_CHECKING, Any, Iterator, List, Optional
 
 from akool_cli.cli.chat import ChatOptions, check, check_question
@@ -20,11 +21,33 @@ def _questions(app_ctx: "AppContext") -> Iterator[str]:
         yield check_question(line)
 
 
+QUIET_NOTE = (
+    "(ended after {idle:g} s without a frame, though this room has marked the end of its "
+    "answers before: it may be incomplete; --answer-idle waits longer)"
+)
+
+
+def quiet_note(answer: Any, idle: float, marked_before: bool) -> Optional[str]:
+    """The note a person gets after an answer the quiet period ended, when its room has
+    marked its answers before (the chat log says so): it may have been cut."""
+    from akool_cli.chat import ENDED_BY_QUIET
+
+    if answer.ended_by == ENDED_BY_QUIET and marked_before:
+        return QUIET_NOTE.format(idle=idle)
+    return None
+
+
 def _answer_one(
-    app_ctx: "AppContext", conversation: Any, question: str, opts: ChatOptions, recorder: Any
+    app_ctx: "AppContext",
+    conversation: Any,
+    question: str,
+    opts: ChatOptions,
+    recorder: Any,
+    since: Optional[float] = None,
 ) -> None:
     """Ask and print the answer: streamed as it comes on a terminal; when stdout is not a
-    terminal, only a complete answer is printed (never a partial one, never twice)."""
+    terminal, only a complete answer is printed (never a partial one, never twice).
+    ``since``: when the answer's time began (before connecting), if not now."""
     from akool_cli.chat.errors import AnswerTimeoutError
     from akool_cli.cli.output import sanitize_text
 
@@ -50,6 +73,7 @@ def _answer_one(
             timeout=opts.answer_timeout,
             on_text=on_text if streamed else None,
             on_restart=on_restart if streamed else None,
+            since=since,
         )
     except AnswerTimeoutError as exc:
         recorder.unanswered(settings, question, "timed_out", exc.partial)
@@ -69,6 +93,9 @@ def _answer_one(
             io.flush()
     finally:  # after it is printed (the answer comes first), even if it could not be
         recorder.answered(settings, answer)
+    note = quiet_note(answer, opts.answer_idle, recorder.marked_before()) if io.stderr_tty else None
+    if note:
+        io.note(note)
 
 
 def _recorder(app_ctx: "AppContext", opts: ChatOptions, room: "ChatRoom") -> Any:
@@ -204,8 +231,8 @@ def _converse(
     recorder = _recorder(app_ctx, opts, room)
     with conversation:
         try:
-            conversation.connect()
             if opts.no_wait:
+                conversation.connect()
                 for question in [opts.message] if opts.message is not None else piped or []:
                     message_id = conversation.send(question)
                     recorder.sent(conversation.settings, question, message_id)
@@ -213,9 +240,14 @@ def _converse(
                         io.json_line({"message_id": message_id, "question": question})
                 return 0
             if opts.message is not None or piped is not None:
+                # Connecting is part of the first answer's time: --answer-timeout bounds both.
+                since: Optional[float] = time.monotonic()
+                conversation.connect(timeout=opts.answer_timeout)
                 for question in [opts.message] if opts.message is not None else piped or []:
-                    _answer_one(app_ctx, conversation, question, opts, recorder)
+                    _answer_one(app_ctx, conversation, question, opts, recorder, since)
+                    since = None
                 return 0
+            conversation.connect()
             from akool_cli.cli.repl import run_repl
 
             return run_repl(

@@ -45,6 +45,8 @@ def _show(io: Any, row: Dict[str, Any]) -> None:
         facts.append(f"{row['elapsed_ms']} ms")
     if row["outcome"] != "answered":
         facts.append(row["outcome"].replace("_", " "))
+    elif row.get("ended_by") == "quiet":
+        facts.append("ended by quiet")
     io.out(io.style(f"#{row['id']}  " + sanitize_line("  ".join(facts)), "2"))
     io.out(io.style("you> ", "1;32") + sanitize_text(row["question"]))
     if row["answer"] is not None:

@@ -21,7 +21,14 @@ from aiohttp import web
 from akool_cli.emulator.codes import MESSAGES
 from akool_cli.emulator.http_api import PREFIX, json_body
 from akool_cli.emulator.http_v4 import PREFIX_V4
-from akool_cli.emulator.state import ANSWER_MODES, CHAT_FAULTS, VERSIONS, Fault, State
+from akool_cli.emulator.state import (
+    ANSWER_MARKS,
+    ANSWER_MODES,
+    CHAT_FAULTS,
+    VERSIONS,
+    Fault,
+    State,
+)
 
 API_PREFIXES = ((PREFIX, "v3"), (PREFIX_V4, "v4"))
 
@@ -244,6 +251,13 @@ def _ws_url(value: Any) -> str:
     return value
 
 
+def _marks(value: Any) -> str:
+    """``answer_ended``: true (the last frame), false (none), or one of ANSWER_MARKS."""
+    if value is True or value is False:
+        return "last" if value else "never"
+    return _one_of(ANSWER_MARKS, "answer_ended")(value)
+
+
 # ``/_emulator/config`` keys: (on the state or its chat settings, attribute, converter).
 SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
     "ready_after": ("state", "ready_after", _seconds),
@@ -253,7 +267,9 @@ SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
     "default_duration": ("state", "default_duration", _duration),
     "livekit_url": ("state", "livekit_url", _ws_url),
     "chat_refuse_queueing": ("chat", "refuse_queueing", bool),
-    "answer_ended": ("chat", "answer_ended", bool),
+    "answer_ended": ("chat", "answer_ended", _marks),
+    "pause": ("chat", "pause", _seconds),
+    "pause_after": ("chat", "pause_after", lambda v: max(1, int(v))),
     "user_transcript": ("chat", "user_transcript", bool),
     "answer_mode": ("chat", "answer_mode", _one_of(ANSWER_MODES, "answer_mode")),
     "chunks": ("chat", "chunks", lambda v: max(1, int(v))),

@@ -180,8 +180,9 @@ class ChatRooms:
         for index, piece in enumerate(pieces):
             sent += piece
             reply = {**base, "answer": sent if chat.answer_mode == "cumulative" else piece}
-            if chat.answer_ended and index + 1 == len(pieces):
-                reply["answer_ended"] = True
+            last = index + 1 == len(pieces)
+            if chat.answer_ended == "every" or (chat.answer_ended == "last" and last):
+                reply["answer_ended"] = last
             if ws.closed:
                 return
             await self._send(ws, server_id, client_id, reply)
@@ -192,8 +193,9 @@ class ChatRooms:
             if fault == "drop_mid" and index == 0:
                 await ws.close(code=1011, message=b"dropped")
                 return
-            if index + 1 < len(pieces) and chat.chunk_delay:
-                await asyncio.sleep(chat.chunk_delay)
+            wait = chat.pause if index + 1 == chat.pause_after else chat.chunk_delay
+            if not last and wait:
+                await asyncio.sleep(wait)
 
     @staticmethod
     async def _send(

@@ -72,6 +72,9 @@ def shown(text: str, limit: int = 200) -> str:
 
 
 CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
+# How a room marks its answers' ends: never (as v3 documents), on the last frame only
+# (answer_ended: true), or on every frame (false until the last, which says true).
+ANSWER_MARKS = ("never", "last", "every")
 ANSWER_MODES = ("single", "delta", "cumulative")
 
 
@@ -195,7 +198,11 @@ class AvatarSettings:
     fault: Optional[str] = None  # one of CHAT_FAULTS
     fault_times: Optional[int] = None
     script: Dict[str, str] = field(default_factory=dict)
-    answer_ended: bool = False  # mark the last frame of an answer with answer_ended: true
+    answer_ended: str = "never"  # one of ANSWER_MARKS: which frames carry answer_ended
+    # Slow pieces: after piece ``pause_after`` (1 = the first), ``pause`` seconds of
+    # silence before the next (an avatar behind a language model and a speech engine).
+    pause: float = 0.0
+    pause_after: int = 1
     user_transcript: bool = False  # send a ``type: user`` frame before each answer
     # Refuse a v3 chat handshake while the session is queueing (a fault: by default the
     # room accepts it at once and answers once the session is live, as the service does).

@@ -26,7 +26,7 @@ from akool_cli.local.errors import ForeignFileError, LocalError
 from akool_cli.local.files import ensure_private_dir
 
 FILE_NAME = "logs.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: ended_by
 APPLICATION_ID = 0x414B4F4C  # "AKOL" in the database header: this file is akool's chat log
 TABLES = frozenset({"exchanges"})  # every table of ours (SQLite's own are sqlite_*)
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite opens these by name beside the log
@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS exchanges (
     outcome     TEXT    NOT NULL,
     elapsed_ms  INTEGER,
     frames      INTEGER,
-    message_id  TEXT
+    message_id  TEXT,
+    ended_by    TEXT
 );
 CREATE INDEX IF NOT EXISTS exchanges_by_session ON exchanges (session_id, id);
 """
@@ -68,6 +69,7 @@ class Exchange:
     elapsed_ms: Optional[int] = None
     frames: Optional[int] = None
     message_id: Optional[str] = None
+    ended_by: Optional[str] = None  # an answer's: "marker" (answer_ended) or "quiet"
     profile: Optional[str] = None
     base_url: Optional[str] = None
     session_id: Optional[str] = None
@@ -214,6 +216,9 @@ class ChatLog:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
+                if "ended_by" not in columns:  # a log of schema 1: its rows kept
+                    db.execute("ALTER TABLE exchanges ADD COLUMN ended_by TEXT")
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
@@ -269,6 +274,18 @@ class ChatLog:
             )
             for row in cursor:
                 yield dict(zip(names, row))
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+    def marked(self, session_id: str) -> bool:
+        """Whether an answer of this session was ended by its room's marker
+        (``answer_ended``) before: a room that marks its answers."""
+        db = self._connect(create=False)
+        if db is None:
+            return False
+        query = "SELECT 1 FROM exchanges WHERE session_id = ? AND ended_by = 'marker' LIMIT 1"
+        try:
+            return db.execute(query, [session_id]).fetchone() is not None
         except sqlite3.Error as exc:
             raise self._fail(exc) from None
 

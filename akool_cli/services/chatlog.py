@@ -61,6 +61,7 @@ class Recorder:
         )
         self._warn = warn
         self._broken = False
+        self._marked: Optional[bool] = None
 
     def _add(self, settings: Any, question: str, outcome: str, **fields: Any) -> None:
         if self._broken:
@@ -92,10 +93,22 @@ class Recorder:
             elapsed_ms=answer.elapsed_ms,
             frames=answer.frames,
             message_id=answer.message_id,
+            ended_by=answer.ended_by,
         )
 
     def sent(self, settings: Any, question: str, message_id: str) -> None:
         self._add(settings, question, "sent", message_id=message_id)
+
+    def marked_before(self) -> bool:
+        """Whether the log shows this session's room marking the end of an answer
+        before this chat (asked once; a log that cannot be read says no)."""
+        if self._marked is None:
+            session_id = self.context["session_id"]
+            try:
+                self._marked = bool(session_id) and self.log.marked(str(session_id))
+            except Exception:  # a log is a convenience: nothing in it may stop a chat
+                self._marked = False
+        return self._marked
 
     def unanswered(
         self, settings: Any, question: str, outcome: str, partial: Optional[str] = None
@@ -109,6 +122,9 @@ class Recorder:
 
 class NullRecorder:
     """Records nothing: the chat log is off."""
+
+    def marked_before(self) -> bool:
+        return False
 
     def answered(self, settings: Any, answer: Any) -> None:
         pass
