@@ -1,17 +1,33 @@
 """The interactive chat prompt: slash commands, streamed answers, the transcript.
 
 ``Repl`` takes a ``read`` function and its streams, so it runs in tests without a
-terminal; on a terminal ``repl_terminal.terminal_reader`` gives it one (prompt_toolkit:
-bracketed paste, completion, private history; Windows terminals too).
+terminal; on a terminal ``repl_terminal.TerminalReader`` gives it one (prompt_toolkit:
+bracketed paste, completion, private history, keys typed during an answer kept for the
+next prompt; Windows terminals too). While the prompt waits, ``IdleWatch`` listens to
+the room and now and then checks the session, so one closed elsewhere ends the chat
+then, not at the next question.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    ContextManager,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
-from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError
+from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError, ChatProtocolError
 from akool_cli.cli.output import sanitize_line, sanitize_text
 
 if TYPE_CHECKING:
@@ -37,6 +53,76 @@ COMMANDS: Dict[str, str] = {
     "/session": "the session id and the chat room URLs",
 }
 HISTORY_SIZE = 1000  # questions kept for the up arrow
+IDLE_CHECK_SECONDS = 30.0  # between checks that the session still runs, while idle
+LISTEN_SLICE = 0.2  # seconds the idle watch listens at a time (a question waits at most that)
+
+
+def join_continued(text: str) -> str:
+    """A question as typed: a line ending in a backslash continues on the next (the
+    backslash is not part of the question)."""
+    return text.replace("\\\n", "\n")
+
+
+class IdleWatch:
+    """While the prompt waits: listen to the room (a late frame, its close) and, every
+    ``every`` seconds or when the room closes, run ``check``, which raises when the
+    session has ended. That error is kept in ``error`` and handed to ``interrupt`` (which
+    ends the prompt with it). Any other failure of a check is ignored: the next question
+    finds out. The room is touched by one thread at a time: leaving the block stops the
+    listening before the caller may use the conversation again."""
+
+    def __init__(
+        self,
+        conversation: Any,
+        check: Optional[Callable[[], None]],
+        interrupt: Optional[Callable[[BaseException], None]] = None,
+        *,
+        every: float = IDLE_CHECK_SECONDS,
+        ended: tuple = (),
+    ) -> None:
+        self.conversation = conversation
+        self.check = check
+        self.interrupt = interrupt
+        self.every = every
+        self.ended = ended  # the error classes that mean the session is over
+        self.error: Optional[BaseException] = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="akool-idle-watch", daemon=True)
+        self._listening = threading.Lock()
+
+    def __enter__(self) -> IdleWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        # Wait for the listening to stop; a check still on the network may go on alone
+        # (it only reads the API), but never a read of the room.
+        with self._listening:
+            pass
+
+    def _run(self) -> None:
+        next_check = time.monotonic() + self.every
+        while not self._stop.is_set():
+            with self._listening:
+                if self._stop.is_set():
+                    return
+                still_open = self.conversation.listen(LISTEN_SLICE)
+            if not self.conversation.connected:
+                self._stop.wait(LISTEN_SLICE)
+            if self.check is None or (still_open and time.monotonic() < next_check):
+                continue
+            next_check = time.monotonic() + self.every
+            try:
+                self.check()
+            except self.ended as exc:
+                if not self._stop.is_set():
+                    self.error = exc
+                    if self.interrupt is not None:
+                        self.interrupt(exc)
+                return
+            except Exception:  # the network, say: the next question will tell
+                continue
 
 
 def help_text() -> str:
@@ -69,7 +155,14 @@ class Repl:
         on_pause: Optional[Callable[[], str]] = None,
         session_lines: Optional[List[str]] = None,
         recorder: Any = None,
+        check: Optional[Callable[[], None]] = None,
+        interrupt: Optional[Callable[[BaseException], None]] = None,
+        answer_pending: Optional[Callable[[], ContextManager[Any]]] = None,
+        check_every: float = IDLE_CHECK_SECONDS,
     ) -> None:
+        """``check`` raises when the session has ended (run while idle: see IdleWatch);
+        ``interrupt`` ends a prompt being read with an error; ``answer_pending`` is the
+        context an answer is awaited in (the terminal keeps typed keys off its line)."""
         self.conversation = conversation
         self.io = io
         self.idle = idle
@@ -77,6 +170,10 @@ class Repl:
         self._read = read
         self.on_pause = on_pause
         self.session_lines = session_lines or []
+        self.check = check
+        self.interrupt = interrupt
+        self.answer_pending = answer_pending or contextlib.nullcontext
+        self.check_every = check_every
         if recorder is None:
             from akool_cli.services.chatlog import NullRecorder
 
@@ -102,34 +199,62 @@ class Repl:
                     continue
                 return None
             if line.endswith("\\"):
-                parts.append(line[:-1])
+                parts.append(join_continued(line[:-1]))
                 continue
-            parts.append(line)
+            parts.append(join_continued(line))
             return "\n".join(parts)
+
+    def _read_while_idle(self) -> Optional[str]:
+        """The next question, read while the idle watch looks after the room; the
+        session's end, if the watch saw it, raised instead."""
+        from akool_cli.api.errors import SessionEndedError, SessionFailedError
+
+        watch = IdleWatch(
+            self.conversation,
+            self.check,
+            self.interrupt,
+            every=self.check_every,
+            ended=(SessionEndedError, SessionFailedError),
+        )
+        with watch:
+            question = self._read_question()  # the watch's error may end it
+        if watch.error is not None:
+            raise watch.error
+        return question
 
     # -- the loop -------------------------------------------------------------------
 
     def run(self) -> int:
         self.io.info("Chatting with the avatar. /help lists commands; /exit or Ctrl-D leaves.")
         while True:
-            question = self._read_question()
+            question = self._read_while_idle()
             if question is None:
                 return 0
             text = question.strip()
             if not text:
                 continue
-            if text.startswith("/"):
-                if self._command(text) is False:
-                    return 0
+            try:
+                if text.startswith("/"):
+                    if self._command(text) is False:
+                        return 0
+                    continue
+                self._ask_until_answered(text)
+            except KeyboardInterrupt:
+                # Ctrl-C just after an answer ended (before the prompt is back) is one
+                # meant for the answer: it never leaves the chat. At the prompt it does.
+                self._newline()
                 continue
-            self._ask_until_answered(text)
 
     def _ask_until_answered(self, question: str) -> None:
         """Ask; when the chat room has dropped for good, offer to reconnect (a session
         that has ended raises instead: there is nothing to reconnect to)."""
         while True:
             try:
-                self._ask(question)
+                with self.answer_pending():
+                    self._ask(question)
+                return
+            except ChatProtocolError as exc:  # not a drop: the answer was refused whole
+                self.io.warn(str(exc))
                 return
             except ChatConnectionError as exc:
                 self.io.warn(f"the chat room dropped: {exc}")
@@ -201,6 +326,11 @@ class Repl:
             io.flush()
         finally:  # after it is printed, even if it could not be
             self.recorder.answered(settings, answer)
+        from akool_cli.cli.chat_run import quiet_note
+
+        note = quiet_note(answer, self.idle, self.recorder.marked_before())
+        if note and (io.stdout_tty or io.stderr_tty):
+            io.note(note)
 
     def _newline(self) -> None:
         """End the prompt's line: on stdout at a terminal, else where the prompt is."""
@@ -349,12 +479,25 @@ def run_repl(
         app_ctx.client().sessions.pause(session_id)
         return f"Paused session {session_id}; your next message resumes it."
 
+    def check() -> None:
+        from akool_cli.services.sessions import ended_error
+
+        session = app_ctx.client().sessions.detail(session_id)
+        if session.is_over:
+            raise ended_error(session)
+
     lines = [f"session      {session_id}"] if session_id else []
     lines += [f"chat room    {room.client_url}", f"server room  {room.server_url}"]
+    interrupt = answer_pending = None
     if read is None:
-        from akool_cli.cli.repl_terminal import terminal_reader
+        from akool_cli.cli.repl_terminal import TerminalReader
 
-        read = terminal_reader(app_ctx.io, state_dir(app_ctx.env) / "chat_history.json")
+        reader = TerminalReader(
+            app_ctx.io,
+            state_dir(app_ctx.env) / "chat_history.json",
+            values=_cached_values(app_ctx),
+        )
+        read, interrupt, answer_pending = reader.read, reader.interrupt, reader.answer_pending
     return Repl(
         conversation,
         app_ctx.io,
@@ -364,4 +507,23 @@ def run_repl(
         on_pause=pause if session_id else None,
         session_lines=lines,
         recorder=recorder,
+        check=check if session_id else None,
+        interrupt=interrupt,
+        answer_pending=answer_pending,
     ).run()
+
+
+def _cached_values(app_ctx: AppContext) -> Dict[str, Sequence[Tuple[str, str]]]:
+    """What /mode, /voice and /lang complete: the modes, and the voices and languages the
+    list commands cached for this base URL (nothing is fetched for it)."""
+    from akool_cli.local.cache import ListCache
+    from akool_cli.local.files import state_dir
+
+    modes = [("dialogue", "the avatar answers"), ("retell", "it says your text")]
+    values: Dict[str, Sequence[Tuple[str, str]]] = {"/mode": modes}
+    for command, kind in (("/voice", "voices"), ("/lang", "languages")):
+        try:
+            values[command] = ListCache(state_dir(app_ctx.env), kind).get(app_ctx.base_url())[0]
+        except Exception:  # a cache is a convenience
+            values[command] = []
+    return values
