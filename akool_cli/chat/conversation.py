@@ -361,10 +361,6 @@ class Conversation:
             need_send = True
             while True:
                 try:
-                    if need_send:
-                        self._socket().send(frame)
-                        self._log(f"chat: sent {message_id}")
-                        need_send = False
                     now = time.monotonic()
                     # The quiet period's end, in a room that has never marked an answer.
                     quiet_end = None
@@ -374,7 +370,11 @@ class Conversation:
                         break
                     if now >= deadline or watchdog.fired:
                         raise out_of_time()
-                    wait = deadline - now
+                    if need_send:  # never once out of time
+                        self._socket().send(frame)
+                        self._log(f"chat: sent {message_id}")
+                        need_send = False
+                    wait = deadline - time.monotonic()
                     if quiet_end is not None:
                         wait = min(wait, quiet_end - now)
                     data = self._next_frame(wait)

@@ -87,3 +87,86 @@ def test_the_answer_timeout_holds_and_keeps_the_partial_answer(emu):
         with pytest.raises(AnswerTimeoutError) as info:
             conv.ask("Hi", idle=0.1, timeout=0.3)
     assert info.value.partial == ""
+
+
+# -- how an answer ends ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marks", ["never", "every"], ids=["room-never-marks", "room-marks"])
+def test_a_piece_15_s_after_the_last_is_part_of_the_answer_by_default(emu, marks):
+    # An avatar behind a language model and a speech engine pauses mid-answer.
+    emu.config(answer_mode="delta", chunks=2, answer_ended=marks, pause=1.5)
+    with _conversation(emu) as conv:
+        answer = conv.ask("Hello there")  # the default quiet period and timeout
+    assert answer.answer == "You said: Hello there" and answer.frames == 2
+    assert answer.ended_by == ("marker" if marks == "every" else "quiet")
+
+
+def test_a_room_that_marks_is_waited_on_past_any_quiet_period(emu):
+    emu.config(answer_mode="delta", chunks=3, answer_ended="every", pause=1.0)
+    with _conversation(emu) as conv:
+        answer = conv.ask("Hello there", idle=0.1, timeout=10)
+        assert conv.marks_answers
+    assert answer.answer == "You said: Hello there" and answer.ended_by == "marker"
+    assert answer.as_json()["ended_by"] == "marker"
+
+
+def test_once_a_room_has_marked_an_answer_the_next_waits_for_the_marker(emu):
+    emu.config(answer_mode="delta", chunks=2, answer_ended="last")
+    with _conversation(emu) as conv:
+        first = conv.ask("one", idle=0.5, timeout=10)  # nothing marked until its end
+        assert first.ended_by == "marker" and conv.marks_answers
+        emu.config(pause=1.0)  # longer than the quiet period: only the marker ends it now
+        second = conv.ask("two", idle=0.3, timeout=10)
+    assert second.answer == "You said: two" and second.ended_by == "marker"
+
+
+def test_a_room_that_never_marks_ends_an_answer_after_the_quiet_period(emu):
+    emu.config(answer_mode="delta", chunks=2, pause=1.0)
+    with _conversation(emu) as conv:
+        answer = conv.ask("Hello there", idle=0.3, timeout=10)
+        assert not conv.marks_answers
+    assert answer.ended_by == "quiet" and answer.answer == "You said: "  # cut: as it was asked
+
+
+def test_a_marker_that_never_comes_is_bounded_by_the_timeout(emu):
+    emu.config(answer_mode="delta", chunks=2, answer_ended="every", pause=30)
+    with _conversation(emu) as conv:
+        with pytest.raises(AnswerTimeoutError) as info:
+            conv.ask("Hello there", idle=0.1, timeout=1.0)
+    assert info.value.partial == "You said: "
+
+
+def test_the_connect_phase_counts_against_the_answer_timeout(emu):
+    import time
+
+    with _conversation(emu) as conv:
+        since = time.monotonic() - 5.0  # as if connecting had taken 5 s already
+        with pytest.raises(AnswerTimeoutError):
+            conv.ask("Hi", idle=0.1, timeout=4.0, since=since)
+    assert emu.snapshot()["questions"] == []  # out of time before anything was sent
+
+
+def test_listening_while_idle_notes_a_late_marker_and_the_rooms_close(emu):
+    import requests
+
+    from akool_cli.emulator.state import DEFAULT_API_KEY
+
+    emu.config(answer_mode="delta", chunks=2, answer_ended="every", pause=0.5)
+    session = emu.create()
+    urls = session["stream_urls"]
+    conv = Conversation(
+        urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"])
+    )
+    with conv:
+        conv.send("late")  # its answer comes while nobody asks
+        while not conv.marks_answers:
+            assert conv.listen(0.2)
+        requests.post(  # closed elsewhere: the room goes with it
+            f"{emu.url}/api/open/v3/liveAvatar/session/close",
+            json={"id": session["_id"]},
+            headers={"x-api-key": DEFAULT_API_KEY},
+            timeout=5,
+        )
+        assert not conv.listen(2.0) and not conv.connected
+        assert conv.listen(0.1)  # nothing to listen to any more: not an error

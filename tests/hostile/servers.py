@@ -215,9 +215,14 @@ def chat_frame(message_id: str, answer: str, **extra) -> bytes:
 
 class HostileWS(_Serving):
     """A websocket server at ``url`` that completes the handshake, then runs
-    ``behave(sock, stop)`` (it may read the client's frames with ``read_frame``)."""
+    ``behave(sock, stop)`` (it may read the client's frames with ``read_frame``).
+    With ``handshake``, that answers the handshake instead: ``handshake(sock, stop)``."""
 
-    def __init__(self, behave: Callable[[socket.socket, threading.Event], None]) -> None:
+    def __init__(
+        self,
+        behave: Callable[[socket.socket, threading.Event], None],
+        handshake: Optional[Callable[[socket.socket, threading.Event], None]] = None,
+    ) -> None:
         self.behave = behave
         self.stop = threading.Event()
         self.connections = 0
@@ -233,6 +238,12 @@ class HostileWS(_Serving):
                 key = request["headers"].get("sec-websocket-key", "")
                 accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
                 outer.connections += 1
+                if handshake is not None:
+                    try:
+                        handshake(sock, outer.stop)
+                    except OSError:
+                        pass
+                    return
                 _send_all(
                     sock,
                     b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"

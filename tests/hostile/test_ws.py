@@ -149,3 +149,74 @@ def test_the_question_frame_is_what_the_vendor_documents():
     assert frame["type"] == "chat" and frame["to"] == "server_1"
     assert isinstance(frame["payload"], str)  # serialized JSON, as the vendor asks
     assert json.loads(frame["payload"])["mode_type"] == 2
+
+
+# -- the chat side's buffers (each of these grew without a bound before) --------------
+
+
+def endless_answer(sock, stop):
+    message_id = question_id(sock)
+    number = 0
+    while not stop.is_set():  # one answer's pieces, as fast as they go (each a new delta)
+        sock.sendall(chat_frame(message_id, f"{number:08d}" + "x" * 60_000))
+        number += 1
+
+
+def test_an_answer_is_capped_at_1_mib():
+    with HostileWS(endless_answer) as server:
+        result = _chat(server)  # the default --answer-timeout (30 s)
+    assert result.exit_code == 7, result.stderr
+    assert "the answer went past 1048576 bytes (1 MiB)" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.seconds < 15 and result.peak_mib < MEMORY_MIB
+
+
+def test_a_capped_answer_leaves_at_most_the_cap_in_the_chat_log(tmp_path):
+    from akool_cli.local.logs import ChatLog
+
+    with HostileWS(endless_answer) as server:
+        result = _chat(server)
+    assert result.exit_code == 7
+    rows = ChatLog(tmp_path / "state" / "logs.db").recent()
+    assert [row["outcome"] for row in rows] == ["abandoned"]
+    assert len((rows[0]["answer"] or "").encode()) <= 1024 * 1024
+
+
+def endless_header(sock, stop):
+    sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nX-Never-Ends: ")
+    while not stop.is_set():
+        sock.sendall(b"a" * 65536)
+
+
+def endless_headers(sock, stop):
+    sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\n")
+    number = 0
+    while not stop.is_set():
+        sock.sendall(b"".join(b"X-%d: v\r\n" % (number + i) for i in range(1000)))
+        number += 1000
+
+
+@pytest.mark.parametrize("handshake", [endless_header, endless_headers], ids=["line", "lines"])
+def test_handshake_headers_are_capped(handshake):
+    with HostileWS(lambda sock, stop: None, handshake=handshake) as server:
+        result = _chat(server, "--answer-timeout", "8")
+    assert result.exit_code == 7, result.stderr
+    assert "handshake response went past 65536 bytes" in result.stderr
+    assert result.seconds < 8 and result.peak_mib < MEMORY_MIB
+    assert server.connections == 1  # a peer that does this is not tried again
+
+
+def trickled_handshake(sock, stop):
+    for byte in b"HTTP/1.1 101 Switching Protocols\r\n" + b"X-Slow: " + b"a" * 10_000:
+        if stop.is_set():
+            return
+        sock.sendall(bytes([byte]))
+        time.sleep(0.1)
+
+
+def test_connecting_counts_against_the_answer_timeout():
+    with HostileWS(lambda sock, stop: None, handshake=trickled_handshake) as server:
+        result = _chat(server, "--answer-timeout", "2")
+    assert result.exit_code == 9, result.stderr
+    assert "within 2 s" in result.stderr
+    assert result.seconds < 2 + 4  # not the connect timeout (10 s) times each attempt
