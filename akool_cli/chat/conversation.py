@@ -418,8 +418,8 @@ class Conversation:
                 if assembler.size > MAX_ANSWER_BYTES:
                     self._drop()
                     raise ChatProtocolError(
-                        f"the answer went past {MAX_ANSWER_BYTES} bytes (1 MiB), the most "
-                        "one answer may have"
+                        f"the answer went past {MAX_ANSWER_BYTES} bytes "
+                        f"({MAX_ANSWER_BYTES / 2**20:g} MiB), the most one answer may have"
                     )
                 if new and on_text is not None:
                     on_text(new)

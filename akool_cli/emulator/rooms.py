@@ -181,14 +181,15 @@ class ChatRooms:
             sent += piece
             reply = {**base, "answer": sent if chat.answer_mode == "cumulative" else piece}
             last = index + 1 == len(pieces)
-            if chat.answer_ended == "every" or (chat.answer_ended == "last" and last):
+            marked = chat.answer_ended == "every" or (chat.answer_ended == "last" and last)
+            if marked:
                 reply["answer_ended"] = last
             if ws.closed:
                 return
             await self._send(ws, server_id, client_id, reply)
             self.state.note(
                 f"chat {server_id} answers {shown(str(reply['answer']))}"
-                + (" answer_ended" if reply.get("answer_ended") else "")
+                + (f" answer_ended={str(last).lower()}" if marked else "")
             )
             if fault == "drop_mid" and index == 0:
                 await ws.close(code=1011, message=b"dropped")

@@ -155,9 +155,7 @@ def test_listening_while_idle_notes_a_late_marker_and_the_rooms_close(emu):
     emu.config(answer_mode="delta", chunks=2, answer_ended="every", pause=0.5)
     session = emu.create()
     urls = session["stream_urls"]
-    conv = Conversation(
-        urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"])
-    )
+    conv = Conversation(urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"]))
     with conv:
         conv.send("late")  # its answer comes while nobody asks
         while not conv.marks_answers:

@@ -373,3 +373,60 @@ def test_a_number_that_is_no_number_is_refused_before_anything_billable(
     result = cli(args)
     assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
     assert logged_in.snapshot()["requests"] == 0  # no session created, nothing sent
+
+
+# -- how an answer ended, for scripts --------------------------------------------------
+
+
+@pytest.mark.parametrize("marks, ended_by", [("never", "quiet"), ("last", "marker")])
+def test_json_answers_and_the_chat_log_say_how_each_answer_ended(
+    cli, logged_in, session_id, marks, ended_by
+):
+    logged_in.config(answer_ended=marks, answer_mode="delta", chunks=2)
+    chat = cli(["chat", session_id, "-m", "Hi", "--json", *FAST])
+    said = cli(["say", session_id, "Hello", "--json", *FAST])
+    assert chat.exit_code == 0 and said.exit_code == 0, chat.stderr + said.stderr
+    assert json.loads(chat.stdout)["ended_by"] == ended_by
+    assert json.loads(said.stdout)["ended_by"] == ended_by
+    logged = json.loads(cli(["logs", "list", "--json"]).stdout)
+    assert [row["ended_by"] for row in logged] == [ended_by, ended_by]
+
+
+def test_the_default_quiet_period_waits_for_a_piece_15_s_late(cli, logged_in, session_id):
+    logged_in.config(answer_mode="delta", chunks=2, pause=1.5)  # a room that never marks
+    result = cli(["chat", session_id, "-m", "Hello there", "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["answer"] == "You said: Hello there" and data["ended_by"] == "quiet"
+
+
+def _readme_ci_check() -> str:
+    """The README's CI check, as printed there."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = readme.split("Start a session in CI")[1].split("```sh\n")[1].split("```")[0]
+    return "\n".join(block.splitlines()[-3:])
+
+
+@pytest.mark.parametrize(
+    "room, passes",
+    [
+        ({"answer_ended": "never"}, True),  # no marker ever: the quiet period is the end
+        ({"answer_ended": "every"}, True),  # ended by its marker
+        ({"answer_ended": "every", "answer_mode": "delta", "chunks": 2, "pause": 5}, False),
+    ],
+    ids=["never-marks", "marks", "marker-never-came"],
+)
+def test_the_readme_ci_check_tests_how_the_answer_ended(logged_in, session_id, room, passes):
+    import os
+
+    logged_in.config(**room)
+    check = _readme_ci_check()
+    assert ".ended_by" in check
+    script = f"ID={session_id}\n{check.replace('--json', '--json --answer-timeout 4')}"
+    env = {**os.environ, "PATH": f"{os.path.dirname(AKOOL)}:{os.environ['PATH']}"}
+    done = subprocess.run(  # as written (no pipefail)
+        ["bash", "-c", script], env=env, timeout=60, capture_output=True, text=True
+    )
+    assert (done.returncode == 0) is passes, done.stderr

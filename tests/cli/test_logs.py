@@ -151,6 +151,31 @@ def test_several_processes_write_at_once_and_nothing_is_lost(tmp_path):
     assert mode == "wal"
 
 
+SCHEMA_1 = """
+CREATE TABLE exchanges (
+    id INTEGER PRIMARY KEY, time TEXT NOT NULL, profile TEXT, base_url TEXT,
+    session_id TEXT, avatar_id TEXT, voice_id TEXT, language TEXT, mode TEXT,
+    command TEXT NOT NULL, question TEXT NOT NULL, answer TEXT, outcome TEXT NOT NULL,
+    elapsed_ms INTEGER, frames INTEGER, message_id TEXT
+);
+INSERT INTO exchanges (time, command, question, answer, outcome)
+    VALUES ('2025-01-01T00:00:00.000Z', 'chat', 'old', 'kept', 'answered');
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_log_of_the_first_schema_gains_ended_by_and_keeps_its_rows(private_env):
+    db = _db(private_env)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(str(db)) as raw:
+        raw.executescript(SCHEMA_1)
+    with ChatLog(db) as log:
+        log.add(Exchange("chat", "new", "answered", answer="a", ended_by="quiet"))
+        rows = log.recent()
+    assert [(r["question"], r["ended_by"]) for r in rows] == [("old", None), ("new", "quiet")]
+    assert sqlite3.connect(str(db)).execute("PRAGMA user_version").fetchone()[0] == 2
+
+
 def test_a_log_from_a_newer_version_is_refused_not_damaged(cli, private_env):
     db = _db(private_env)
     with ChatLog(db) as log:

@@ -146,3 +146,105 @@ def test_with_stdout_piped_the_commands_write_on_stderr(emu):
     code, io, _ = _repl(emu, ["/help", "Hello", "/history"], tty=False)
     assert io.stdout.getvalue() == "You said: Hello\n"  # answers only
     assert "/exit" in io.stderr.getvalue() and "you> Hello" in io.stderr.getvalue()
+
+
+def test_a_session_that_ends_while_idle_ends_the_prompt_with_the_check(emu):
+    """The cheap check between questions, for a room that says nothing when it goes."""
+    import threading
+
+    import pytest
+
+    from akool_cli.api.errors import SessionEndedError
+    from akool_cli.cli.repl import IdleWatch
+
+    urls = emu.create()["stream_urls"]
+    conversation = Conversation(
+        urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"])
+    )
+    checks = []
+    interrupted = threading.Event()
+
+    def check():
+        checks.append(1)
+        if len(checks) == 3:
+            raise SessionEndedError("session X has ended (completed, 3)")
+
+    def read(prompt, continuation):
+        assert interrupted.wait(10), "the idle watch never interrupted the prompt"
+        return "never asked"
+
+    repl = Repl(
+        conversation, IOStreams.test(tty=True), idle=0.1, timeout=5, read=read,
+        check=check, interrupt=lambda exc: interrupted.set(), check_every=0.05,
+    )  # fmt: skip
+    with pytest.raises(SessionEndedError):
+        repl.run()
+    assert len(checks) == 3 and emu.snapshot()["questions"] == []
+    watch = IdleWatch(conversation, lambda: None)
+    with watch:  # not connected, nothing ended: the watch only waits
+        pass
+    assert watch.error is None
+
+
+def test_a_failing_check_is_not_an_ended_session(emu):
+    """A check that cannot reach the API (the network) is no reason to end the chat."""
+    from akool_cli.api.errors import APIConnectionError
+    from tests.helpers import wait_for
+
+    calls = []
+
+    def check():
+        calls.append(1)
+        raise APIConnectionError("cannot connect")
+
+    lines = iter(["Hello"])
+
+    def read(prompt, continuation):
+        wait_for(lambda: len(calls) >= 2, what="two checks while idle")
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    urls = emu.create()["stream_urls"]
+    conversation = Conversation(
+        urls["client_chat_room_url"], room_member_id(urls["server_chat_room_url"])
+    )
+    io = IOStreams.test(tty=True)
+    repl = Repl(conversation, io, idle=0.1, timeout=5, read=read, check=check, check_every=0.01)
+    with conversation:
+        assert repl.run() == 0
+    assert "You said: Hello" in io.stdout.getvalue()
+
+
+def test_ctrl_c_just_after_an_answer_does_not_leave(emu):
+    """A Ctrl-C meant for the answer that lands once it has ended (before the prompt is
+    back) keeps the chat going; only one at the prompt leaves."""
+    from akool_cli.services.chatlog import NullRecorder
+
+    class Recorder(NullRecorder):
+        def answered(self, settings, answer):
+            raise KeyboardInterrupt  # as if Ctrl-C came while the answer was recorded
+
+    code, io, _ = _repl(emu, ["Hello", "Again"], recorder=Recorder())
+    assert code == 0
+    assert emu.snapshot()["questions"] == ["Hello", "Again"]
+
+
+def test_an_answer_too_large_is_a_warning_and_the_prompt_goes_on(emu):
+    import akool_cli.chat.conversation as conversation_module
+
+    emu.config(answer_mode="delta", chunks=4)
+    original = conversation_module.MAX_ANSWER_BYTES
+    conversation_module.MAX_ANSWER_BYTES = 5  # "You said: …" is more than that
+    try:
+        code, io, _ = _repl(emu, ["Hello", "/exit"])
+    finally:
+        conversation_module.MAX_ANSWER_BYTES = original
+    assert code == 0 and "the answer went past 5 bytes" in io.stderr.getvalue()
+
+
+def test_a_continued_question_read_whole_loses_its_backslashes(emu):
+    """The terminal's reader returns a continued question in one piece."""
+    code, io, _ = _repl(emu, ["first \\\nsecond \\\nthird"])
+    assert emu.snapshot()["questions"] == ["first \nsecond \nthird"]

@@ -54,9 +54,7 @@ def test_an_error_and_its_hint_are_coloured_not_garbled(emu, terminals, monkeypa
     assert_no_garbled_styles(term)
 
 
-def test_a_servers_control_characters_are_neutralised_but_our_colours_are_not(
-    logged_in, terminals
-):
+def test_a_servers_control_characters_are_neutralised_but_our_colours_are_not(logged_in, terminals):
     logged_in.fault(endpoint="detail", code=1008, msg="gone\x1b[2J\x1b]0;pwned\x07 now")
     term = terminals(["session", "detail", "6b064bf27f18164b44002012"])
     assert term.finish() == 4

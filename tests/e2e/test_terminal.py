@@ -157,27 +157,32 @@ def test_repl_a_pasted_block_is_one_question(logged_in, private_env):
 
 
 def test_repl_tab_completes_commands_and_ctrl_c_clears_a_line(logged_in, private_env):
+    from tests.e2e.pty_helpers import Terminal
+
     sid = logged_in.create()["_id"]
-    child = spawn(["chat", sid, "--answer-idle", "0.1", "--no-log"])
-    child.expect("you>")
-    child.send("never sent")
-    child.sendintr()  # clears the line; the prompt stays
-    child.send("/his\t")
-    child.expect_exact("/history")
-    child.send("\r")
-    child.expect("Nothing asked yet")
-    child.send("/mo\t")  # completes "/mode " (a person types slower than this test)
-    child.expect_exact("/mode")
-    child.send("re\t")
-    child.expect_exact("retell")
-    child.send("\r")
-    child.expect("Mode set to retell")
-    child.sendline("Exactly this")
-    child.expect("Exactly this")
-    child.sendline("/exit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    term = Terminal(["chat", sid, "--answer-idle", "0.1", "--no-log"])
+    try:  # the screen, rendered: a completion may be drawn in pieces
+        term.wait_for("you>")
+        term.send("never sent")
+        term.wait_for("you> never sent")
+        term.ctrl_c()  # clears the line; the prompt stays
+        term.send("/his\t")
+        term.wait_for("you> /history")
+        term.enter()
+        term.wait_for("Nothing asked yet")
+        term.send("/mo\t")  # completes "/mode " (a person types slower than this test)
+        term.wait_for("you> /mode")
+        term.send("re\t")
+        term.wait_for("you> /mode retell")
+        term.enter()
+        term.wait_for("Mode set to retell")
+        term.enter("Exactly this")
+        term.wait_for("avatar> Exactly this")
+        term.enter("/exit")
+        assert term.finish() == 0
+    finally:
+        term.close()
+    assert "never sent" not in term.text.split("Nothing asked yet")[1]
     assert logged_in.snapshot()["questions"] == ["Exactly this"]
 
 

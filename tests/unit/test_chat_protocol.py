@@ -95,6 +95,25 @@ def test_answer_ended_and_user_transcripts_are_read_from_the_payload():
     assert not decode_frame(json.dumps(not_true)).ended
 
 
+def test_a_frame_carrying_answer_ended_at_all_shows_the_room_marks():
+    def frame(**payload):
+        return decode_frame(json.dumps({"type": "chat", "payload": {"message_id": "m", **payload}}))
+
+    assert frame(answer_ended=False).marked and not frame(answer_ended=False).ended
+    assert frame(answer_ended=True).marked and frame(answer_ended=True).ended
+    assert not frame(answer="x").marked
+
+
+def test_the_assembler_counts_the_answers_bytes():
+    from akool_cli.chat.protocol import AnswerAssembler, ChatFrame
+
+    assembler = AnswerAssembler()
+    for text in ("Grüß", "Grüß Gott", " 👋"):  # cumulative, then a delta
+        assembler.add(ChatFrame("m", text, {}))
+    assert assembler.text == "Grüß Gott 👋"
+    assert assembler.size == len("Grüß Gott 👋".encode())
+
+
 def test_message_ids_are_fresh():
     assert len({new_message_id() for _ in range(100)}) == 100
 

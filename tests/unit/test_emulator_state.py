@@ -98,10 +98,22 @@ def test_config_refuses_what_it_does_not_know(raw):
         apply_config(State(), raw)
 
 
+@pytest.mark.parametrize(
+    "value, marks", [(False, "never"), (True, "last"), ("every", "every"), ("last", "last")]
+)
+def test_answer_ended_says_which_frames_carry_the_marker(value, marks):
+    state = State()
+    apply_config(state, {"answer_ended": value, "pause": 1.5, "pause_after": 2})
+    assert (state.chat.answer_ended, state.chat.pause, state.chat.pause_after) == (marks, 1.5, 2)
+    with pytest.raises(ValueError):
+        apply_config(state, {"answer_ended": "sometimes"})
+
+
 def test_config_applies_settings():
     state = State()
     apply_config(state, {"idle_timeout": 5, "default_duration": 30, "answer_ended": True})
-    assert state.idle_timeout == 5 and state.default_duration == 30 and state.chat.answer_ended
+    assert state.idle_timeout == 5 and state.default_duration == 30
+    assert state.chat.answer_ended == "last"
     apply_config(state, {"chat_refuse_queueing": True, "livekit_url": "ws://127.0.0.1:7880"})
     assert state.chat.refuse_queueing and state.livekit_url == "ws://127.0.0.1:7880"
 
