@@ -198,6 +198,14 @@ def chat(
     A session that has ended exits 8. Every exchange is recorded in the chat log
     (`akool logs`) unless --no-log.
 
+    How an answer ends: in a room that marks its answers (answer_ended), at the
+    marker, however long the avatar pauses; in one that never has, after
+    --answer-idle seconds without a piece (default 2.5: enough for pieces 1.5 s
+    apart). The trade-off: each answer costs that long after its last piece (on a
+    terminal the text shows as it comes); a shorter wait may cut a slow avatar.
+    --json says which ended it: "ended_by": "marker" or "quiet". --answer-timeout
+    bounds it all, connecting included (exit 9).
+
     [b]Examples[/b]
 
       $ akool chat 6698c9d69cf7b0d61d1b6420

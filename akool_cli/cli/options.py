@@ -130,7 +130,8 @@ AnswerIdleOpt = Annotated[
         "--answer-idle",
         metavar="SECONDS",
         parser=seconds(*ANSWER_IDLE_RANGE),
-        help="Seconds without a frame that end an answer.",
+        help="Seconds without a frame that end an answer, in a room that does not mark "
+        "its answers' end (answer_ended).",
     ),
 ]
 AnswerTimeoutOpt = Annotated[

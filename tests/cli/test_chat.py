@@ -430,3 +430,9 @@ def test_the_readme_ci_check_tests_how_the_answer_ended(logged_in, session_id, r
         ["bash", "-c", script], env=env, timeout=60, capture_output=True, text=True
     )
     assert (done.returncode == 0) is passes, done.stderr
+
+
+def test_help_chat_documents_the_quiet_period_and_its_trade_off(cli):
+    text = " ".join(cli(["help", "chat"]).stdout.split())
+    assert "default 2.5: enough for pieces 1.5 s apart" in text
+    assert "The trade-off" in text and '"ended_by": "marker" or "quiet"' in text
