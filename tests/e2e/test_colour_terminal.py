@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from akool_cli.local.logs import ChatLog
-from tests.e2e.pty_helpers import SGR, UP, Terminal, assert_no_garbled_styles
+from tests.colour_pty import SGR, UP, Terminal, assert_no_garbled_styles
 from tests.helpers import run_akool, wait_for
 
 

@@ -157,7 +157,7 @@ def test_repl_a_pasted_block_is_one_question(logged_in, private_env):
 
 
 def test_repl_tab_completes_commands_and_ctrl_c_clears_a_line(logged_in, private_env):
-    from tests.e2e.pty_helpers import Terminal
+    from tests.colour_pty import Terminal
 
     sid = logged_in.create()["_id"]
     term = Terminal(["chat", sid, "--answer-idle", "0.1", "--no-log"])
