@@ -229,8 +229,16 @@ class Conversation:
                 pass
             self._ws = None
 
-    def _reconnect(self, attempt: int, reason: str, deadline: Optional[float] = None) -> None:
-        """Try to (re)connect; ChatConnectionError once the attempts are spent."""
+    def _reconnect(
+        self,
+        attempt: int,
+        reason: str,
+        deadline: Optional[float] = None,
+        budget: Optional[float] = None,
+    ) -> None:
+        """Try to (re)connect; ChatConnectionError once the attempts are spent, and
+        _OutOfTime at ``deadline``. With ``budget``, the deadline starts again that many
+        seconds after ``on_refused`` returns (it may have waited for the session)."""
         while True:
             if attempt > self.reconnects:
                 raise ChatConnectionError(f"cannot talk to the chat room {self.url}: {reason}")
@@ -250,18 +258,20 @@ class Conversation:
                 attempt += 1
                 if self._on_refused is not None:
                     self._on_refused()
+                    if budget is not None:
+                        deadline = time.monotonic() + budget
             except (OSError, websocket.WebSocketException) as exc:
                 reason = _describe(exc)
                 attempt += 1
 
     def connect(self, timeout: Optional[float] = None) -> None:
         """Connect (retrying as usual); within ``timeout`` seconds if given (then
-        AnswerTimeoutError once it has passed)."""
+        AnswerTimeoutError once it has passed), not counting a wait in ``on_refused``."""
         if timeout is None:
             self._reconnect(0, "not connected")
             return
         try:
-            self._reconnect(0, "not connected", time.monotonic() + timeout)
+            self._reconnect(0, "not connected", time.monotonic() + timeout, budget=timeout)
         except _OutOfTime:
             raise AnswerTimeoutError(
                 f"could not reach the chat room within {timeout:g} s"

@@ -215,11 +215,15 @@ def _converse(
             f"no chat URLs are known for session {session_id}; using {room.client_url}, "
             "derived from its pull URL (pass --url if that is wrong)"
         )
+    waited = []  # when the session was last waited for (a refused room, still queueing)
     on_refused = None
     if session_id is not None:
-        on_refused = app_ctx.sessions().refusal_check(
-            session_id, _waiter(app_ctx, session_id, opts)
-        )
+        check = app_ctx.sessions().refusal_check(session_id, _waiter(app_ctx, session_id, opts))
+
+        def on_refused() -> None:
+            check()
+            waited.append(time.monotonic())
+
     conversation = Conversation(
         room.client_url,
         room.server_id,
@@ -240,10 +244,12 @@ def _converse(
                         io.json_line({"message_id": message_id, "question": question})
                 return 0
             if opts.message is not None or piped is not None:
-                # Connecting is part of the first answer's time: --answer-timeout bounds both.
+                # Connecting is part of the first answer's time: --answer-timeout bounds both
+                # (a wait for a queueing session, --wait-timeout's, restarts that time).
                 since: Optional[float] = time.monotonic()
                 conversation.connect(timeout=opts.answer_timeout)
                 for question in [opts.message] if opts.message is not None else piped or []:
+                    since = max([since, *waited]) if since is not None else None
                     _answer_one(app_ctx, conversation, question, opts, recorder, since)
                     since = None
                 return 0

@@ -168,3 +168,18 @@ def test_listening_while_idle_notes_a_late_marker_and_the_rooms_close(emu):
         )
         assert not conv.listen(2.0) and not conv.connected
         assert conv.listen(0.1)  # nothing to listen to any more: not an error
+
+
+def test_a_wait_in_on_refused_does_not_count_against_the_connect_timeout(emu):
+    import time
+
+    emu.config(chat_fault="refuse", chat_fault_times=1)
+    waited = []
+
+    def wait_until_live():  # as the CLI does for a session still queueing
+        time.sleep(1.2)
+        waited.append(1)
+
+    with _conversation(emu, on_refused=wait_until_live) as conv:
+        conv.connect(timeout=1.0)
+        assert conv.connected and waited == [1]

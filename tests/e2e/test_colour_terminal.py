@@ -204,13 +204,20 @@ def test_repl_paste_completion_and_the_up_arrow(logged_in, cli, terminals):
     assert_no_garbled_styles(term)
 
 
-def test_repl_ctrl_c_during_a_slow_answer_abandons_it_and_stays(logged_in, cli, terminals):
+def _slow_answer_begun(emu, cli, terminals, question: str, pause: float) -> Terminal:
+    """The chat prompt, asked ``question`` in a room that marks its answers and pauses
+    ``pause`` s after the first piece: returned once that piece is on the screen."""
     sid = _live_session(cli)
-    logged_in.config(answer_mode="delta", chunks=2, answer_ended="every", pause=30)
+    emu.config(answer_mode="delta", chunks=2, answer_ended="every", pause=pause)
     term = terminals(["chat", sid, "--no-log"])
     term.wait_for("you>")
-    term.enter("Tell me a long story")
+    term.enter(question)
     term.wait_for("avatar> You said:")  # a piece came; the marker has not
+    return term
+
+
+def test_repl_ctrl_c_during_a_slow_answer_abandons_it_and_stays(logged_in, cli, terminals):
+    term = _slow_answer_begun(logged_in, cli, terminals, "Tell me a long story", pause=30)
     term.ctrl_c()
     term.wait_for("(answer abandoned)")
     logged_in.config(pause=0)
@@ -221,12 +228,7 @@ def test_repl_ctrl_c_during_a_slow_answer_abandons_it_and_stays(logged_in, cli, 
 
 
 def test_repl_keys_typed_during_an_answer_wait_for_the_next_prompt(logged_in, cli, terminals):
-    sid = _live_session(cli)
-    logged_in.config(answer_mode="delta", chunks=2, answer_ended="every", pause=1.5)
-    term = terminals(["chat", sid, "--no-log"])
-    term.wait_for("you>")
-    term.enter("Hello")
-    term.wait_for("avatar> You said:")
+    term = _slow_answer_begun(logged_in, cli, terminals, "Hello", pause=1.5)
     term.type("typed ahead\r")  # while the rest of the answer is still coming
     term.wait_for("you> typed ahead")
     assert term.line("avatar> You said:") == "avatar> You said: Hello"
