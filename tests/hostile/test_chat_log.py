@@ -99,6 +99,7 @@ def test_a_log_from_before_the_application_id_is_kept(private_env):
         log.add(Exchange(command="chat", question="old", outcome="answered", answer="yes"))
     db = sqlite3.connect(str(path))
     db.execute("PRAGMA application_id = 0")
+    db.execute("PRAGMA user_version = 1")  # the schema those versions wrote
     db.commit()
     db.close()
     listed = run_bounded(["logs", "list", "--json"])
