@@ -161,9 +161,7 @@ class ChatLog:
             raise self._fail(exc) from None
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            self._check_ours(db)  # before anything is written: WAL mode is a write
-            db.execute("PRAGMA journal_mode = WAL")
-            self._set_up(db)
+            self._open_ours(db)
         except sqlite3.DatabaseError as exc:
             db.close()
             if "not a database" in str(exc):
@@ -175,12 +173,38 @@ class ChatLog:
         self._db = db
         return db
 
+    def _open_ours(self, db: sqlite3.Connection) -> None:
+        """Check the file is ours, then put it in WAL mode and set it up. Several processes
+        opening a new log at once may find it locked while one of them switches its
+        journal mode (SQLite does not wait for that): they try again, within BUSY_TIMEOUT."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._check_ours(db)  # before anything is written: WAL mode is a write
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+                self._set_up(db)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
     def _identity(self, db: sqlite3.Connection) -> Any:
-        """(application_id, user_version, the names of its tables) as the file says."""
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        rows = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-        tables = {name for (name,) in rows if not name.startswith("sqlite_")}
+        """(application_id, user_version, the names of its tables) as the file says, read
+        in one transaction: another process setting the log up meanwhile is seen before
+        or after, never half-way (an id of 0 with the new version)."""
+        outer = db.in_transaction
+        if not outer:
+            db.execute("BEGIN")
+        try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            rows = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            tables = {name for (name,) in rows if not name.startswith("sqlite_")}
+        finally:
+            if not outer and db.in_transaction:
+                db.execute("COMMIT")
         return app_id, version, tables
 
     def _check_ours(self, db: sqlite3.Connection) -> None:
