@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import errno
-import os
-import re
-import stat
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, TextIO
 
+from akool_cli._ids import is_session_id, is_text, is_word
 from akool_cli.api import BUILTIN_AVATARS
 from akool_cli.cli.errors import UsageError
+from akool_cli.local.files import NotRegularFile, read_regular_file
 
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
-MAX_AVATAR_ID = 256
 MAX_STDIN_IDS = 10_000
 MAX_ID_LINE = 1024  # a line of ids on stdin; ids are short
 MAX_SECRET_LINE = 16 * 1024  # a key or secret on stdin
@@ -23,7 +19,7 @@ def session_id(value: str) -> str:
     text = value.strip()
     if not text:
         raise UsageError("a session id cannot be empty")
-    if not _ID.fullmatch(text):
+    if not is_session_id(text):
         shown = _shown(text)
         raise UsageError(
             f"{shown!r} is not a session id",
@@ -36,13 +32,9 @@ def avatar_id(value: str) -> str:
     text = value.strip()
     if not text:
         raise UsageError("--avatar-id cannot be empty")
-    if (
-        len(text) > MAX_AVATAR_ID
-        or any(c.isspace() or not c.isprintable() for c in text)
-        or not is_text(text)
-    ):
+    if not is_word(text):
         raise UsageError(
-            "--avatar-id must be one word of printable characters (up to 256)",
+            "--avatar-id must be one word of printable characters (up to 256, not starting with -)",
             hint="built-in avatars: " + ", ".join(BUILTIN_AVATARS),
         )
     return text
@@ -76,15 +68,6 @@ def base_url(value: str) -> str:
             hint="--base-url / AKOOL_BASE_URL, e.g. https://openapi.akool.com",
         )
     return value
-
-
-def is_text(value: str) -> bool:
-    """False for a string with bytes that were not UTF-8 (Python keeps them as surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def text_argument(value: str, what: str) -> str:
@@ -174,29 +157,6 @@ def session_ids(values: Iterable[str], stdin: Optional[TextIO]) -> List[str]:
         else:
             ids.append(session_id(value))
     return ids
-
-
-class NotRegularFile(OSError):
-    """A path that is a device, a FIFO or a directory, where a file was expected."""
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of a regular file — counted while reading, so a device
-    (/dev/zero) or a FIFO with no writer can neither flood nor block. OSError if it
-    cannot be read; NotRegularFile if it is no regular file."""
-    fd = os.open(str(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO: no wait
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
-        data = b""
-        while len(data) <= limit:  # never more than one byte past the limit
-            chunk = os.read(fd, limit + 1 - len(data))
-            if not chunk:
-                break
-            data += chunk
-        return data
-    finally:
-        os.close(fd)
 
 
 def read_small_file(path: Path, limit: int, what: str) -> str:

@@ -28,3 +28,8 @@ class ForeignFileError(LocalFileError):
 
 class SettingError(LocalError):
     """A setting (an environment variable) with a value that cannot be used."""
+
+
+class UnsafePathError(LocalFileError):
+    """A directory or file another local user prepared or could change (not the user's,
+    writable by others, a symbolic link where a file should be): refused, never used."""

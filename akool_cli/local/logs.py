@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from akool_cli.local.errors import ForeignFileError, LocalError
-from akool_cli.local.files import ensure_private_dir
+from akool_cli.local.files import check_directory, check_own_file, ensure_private_dir
 
 FILE_NAME = "logs.db"
 SCHEMA_VERSION = 2  # 2: ended_by
@@ -145,7 +145,10 @@ class ChatLog:
     def _connect(self, *, create: bool) -> Optional[sqlite3.Connection]:
         if self._db is not None:
             return self._db
-        if not self._check_path():
+        check_directory(self.path.parent)  # not a directory another user prepared
+        if self._check_path():
+            check_own_file(self.path)  # nor a log another user made
+        else:
             if not create:
                 return None
             ensure_private_dir(self.path.parent)

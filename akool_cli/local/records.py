@@ -4,27 +4,64 @@
 said: ``sessions.json`` in the state dir keeps it, newest last. A session closed here
 keeps its record, marked ``ended_at`` (``session list`` still names its avatar); records
 older than ``MAX_RECORD_AGE`` are dropped whenever the file is written.
+
+Anyone may have written that file: a record whose id (or avatar id) breaks the rule for
+ids (``akool_cli._ids``) is skipped, with a note to ``note`` (``--debug``), and never
+stored — its id could reach a shell through completion.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from akool_cli.local.files import NO_CHANGE, read_json, update_json
+from akool_cli._ids import is_session_id, is_word, shown
+from akool_cli.local.errors import LocalError
+from akool_cli.local.files import (
+    LOCK_TIMEOUT,
+    NO_CHANGE,
+    check_directory,
+    check_own_file,
+    read_json,
+    update_json,
+)
 
 MAX_SESSION_RECORDS = 200  # older records fall off; a session rarely lives long
 MAX_RECORD_AGE = 30 * 86400  # seconds a record is kept after its session was created
 
 
-class SessionRecords:
-    def __init__(self, directory: Path) -> None:
-        self.path = directory / "sessions.json"
+def _problem(item: Any) -> Optional[str]:
+    """Why ``item`` is no record to use, or None."""
+    if not isinstance(item, dict):
+        return "not an object"
+    if not is_session_id(item.get("id")):
+        return f"{shown(item.get('id'))} is not a session id"
+    avatar = item.get("avatar_id")
+    if avatar is not None and not is_word(avatar):
+        return f"{shown(avatar)} is not an avatar id"
+    return None
 
-    @staticmethod
-    def _valid(data: List[Any]) -> List[Dict[str, Any]]:
-        return [item for item in data if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+class SessionRecords:
+    def __init__(self, directory: Path, note: Optional[Callable[[str], None]] = None) -> None:
+        self.path = directory / "sessions.json"
+        self._note = note
+
+    def _valid(self, data: List[Any]) -> List[Dict[str, Any]]:
+        kept = []
+        for item in data:
+            problem = _problem(item)
+            if problem is None:
+                kept.append(item)
+            elif self._note is not None:
+                self._note(f"skipping a record in {self.path}: {problem}")
+        return kept
+
+    def check(self) -> None:
+        """UnsafePathError if the directory or the file is one another user prepared."""
+        check_directory(self.path.parent)
+        check_own_file(self.path)
 
     def all(self) -> List[Dict[str, Any]]:
         return self._valid(read_json(self.path, []))
@@ -35,8 +72,8 @@ class SessionRecords:
                 return item
         return None
 
-    def forget(self, session_id: str) -> None:
-        """Drop a session's record."""
+    def forget(self, session_id: str, *, timeout: float = LOCK_TIMEOUT) -> None:
+        """Drop a session's record (its lock waited for at most ``timeout`` seconds)."""
 
         def change(data: List[Any]) -> Any:
             kept = [r for r in self._valid(data) if r["id"] != session_id]
@@ -45,11 +82,14 @@ class SessionRecords:
             data[:] = kept
             return None
 
-        update_json(self.path, [], change)
+        update_json(self.path, [], change, timeout=timeout)
 
-    def mark_ended(self, session_id: str, now: Optional[float] = None) -> None:
+    def mark_ended(
+        self, session_id: str, now: Optional[float] = None, *, timeout: float = LOCK_TIMEOUT
+    ) -> None:
         """Keep a closed session's record, marked ended (nothing to chat with any more, but
-        its avatar is still worth naming); records past MAX_RECORD_AGE go."""
+        its avatar is still worth naming); records past MAX_RECORD_AGE go. The lock is
+        waited for at most ``timeout`` seconds."""
         at = int(time.time() if now is None else now)
 
         def change(data: List[Any]) -> Any:
@@ -63,11 +103,19 @@ class SessionRecords:
             data[:] = kept
             return None
 
-        update_json(self.path, [], change)
+        update_json(self.path, [], change, timeout=timeout)
 
     def remember(
-        self, session_id: str, *, base_url: str, avatar_id: str, stream_urls: Dict[str, Any]
+        self,
+        session_id: str,
+        *,
+        base_url: str,
+        avatar_id: str,
+        stream_urls: Dict[str, Any],
+        timeout: float = LOCK_TIMEOUT,
     ) -> None:
+        """Keep what ``create`` said; a LocalError for an id that breaks the rule, or a file
+        that cannot be used (its lock waited for at most ``timeout`` seconds)."""
         now = int(time.time())
         record: Dict[str, Any] = {
             "id": session_id,
@@ -77,11 +125,15 @@ class SessionRecords:
             "created_at": now,
         }
 
+        problem = _problem(record)
+        if problem is not None:
+            raise LocalError(f"not remembered: {problem}", path=self.path)
+
         def change(data: List[Any]) -> None:
             kept = [r for r in self._valid(data) if r["id"] != session_id] + [record]
             data[:] = _recent(kept, now)[-MAX_SESSION_RECORDS:]
 
-        update_json(self.path, [], change)
+        update_json(self.path, [], change, timeout=timeout)
 
 
 def is_ended(record: Dict[str, Any]) -> bool:

@@ -3,7 +3,8 @@
 ``tokens.json`` in the state dir, keyed by base URL and client id — never the secret.
 Beside each token lies a salted hash of the secret it was exchanged with, so a changed
 (or mistyped) secret is noticed and exchanged afresh instead of riding on an old token.
-A cache: an unreadable one is an empty one, and a failed write loses nothing but time.
+A cache: an unreadable one is an empty one, and a failed write loses nothing but time;
+but a directory or file another user prepared is refused (UnsafePathError), not ignored.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from akool_cli.local.errors import LocalError
+from akool_cli.local.errors import LocalError, UnsafePathError
 from akool_cli.local.files import NO_CHANGE, read_json, update_json
 
 
@@ -36,12 +37,16 @@ class TokenFile:
     def _update(self, change: Any) -> None:
         try:
             update_json(self.path, {}, change)
+        except UnsafePathError:
+            raise
         except LocalError:
             pass
 
     def get(self, base_url: str, client_id: str, secret: str) -> Optional[str]:
         try:
             entry = read_json(self.path, {}).get(self._key(base_url, client_id))
+        except UnsafePathError:
+            raise
         except LocalError:
             return None
         if not isinstance(entry, dict):

@@ -191,3 +191,91 @@ def test_a_broken_repl_history_is_no_history(tmp_path):
         history.store_string(str(n))
     kept = json.loads(path.read_text())
     assert len(kept) == HISTORY_SIZE and kept[-1] == str(HISTORY_SIZE + 4)
+
+
+def _odd_file(path, kind):
+    """Put a FIFO (no writer), a character device like /dev/zero, or a 2 GiB sparse file
+    at ``path``: each would hang or flood a reader that is not bounded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # what /dev/zero is
+        except (PermissionError, AttributeError):
+            pytest.skip("cannot make a device node here (needs root, as in CI)")
+    else:
+        with open(path, "wb") as handle:
+            handle.truncate(2 * 1024**3)
+
+
+LOCAL_READERS = [  # (file, command, its exit code: the record and caches are best effort)
+    ("state/sessions.json", ["session", "list"], 0),
+    ("config/config.json", ["auth", "status"], 1),
+    ("config/credentials.json", ["auth", "status"], 1),
+    ("state/cache/avatars.json", ["avatar", "list"], 0),
+]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+@pytest.mark.parametrize("name, command, code", LOCAL_READERS, ids=lambda v: str(v))
+def test_a_local_file_that_never_ends_is_refused_in_bounded_time(
+    logged_in, private_env, kind, name, command, code
+):
+    _odd_file(private_env / name, kind)
+    result = run_bounded(command, timeout=30)
+    assert result.exit_code == code, result.stderr
+    assert "Traceback" not in result.stderr and result.peak_mib < MEMORY_MIB
+    assert str(private_env / name) in result.stderr or code == 0 and "avatars" in name
+    said = "larger than 16 MiB" if kind == "huge" else "not a regular file"
+    assert said in result.stderr or "avatars" in name  # a cache that fails is no cache
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_completion_never_hangs_on_an_odd_local_file(private_env, kind):
+    for name in ("state/sessions.json", "config/config.json", "state/cache/avatars.json"):
+        _odd_file(private_env / name, kind)
+    for line in ("akool session detail ", "akool --profile ", "akool chat --avatar-id "):
+        env = {"_AKOOL_COMPLETE": "bash", "_AKOOL_COMPLETE_ARGS": line}
+        result = run_bounded([], env=env, timeout=30)
+        assert result.exit_code == 0 and result.peak_mib < MEMORY_MIB, (line, result.stderr)
+        assert "Kai_1080P_back" in result.stdout or "avatar" not in line  # built-ins left
+
+
+TARGETS = {
+    "bash": ".local/share/bash-completion/completions/akool",
+    "zsh": ".zfunc/_akool",
+    "fish": ".config/fish/completions/akool.fish",
+}
+
+
+@pytest.mark.parametrize("shell", sorted(TARGETS))
+def test_completion_install_under_umask_000_gives_every_file_its_mode(private_env, shell):
+    home = private_env / "home"
+    proc = subprocess.run(
+        [AKOOL, "completion", shell, "--install"], capture_output=True, text=True, timeout=30,
+        env={**os.environ, "HOME": str(home)}, umask=0,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    target = home / TARGETS[shell]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    here = target.parent
+    while here != home:  # every directory it made above the script
+        assert stat.S_IMODE(here.stat().st_mode) == 0o700, here
+        here = here.parent
+    for rc in (home / ".bashrc", home / ".zshrc"):
+        if rc.exists():
+            assert stat.S_IMODE(rc.stat().st_mode) == 0o644
+
+
+def test_a_link_in_place_of_the_completion_script_is_replaced_not_written_through(private_env):
+    home = private_env / "home"
+    target = home / TARGETS["bash"]
+    target.parent.mkdir(parents=True)
+    elsewhere = private_env / "someone-elses-file"
+    elsewhere.write_text("keep me\n")
+    target.symlink_to(elsewhere)
+    result = run_bounded(["completion", "bash", "--install"], env={"HOME": str(home)})
+    assert result.exit_code == 0, result.stderr
+    assert elsewhere.read_text() == "keep me\n"  # not written through the link
+    assert not target.is_symlink() and "_akool_completion" in target.read_text()

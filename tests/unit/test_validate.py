@@ -84,3 +84,40 @@ def test_a_small_file_is_read():
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("a patient tutor")
     assert validate.read_small_file(validate.Path(handle.name), 100, "x") == "a patient tutor"
+
+
+@pytest.mark.parametrize(
+    "value, session, word",
+    [
+        ("6b0f4747d90bcb438b0022b4", True, True),
+        ("Kai_1080P_back", True, True),
+        ("en-US", True, True),
+        ("x$(touch${IFS}y)", False, True),  # one word: a person may type it; it is quoted
+        ("$(touch x)", False, False),
+        ("a\nb", False, False),
+        ("abc\n", False, False),
+        ("-rf", False, False),
+        ("x\u202eexe", False, False),  # a bidi override is no printable character
+        ("x\u200by", False, False),
+        ("\ud800", False, False),
+        ("", False, False),
+        ("a" * 129, False, True),
+        ("a" * 257, False, False),
+    ],
+)
+def test_one_rule_for_ids_a_person_types_and_ids_a_server_sends(value, session, word):
+    from akool_cli import _ids
+
+    assert _ids.is_session_id(value) is session and _ids.is_word(value) is word
+    typed_session = _accepts(validate.session_id, value)
+    typed_avatar = _accepts(validate.avatar_id, value)
+    if value.strip() == value:  # a person's value is stripped first
+        assert typed_session is session and typed_avatar is word
+
+
+def _accepts(check, value) -> bool:
+    try:
+        check(value)
+    except validate.UsageError:
+        return False
+    return True
