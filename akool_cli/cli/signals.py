@@ -33,9 +33,21 @@ def _interrupted(signum: int) -> Interrupted:
     return Interrupted()
 
 
+def _in_import_machinery(frame: Any) -> bool:
+    """Whether ``frame`` is the import system's own code (a module lock's weakref
+    callback, say): an exception raised there is printed as "Exception ignored" and
+    lost, and the signal with it."""
+    return frame is not None and frame.f_code.co_filename.startswith("<frozen ")
+
+
 def _handler(signum: int, frame: Any) -> None:
     if _Shield.depth:
         _Shield.pending.append(signum)
+        return
+    if _in_import_machinery(frame):  # deliver it again a moment later, outside of it
+        import os
+
+        threading.Timer(0.02, os.kill, (os.getpid(), signum)).start()
         return
     raise _interrupted(signum)
 

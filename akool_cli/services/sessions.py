@@ -3,7 +3,15 @@ remember, wait until live, find the chat room, close.
 
 Records are best effort: the local record (``sessions.json``) only helps; a record that
 cannot be read or written is a warning and "no record", never a failure once a session
-exists — a billing session must never be lost behind a broken file.
+exists — a billing session must never be lost behind a broken file. A state directory
+(or record) another user prepared is refused, not ignored: ``create`` checks it before
+it creates anything. Remembering a new
+session is bounded in time (``RECORD_SECONDS``, the file's lock included): it runs while
+signals are held back, and a hung file must not hold them back for ever.
+
+A new session's id is checked with the rule for ids a person types (``akool_cli._ids``)
+before anything is done with it: an id that breaks it (a line break, ``$(…)``) is never
+stored or printed as an id; the session is closed and the create is a protocol error.
 
 Finding a chat room — one rule, in this order:
 
@@ -17,19 +25,23 @@ Finding a chat room — one rule, in this order:
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
+from akool_cli._ids import is_session_id, shown
 from akool_cli.api import FAILED, QUEUEING, backoff_delay
 from akool_cli.api.client import Client
 from akool_cli.api.errors import (
+    AkoolError,
+    ProtocolError,
     ServiceBusyError,
     SessionEndedError,
     TransportError,
 )
 from akool_cli.api.models import Session
-from akool_cli.local.errors import LocalError
+from akool_cli.local.errors import LocalError, UnsafePathError
 from akool_cli.local.records import SessionRecords
 from akool_cli.services.errors import NoChatRoomError
 
@@ -38,6 +50,7 @@ Warn = Callable[[str], None]
 CLEANUP_ATTEMPTS = 4
 CLEANUP_SECONDS = 15.0
 CHAT_KEYS = ("client_chat_room_url", "server_chat_room_url")
+RECORD_SECONDS = 3.0  # remembering a new session, at most; the lock may take most of it
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class SessionService:
             return None
         try:
             return self._records().get(session_id)
+        except UnsafePathError:
+            raise  # another user's directory or file: refused, not ignored
         except LocalError as exc:
             self._record_broken = True
             self._warn(f"ignoring the local record of sessions: {exc}")
@@ -118,6 +133,8 @@ class SessionService:
             return {}
         try:
             records = self._records().all()
+        except UnsafePathError:
+            raise
         except LocalError as exc:
             self._record_broken = True
             self._warn(f"ignoring the local record of sessions: {exc}")
@@ -125,30 +142,78 @@ class SessionService:
         return {r["id"]: r["avatar_id"] for r in records if isinstance(r.get("avatar_id"), str)}
 
     def ended(self, session_id: str) -> None:
-        """Mark a closed session's record ended (it is kept, for its avatar's name); the
-        close itself succeeded either way."""
-        try:
-            self._records().mark_ended(session_id)
-        except LocalError:
-            pass
+        """Mark a closed session's record ended (it is kept, for its avatar's name), within
+        ``RECORD_SECONDS``: a cleanup runs while signals are held back. The close itself
+        succeeded either way."""
+        self._bounded(
+            lambda: self._records().mark_ended(session_id, timeout=RECORD_SECONDS * 0.8),
+            RECORD_SECONDS,
+        )
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def create(self, avatar_id: str) -> Session:
-        """Create a session and remember what ``create`` said (its chat URLs)."""
+    def create(self, avatar_id: str, *, record_seconds: float = RECORD_SECONDS) -> Session:
+        """Create a session and remember what ``create`` said (its chat URLs), spending at
+        most ``record_seconds`` on the record. ProtocolError for an id that is not one;
+        UnsafePathError, before anything is created, for a state directory another user
+        prepared."""
+        problem = self._bounded(lambda: self._records().check(), record_seconds)
+        if isinstance(problem, UnsafePathError):
+            raise problem
         session = self._client().sessions.create(avatar_id)
+        if not is_session_id(session.id):
+            raise self._unusable(session.id)
         raw_urls = session.raw.get("stream_urls")
-        try:
-            self._records().remember(
+        problem = self._bounded(
+            lambda: self._records().remember(
                 session.id,
                 base_url=self.base_url,
                 avatar_id=avatar_id,
                 stream_urls=raw_urls if isinstance(raw_urls, dict) else {},
-            )
-        except LocalError as exc:
+                timeout=record_seconds * 0.8,
+            ),
+            record_seconds,
+        )
+        if problem is not None:
             # The session exists and is billing: losing its record must not lose it.
-            self._warn(f"could not remember session {session.id}'s chat URLs: {exc}")
+            self._warn(f"could not remember session {session.id}'s chat URLs: {problem}")
         return session
+
+    @staticmethod
+    def _bounded(work: Callable[[], None], seconds: float) -> Optional[Exception]:
+        """Run ``work`` (local file I/O) for at most ``seconds``; what it raised, or a
+        LocalError if it did not finish (it is left to finish or not on its own thread:
+        a file on a hung network share blocks even a non-blocking open)."""
+        outcome: List[Optional[Exception]] = []
+
+        def run() -> None:
+            try:
+                work()
+                outcome.append(None)
+            except Exception as exc:  # a record never costs a session
+                outcome.append(exc)
+
+        worker = threading.Thread(target=run, name="akool-record", daemon=True)
+        worker.start()
+        worker.join(seconds)
+        if not outcome:
+            return LocalError(f"the state directory did not answer within {seconds:g} s")
+        return outcome[0]
+
+    def _unusable(self, raw_id: str) -> ProtocolError:
+        """The error for a new session whose id breaks the rule, once it is closed (the id
+        travels back only in a JSON body, never to a shell)."""
+        try:
+            self._client().sessions.close(raw_id, deadline=time.monotonic() + CLEANUP_SECONDS)
+            outcome = "it was closed"
+        except SessionEndedError:
+            outcome = "it had already ended"
+        except AkoolError as exc:
+            outcome = f"closing it failed too ({exc}): check `akool session list`"
+        return ProtocolError(
+            f"the service named the new session {shown(raw_id)}, which is not a session id; "
+            f"{outcome}"
+        )
 
     def wait_live(
         self,

@@ -92,3 +92,100 @@ def test_a_cleanup_close_that_keeps_failing_names_the_session(logged_in):
     assert result.returncode == 7, result.stderr  # not 0: the session was not closed
     assert f"session {sid} may still be running" in result.stderr
     assert f"akool session close {sid}" in result.stderr
+
+
+RECORD_BOUND = 3.0  # what remembering a new session may take (services.sessions)
+CREATE = ["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]
+
+
+def _held_lock(path):
+    """Hold the lock another akool process would hold on ``path`` (until closed)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.parent / f".{path.name}.lock", "a")  # noqa: SIM115 - kept open
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+@pytest.mark.parametrize("obstacle", ["fifo", "lock"])
+def test_a_record_that_cannot_be_written_never_holds_the_id_back(logged_in, private_env, obstacle):
+    records = private_env / "state" / "sessions.json"
+    records.parent.mkdir()
+    if obstacle == "fifo":
+        os.mkfifo(records)  # no writer: a blocking open would wait for ever
+        held = None
+    else:
+        held = _held_lock(records)  # another process never lets go
+    started = time.monotonic()
+    proc = _start(CREATE)
+    try:
+        out, err = proc.communicate(timeout=30)
+        seconds = time.monotonic() - started
+    finally:
+        proc.kill()  # one stuck for good (as before the bound) takes SIGKILL to end
+        proc.wait()
+        if held is not None:
+            held.close()
+    [sid] = [s["_id"] for s in logged_in.snapshot()["sessions"]]
+    assert proc.returncode == 0, err
+    assert out == sid + "\n"  # the id is handed over
+    assert f"could not remember session {sid}'s chat URLs" in err
+    assert seconds < RECORD_BOUND + 6  # the bound, plus start-up on a loaded machine
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_record_is_stuck_still_ends_the_create(logged_in, private_env, signame):
+    records = private_env / "state" / "sessions.json"
+    held = _held_lock(records)
+    proc = _start(CREATE)
+    try:
+        wait_for(lambda: logged_in.snapshot()["sessions"], what="the session")
+        started = time.monotonic()
+        proc.send_signal(getattr(signal, signame))
+        out, err = proc.communicate(timeout=30)
+        seconds = time.monotonic() - started
+    finally:
+        proc.kill()
+        proc.wait()
+        held.close()
+    assert proc.returncode == SIGNALS[signame], err
+    assert seconds < 2 * RECORD_BOUND + 4  # held back for the record, then the cleanup
+    assert _billing(logged_in) == [] and "Traceback" not in err  # closed on the way out
+
+
+def test_a_record_file_that_hangs_costs_a_create_at_most_its_bound(emu, tmp_path):
+    """A file on a hung network share blocks even a non-blocking open; no file made here
+    can do that, so the record's ``remember`` blocks on an event instead."""
+    import threading
+
+    from akool_cli.api.auth import Credential
+    from akool_cli.api.client import Client
+    from akool_cli.emulator.state import DEFAULT_API_KEY
+    from akool_cli.local.records import SessionRecords
+    from akool_cli.services.sessions import SessionService
+
+    release = threading.Event()
+
+    class HungRecords(SessionRecords):
+        def remember(self, *args, **kwargs):
+            release.wait(30)
+
+    records = HungRecords(tmp_path)
+    client = Client(base_url=emu.url, credential=Credential("api_key", DEFAULT_API_KEY))
+    warnings = []
+    service = SessionService(
+        lambda: client, lambda: records, base_url=emu.url, warn=warnings.append
+    )
+    started = time.monotonic()
+    try:
+        session = service.create("Kai_1080P_back", record_seconds=0.5)
+    finally:
+        release.set()
+        client.close()
+    assert time.monotonic() - started < 0.5 + 2  # the bound, plus the create itself
+    assert [s["_id"] for s in emu.snapshot()["sessions"]] == [session.id]
+    assert warnings == [
+        f"could not remember session {session.id}'s chat URLs: the state directory did not "
+        "answer within 0.5 s"
+    ]
