@@ -29,6 +29,7 @@ SOURCE_WORDS = {2: "official", 3: "mine"}
 
 
 def avatar_listing() -> Any:
+    from akool_cli import _ids as ids
     from akool_cli.cli.listing import Listing
     from akool_cli.cli.output import Column
 
@@ -50,6 +51,7 @@ def avatar_listing() -> Any:
             a.url,
         ),
         ident=lambda a: a.avatar_id,
+        kind=ids.AVATAR,
         styles=lambda a: ("", "", "", AVATAR_STYLES.get(a.status or 0, ""), "", ""),
     )
 
@@ -93,6 +95,7 @@ def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),
+        note=app_ctx.note,
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "avatars", shown, count, page=opts.page, complete=opts.all_pages)
@@ -240,6 +243,14 @@ def run_create(opts: AvatarCreateOptions, app_ctx: "AppContext") -> int:
             app_ctx.io.info(f"Uploaded avatar {opts.avatar_id}; waiting until it is ready…")
         avatar = _wait(app_ctx, avatar.record_id, opts.wait_timeout)
     if opts.quiet:
+        from akool_cli import _ids
+        from akool_cli.api.errors import ProtocolError
+
+        if avatar.record_id is not None and not _ids.is_session_id(avatar.record_id):
+            raise ProtocolError(
+                f"the service named the new avatar's record {_ids.shown(avatar.record_id)}, "
+                "which is not a record id"
+            )
         app_ctx.io.out(avatar.record_id or "")
     elif opts.as_json:
         app_ctx.io.json(avatar.raw)

@@ -5,10 +5,16 @@ A script calls ``akool`` with ``_AKOOL_COMPLETE=<shell>`` and the command line u
 the cursor in ``_AKOOL_COMPLETE_ARGS``; ``akool`` answers one completion per line,
 before any command runs (see :func:`answer`):
 
-- bash: the value;
+- bash: the value (the script quotes it with ``printf %q`` as it puts it on the line;
+  for scripts of earlier versions, which do not, ``akool`` quotes it itself);
 - zsh: ``value:description`` (a ``:`` in the value escaped as ``\\:``), read by the
   script as lines, never evaluated, so any character in a description is safe;
-- fish: ``value<TAB>description``.
+  ``_describe`` quotes a value as it inserts it;
+- fish: ``value<TAB>description``; fish escapes a value as it inserts it.
+
+Every value reaches the shell's command line, so what ``akool`` offers is checked too:
+ids from the record of sessions and from the cached lists keep the rule for ids
+(``akool_cli._ids``); whatever else the scripts get, they quote.
 
 The zsh script works both ways zsh loads one: autoloaded from ``fpath`` (it completes
 at once, so the first TAB in a new shell already works) and sourced (it registers
@@ -26,16 +32,24 @@ import typer
 from akool_cli.cli._invoke import invoke
 
 SHELLS = ("bash", "zsh", "fish")
+LEGACY_BASH = "complete_bash"  # the request of scripts from earlier versions
 VAR = "_AKOOL_COMPLETE"
 ARGS_VAR = "_AKOOL_COMPLETE_ARGS"
 
 BASH = """\
 # akool completion for bash: source it (e.g. from ~/.bashrc), or put it where
 # bash-completion looks (~/.local/share/bash-completion/completions/akool).
+# Each value is quoted (printf %q) before it goes on the line: a value is data, never
+# shell syntax, whatever it holds.
 _akool_completion() {
-    local IFS=$'\\n'
-    COMPREPLY=( $(_AKOOL_COMPLETE=bash _AKOOL_COMPLETE_ARGS="${COMP_LINE:0:$COMP_POINT}" \\
-                  "$1" 2>/dev/null) )
+    local value quoted
+    COMPREPLY=()
+    while IFS= read -r value; do
+        [ -n "$value" ] || continue
+        printf -v quoted '%q' "$value"
+        COMPREPLY+=("$quoted")
+    done < <(_AKOOL_COMPLETE=bash _AKOOL_COMPLETE_ARGS="${COMP_LINE:0:$COMP_POINT}" \\
+             "$1" 2>/dev/null)
     return 0
 }
 complete -o default -F _akool_completion akool
@@ -106,14 +120,14 @@ def _request(env: Mapping[str, str]) -> Optional[Tuple[str, List[str], str]]:
     value = env.get(VAR)
     if not value:
         return None
-    if value == "complete_bash" and "COMP_WORDS" in env:
+    if value == LEGACY_BASH and "COMP_WORDS" in env:
         words = env["COMP_WORDS"].split(" ")
         try:
             cword = int(env.get("COMP_CWORD", len(words) - 1))
         except ValueError:
             cword = len(words) - 1
         incomplete = words[cword] if 0 <= cword < len(words) else ""
-        return "bash", words[1:cword], incomplete
+        return LEGACY_BASH, words[1:cword], incomplete
     shell = value.replace("complete_", "")
     if shell not in SHELLS:
         return (shell, [], "")
@@ -129,6 +143,8 @@ def _line(shell: str, value: str, help_text: Optional[str]) -> str:
         return f"{escaped}:{help_text}" if help_text else escaped
     if shell == "fish":
         return f"{value}\t{help_text}" if help_text else value
+    if shell == LEGACY_BASH:  # that script puts what it gets on the line as it is
+        return shlex.quote(value)
     return value
 
 
@@ -138,7 +154,7 @@ def answer(command: Any, env: Mapping[str, str] = os.environ) -> Optional[str]:
     if request is None:
         return None
     shell, args, incomplete = request
-    if shell not in SHELLS:
+    if shell not in (*SHELLS, LEGACY_BASH):
         return ""
     from akool_cli.cli._click import shell_completion
 
@@ -189,7 +205,7 @@ MAX_RC_BYTES = 16 * 1024 * 1024  # a shell's rc file is text a person wrote
 def _rc_text(rc: Path) -> str:
     """The rc file's text ("" if there is none): a regular file, read within a limit (a
     link to /dev/zero or a FIFO is refused, never read without end)."""
-    from akool_cli.cli.validate import read_regular_file
+    from akool_cli.local.files import read_regular_file
 
     try:
         data = read_regular_file(rc, MAX_RC_BYTES)
@@ -200,9 +216,31 @@ def _rc_text(rc: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+SCRIPT_MODE = 0o644  # a script the shell reads: the user's own, readable, like any rc file
+
+
+def _append(rc: Path, text: str) -> None:
+    """Append to the rc file (a link to the user's dotfiles is followed, as the shell
+    does); one that does not exist is created 0644, whatever the umask."""
+    try:
+        fd = os.open(str(rc), os.O_WRONLY | os.O_CREAT | os.O_EXCL, SCRIPT_MODE)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, SCRIPT_MODE)
+    except FileExistsError:
+        fd = os.open(str(rc), os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def install(shell: str, env: Mapping[str, str] = os.environ) -> List[str]:
     """Write the script where the shell finds it; add to the shell's rc file only the
-    lines that make it load it, once. What was done, one line each."""
+    lines that make it load it, once. What was done, one line each.
+
+    Whatever the umask: the directories it creates are 0700, the script 0644, a new rc
+    file 0644. The script is written atomically: a link in its place is replaced, never
+    written through. A directory another user prepared is refused (LocalError)."""
+    from akool_cli.local.files import atomic_write_text, ensure_private_dir
+
     home = Path(env.get("HOME") or Path.home())
     done: List[str] = []
     if shell == "fish":
@@ -216,15 +254,14 @@ def install(shell: str, env: Mapping[str, str] = os.environ) -> List[str]:
         target = home / ".zfunc" / "_akool"
         rc = home / ".zshrc"
         lines = ["fpath=(~/.zfunc $fpath)", "autoload -Uz compinit && compinit"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(script(shell), encoding="utf-8")
+    ensure_private_dir(target.parent)
+    atomic_write_text(target, script(shell), mode=SCRIPT_MODE)
     done.append(f"wrote {target}")
     if rc is not None:
         existing = _rc_text(rc)
         if MARK not in existing:
             block = "\n".join([MARK, *lines]) + "\n"
-            with open(rc, "a", encoding="utf-8") as handle:
-                handle.write(("\n" if existing and not existing.endswith("\n") else "") + block)
+            _append(rc, ("\n" if existing and not existing.endswith("\n") else "") + block)
             done.append(f"added {len(lines)} line{'s' if len(lines) > 1 else ''} to {rc}")
         else:
             done.append(f"{rc} already loads it")
@@ -301,6 +338,12 @@ def install_problem(exc: OSError) -> str:
 
 def install_for(shell: str, say: Any, env: Mapping[str, str] = os.environ) -> None:
     """Install, and ``say`` what was done, a sentence each. OSError if it cannot."""
-    for line in install(shell, env):
+    from akool_cli.local.errors import LocalError
+
+    try:
+        done = install(shell, env)
+    except LocalError as exc:  # a directory refused, a write that failed: said as one
+        raise OSError(errno.EPERM, exc.message) from None
+    for line in done:
         say(line[0].upper() + line[1:] + ".")
     say("Open a new shell to use it.")

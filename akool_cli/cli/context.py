@@ -130,7 +130,7 @@ class AppContext:
             from akool_cli.local.files import state_dir
             from akool_cli.local.records import SessionRecords
 
-            return SessionRecords(state_dir(self.env))
+            return SessionRecords(state_dir(self.env), note=self.note)
 
         return self._once("records", build)
 
@@ -221,6 +221,11 @@ class AppContext:
 
     def debug_line(self, line: str) -> None:
         self.io.err(f"debug: {line}")
+
+    def note(self, line: str) -> None:
+        """A ``debug:`` line with --debug; nothing otherwise (e.g. a record skipped)."""
+        if self.debug:
+            self.debug_line(line)
 
     # the API
     def client(self, credential: Any = None) -> Any:

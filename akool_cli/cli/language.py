@@ -30,6 +30,7 @@ class LanguageListOptions:
 
 
 def language_listing() -> Any:
+    from akool_cli import _ids as ids
     from akool_cli.cli.listing import Listing
     from akool_cli.cli.output import Column
 
@@ -41,6 +42,7 @@ def language_listing() -> Any:
         ),
         row=lambda lang: (lang.code, lang.name, lang.icon),
         ident=lambda lang: lang.code,
+        kind=ids.LANGUAGE,
     )
 
 
@@ -58,6 +60,7 @@ def run_list(opts: LanguageListOptions, app_ctx: "AppContext") -> int:
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),
+        note=app_ctx.note,
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "languages", shown, count)

@@ -8,7 +8,8 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Iterable, List, Optional, Sequence, Tuple
 
-from akool_cli.cli.output import Column, IOStreams, Table, sanitize_line
+from akool_cli import _ids
+from akool_cli.cli.output import Column, IOStreams, Table
 
 # A page to print: the API's items as they came, their models, and the count of all pages.
 PageOf = Tuple[List[Any], List[Any], int]
@@ -19,7 +20,12 @@ class Listing:
     columns: Sequence[Column]
     row: Callable[[Any], Sequence[Optional[str]]]
     ident: Callable[[Any], Optional[str]]  # what -q prints
+    kind: str  # of the id -q prints (akool_cli._ids): one that breaks its rule is skipped
     styles: Optional[Callable[[Any], Sequence[str]]] = None
+
+
+def _no_note(line: str) -> None:
+    pass
 
 
 def print_pages(
@@ -30,13 +36,15 @@ def print_pages(
     as_json: bool,
     quiet: bool,
     pager: Optional[ContextManager[Any]] = None,
+    note: Callable[[str], None] = _no_note,
 ) -> Tuple[int, int]:
     """Print each page as it arrives (through ``pager``, if given); nothing is held
     beyond the page in hand. Returns (items shown, the count the last page gave); the
-    count is -1 if the pager was quit before the end (there is nothing to sum up)."""
+    count is -1 if the pager was quit before the end (there is nothing to sum up).
+    ``-q`` prints only ids that keep the rule for ids; ``note`` hears of the others."""
     tally = [0, 0, 0]
     with pager if pager is not None else contextlib.nullcontext():
-        _print_pages(io, pages, listing, as_json=as_json, quiet=quiet, tally=tally)
+        _print_pages(io, pages, listing, as_json=as_json, quiet=quiet, tally=tally, note=note)
     return tally[0], tally[1] if tally[2] else -1
 
 
@@ -48,6 +56,7 @@ def _print_pages(
     as_json: bool,
     quiet: bool,
     tally: List[int],
+    note: Callable[[str], None],
 ) -> None:
     shown = 0
     opened = False
@@ -60,8 +69,12 @@ def _print_pages(
         elif quiet:
             for model in models:
                 ident = listing.ident(model)
-                if ident:
-                    io.out(sanitize_line(ident))
+                if ident is None or ident == "":
+                    continue
+                if _ids.is_id(listing.kind, ident):
+                    io.out(ident)
+                else:
+                    note(f"skipping {_ids.shown(ident)}: not a valid {listing.kind}")
         else:
             table = Table(*listing.columns)
             for model in models:

@@ -157,6 +157,7 @@ def session_listing(avatars: Optional[Dict[str, str]] = None, now: Optional[floa
     narrow); piped, id, status, task id, stream URL, created (UTC), avatar."""
     import time
 
+    from akool_cli import _ids as ids
     from akool_cli.cli.listing import Listing
     from akool_cli.cli.numbers import age, iso_utc
     from akool_cli.cli.output import STATUS_STYLES, Column
@@ -190,6 +191,7 @@ def session_listing(avatars: Optional[Dict[str, str]] = None, now: Optional[floa
         ),
         row=row,
         ident=lambda s: s.id,
+        kind=ids.SESSION,
         styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), *[""] * 6),
     )
 
@@ -213,6 +215,7 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),
+        note=app_ctx.note,
     )
     if opts.as_json or opts.quiet:
         return 0

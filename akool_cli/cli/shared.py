@@ -26,7 +26,7 @@ def remember_choices(app_ctx: "AppContext", kind: str, entries: List[Any]) -> No
     from akool_cli.local.files import state_dir
 
     values = [(value, about) for value, about in entries if value]
-    ListCache(state_dir(app_ctx.env), kind).put(app_ctx.base_url(), values)
+    ListCache(state_dir(app_ctx.env), kind, note=app_ctx.note).put(app_ctx.base_url(), values)
 
 
 def check_output_flags(as_json: bool, quiet: bool) -> None:

@@ -37,6 +37,7 @@ class VoiceListOptions:
 
 
 def voice_listing() -> Any:
+    from akool_cli import _ids as ids
     from akool_cli.cli.listing import Listing
     from akool_cli.cli.output import Column
 
@@ -51,6 +52,7 @@ def voice_listing() -> Any:
         ),
         row=lambda v: (v.voice_id, v.name, v.gender, v.accent, v.description, v.preview),
         ident=lambda v: v.voice_id,
+        kind=ids.VOICE,
     )
 
 
@@ -70,6 +72,7 @@ def run_list(opts: VoiceListOptions, app_ctx: "AppContext") -> int:
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),
+        note=app_ctx.note,
     )
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "voices", shown, count)
