@@ -6,6 +6,13 @@ What a hostile or broken server cannot do here:
 - hold a request past its deadline, even by trickling a byte at a time: a watchdog shuts
   the connection's socket when the deadline passes;
 - make the client read or decompress more than ``MAX_RESPONSE_BYTES``.
+
+Where the bytes go: a base URL on this machine (loopback) never goes through a proxy,
+whatever ``http_proxy`` says (as if ``NO_PROXY`` named it); any other host uses the
+environment's proxy, and ``proxy`` says which, so that the rule "no credential over
+plain http to another machine" can look at where the bytes really go. The CA bundle
+the environment names (``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) must be a regular
+file or a directory: a FIFO or a device would hang or flood the TLS handshake.
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ import http.client
 import os
 import re
 import socket
+import stat
 import threading
 import time
 import urllib.request
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -31,7 +40,7 @@ from akool_cli._deadline import SocketDeadline
 from akool_cli._json import strict_json
 from akool_cli.api._body import read_body
 from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
-from akool_cli.api._urls import redact_url
+from akool_cli.api._urls import is_loopback, redact_url
 from akool_cli.api.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -205,12 +214,62 @@ def _local_cause(exc: BaseException, http: requests.Session, base_url: str) -> O
     return None
 
 
-def _http_session(base_url: str) -> requests.Session:
+Proxy = Tuple[str, str]  # (where it was set: a variable's name, the proxy's URL)
+
+
+def proxy_for(base_url: str) -> Optional[Proxy]:
+    """The proxy requests to ``base_url`` go through, and where it was set; None for a
+    host on this machine (never proxied), one ``NO_PROXY`` exempts, or no proxy at all."""
+    parts = urlsplit(base_url)
+    if is_loopback(parts.hostname or ""):
+        return None
+    if should_bypass_proxies(base_url, no_proxy=None):
+        return None
+    proxies = urllib.request.getproxies()
+    url = proxies.get(parts.scheme) or proxies.get("all")
+    if not url:
+        return None
+    scheme = parts.scheme
+    for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
+        if os.environ.get(name):
+            return name, url
+    return "the system's proxy settings", url
+
+
+def proxy_host(proxy: Proxy) -> str:
+    url = proxy[1] if "://" in proxy[1] else f"http://{proxy[1]}"
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def _ca_bundle() -> Optional[str]:
+    """The CA bundle the environment names, checked as a local file: a regular file or a
+    directory of certificates. A missing one is left to the TLS layer to report."""
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        path = os.environ.get(name)
+        if not path:
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return path
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a FIFO or a device: a hang
+            raise CABundleError(
+                f"cannot use the CA bundle {path} ({name}): not a regular file or a directory",
+                variable=name,
+            )
+        return path
+    return None
+
+
+def _http_session(base_url: str, proxy: Optional[Proxy]) -> requests.Session:
     """A keep-alive session whose environment settings are read once, not per request.
 
     requests re-reads proxy variables on every call when ``trust_env`` is on (a
     measurable cost over hundreds of pages); the client only talks to one host, so
-    proxies and the CA bundle are resolved here, once, with the same variables.
+    the proxy (``proxy_for``) and the CA bundle are resolved here, once.
     """
     http = requests.Session()
     http.trust_env = False
@@ -220,13 +279,12 @@ def _http_session(base_url: str) -> requests.Session:
     adapter = _Adapter()
     http.mount("http://", adapter)
     http.mount("https://", adapter)
-    if not should_bypass_proxies(base_url, no_proxy=None):
-        http.proxies = {
-            k: v for k, v in urllib.request.getproxies().items() if k in ("http", "https", "all")
-        }
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle:
-        http.verify = bundle
+    if proxy is not None:
+        http.proxies = {urlsplit(base_url).scheme: proxy[1]}
+    if base_url.startswith("https:"):
+        bundle = _ca_bundle()
+        if bundle:
+            http.verify = bundle
     return http
 
 
@@ -259,7 +317,8 @@ class Transport:
         self.base_url = base_url
         self.shown_url = redact_url(base_url)
         self._log = log
-        self._http = _http_session(base_url)
+        self.proxy = proxy_for(base_url)  # where the bytes go, if not straight to the host
+        self._http = _http_session(base_url, self.proxy)
 
     def close(self) -> None:
         self._http.close()

@@ -18,8 +18,10 @@ def redact_url(url: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is this machine (where plain HTTP crosses no network)."""
-    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
+    """Whether ``host`` is this machine (where plain HTTP crosses no network): a loopback
+    address, or ``localhost`` itself. No other name is trusted for what it looks like
+    (``api.localhost`` may well be resolved by DNS, to anywhere)."""
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -20,7 +20,7 @@ from akool_cli.api._constants import (
     DEFAULT_TIMEOUT,
     SUCCESS,
 )
-from akool_cli.api._transport import USER_AGENT, HTTPResponse, Transport
+from akool_cli.api._transport import USER_AGENT, HTTPResponse, Transport, proxy_host
 from akool_cli.api._urls import is_loopback, redact_url
 from akool_cli.api.auth import ClientCredentials, Credential, header_problem
 from akool_cli.api.errors import (
@@ -177,11 +177,17 @@ class Client:
         from urllib.parse import urlsplit
 
         parts = urlsplit(self.base_url)
-        if parts.scheme == "http" and not self.allow_insecure:
-            if not is_loopback(parts.hostname or ""):
-                raise InsecureTransportError(
-                    f"refusing to send a credential over plain http:// to {parts.hostname}"
-                )
+        if parts.scheme != "http" or self.allow_insecure:
+            return
+        proxy = self._transport.proxy  # where the bytes go first, if not to the host
+        host = parts.hostname or ""
+        if is_loopback(host) and (proxy is None or is_loopback(proxy_host(proxy))):
+            return
+        via = f" through the proxy in {proxy[0]} ({redact_url(proxy[1])})" if proxy else ""
+        raise InsecureTransportError(
+            f"refusing to send a credential over plain http:// to {host}{via}",
+            proxy_variable=proxy[0] if proxy else None,
+        )
 
     def _secrets(self) -> List[str]:
         found = []

@@ -135,7 +135,12 @@ class RedirectError(ProtocolError):
 
 
 class InsecureTransportError(AkoolError):
-    """A credential would travel over plain HTTP to a host that is not this machine."""
+    """A credential would travel over plain HTTP to a host that is not this machine, or
+    through a proxy that is not (``proxy_variable`` names where that proxy was set)."""
+
+    def __init__(self, message: str, *, proxy_variable: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.proxy_variable = proxy_variable
 
 
 class InvalidCredentialError(AuthenticationError):

@@ -187,6 +187,11 @@ def _hint(
         return f"move {exc.path} out of the way (akool starts a new one there)"
     if isinstance(exc, CorruptFileError):
         return f"fix or delete {exc.path}" if exc.path is not None else "fix or delete the file"
+    if isinstance(exc, api.InsecureTransportError) and exc.proxy_variable:
+        return (
+            f"use https://, or pass --insecure (AKOOL_INSECURE=1) to send it anyway; the "
+            f"proxy comes from {exc.proxy_variable} (NO_PROXY lists hosts to reach directly)"
+        )
     if isinstance(exc, (api.NoCredentialError, api.InvalidCredentialError)):
         return login_hint(profile)
     code = getattr(exc, "code", None)

@@ -27,6 +27,10 @@ ENVIRONMENT: Tuple[Tuple[str, str], ...] = (
     ("AKOOL_CONFIG_DIR", "where profiles and credentials live"),
     ("AKOOL_STATE_DIR", "where the session record, token cache, chat log and caches live"),
     ("AKOOL_EMULATOR_PID", "set by `akool emulator --env`: the emulator's process, to kill"),
+    ("https_proxy", "the proxy for https:// (or HTTPS_PROXY, all_proxy); never for this machine"),
+    ("http_proxy", "the proxy for http:// (or HTTP_PROXY, all_proxy); never for this machine"),
+    ("NO_PROXY", "hosts reached without a proxy (or no_proxy)"),
+    ("REQUESTS_CA_BUNDLE", "a PEM file or directory of CA certificates (or CURL_CA_BUNDLE)"),
     ("NO_COLOR", "set: no colour in any output"),
     ("PAGER", "the pager, when AKOOL_PAGER is not set"),
 )
