@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from akool_cli.api import errors
 from akool_cli.api.auth import Credential
 from akool_cli.api.client import Client
 from akool_cli.cli.context import AppContext
@@ -52,13 +51,20 @@ def test_list_all_streams_pages_and_fetches_at_most_n_ahead(logged_in, concurren
 
 def test_proxy_variables_are_honoured_once_per_client(emu, monkeypatch):
     key = Credential("api_key", "emulator-key")
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    with pytest.raises(errors.APIConnectionError):
-        Client(base_url=emu.url, credential=key, max_retries=0, timeout=3).sessions.list()
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    assert Client(base_url=emu.url, credential=key, max_retries=0).sessions.list().count == 0
+    monkeypatch.setenv("HTTP_PROXY", emu.url)  # the emulator, playing the proxy
+    remote = "http://api.example.test"  # reached only through the proxy
+    through = Client(base_url=remote, credential=key, max_retries=0, allow_insecure=True)
+    assert through._transport.proxy == ("HTTP_PROXY", emu.url)
+    assert through.sessions.list().count == 0
+    monkeypatch.setenv("NO_PROXY", "api.example.test")  # read when a client is made, once
+    assert through._transport.proxy == ("HTTP_PROXY", emu.url)
+    direct = Client(base_url=remote, credential=key, allow_insecure=True)
+    assert direct._transport.proxy is None  # (not sent: the host is not on loopback)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    local = Client(base_url=emu.url, credential=key, max_retries=0)  # never proxied
+    assert local._transport.proxy is None and local.sessions.list().count == 0
 
 
 def test_a_subcommand_right_after_its_group_is_built_alone():
