@@ -101,7 +101,8 @@ def _writable_by_others(st: os.stat_result) -> bool:
 
 
 def _moved_by(directory: Path) -> str:
-    """How the user points us elsewhere, for the directory at or under ``directory``."""
+    """How to use another directory instead of ``directory`` (one ``config_dir`` or
+    ``state_dir`` chose, or one inside it): the variable that moves it."""
     where = os.path.abspath(directory)
     for root, name in _SETTINGS.items():
         if where == root or where.startswith(root.rstrip(os.sep) + os.sep):

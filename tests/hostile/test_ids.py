@@ -136,7 +136,11 @@ def test_session_ids_from_a_record_anyone_wrote_are_never_offered(private_env):
     assert "debug: skipping a record" in listed.stderr
 
 
-@pytest.mark.parametrize("bad", ["abc\n$(touch x)", "$(touch x)", "-rf", "a" * 200])
+@pytest.mark.parametrize(
+    "bad",
+    ["abc\n$(touch x)", "$(touch x)", "-rf", "a" * 200],
+    ids=["newline", "$()", "-rf", "long"],
+)
 def test_create_never_prints_or_stores_a_session_id_that_is_not_one(private_env, bad):
     session = {"_id": bad, "status": 1, "stream_urls": {}}
     with HostileHTTP(_body(session)) as server:

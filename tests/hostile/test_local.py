@@ -218,7 +218,9 @@ LOCAL_READERS = [  # (file, command, its exit code: the record and caches are be
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
-@pytest.mark.parametrize("name, command, code", LOCAL_READERS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "name, command, code", LOCAL_READERS, ids=[n.rsplit("/", 1)[-1] for n, _, _ in LOCAL_READERS]
+)
 def test_a_local_file_that_never_ends_is_refused_in_bounded_time(
     logged_in, private_env, kind, name, command, code
 ):
