@@ -50,16 +50,21 @@ def test_list_all_streams_pages_and_fetches_at_most_n_ahead(logged_in, concurren
 
 
 def test_proxy_variables_are_honoured_once_per_client(emu, monkeypatch):
+    from tests.hostile.servers import HostileHTTP
+
     key = Credential("api_key", "emulator-key")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.setenv("HTTP_PROXY", emu.url)  # the emulator, playing the proxy
     remote = "http://api.example.test"  # reached only through the proxy
-    through = Client(base_url=remote, credential=key, max_retries=0, allow_insecure=True)
-    assert through._transport.proxy == ("HTTP_PROXY", emu.url)
-    assert through.sessions.list().count == 0
-    monkeypatch.setenv("NO_PROXY", "api.example.test")  # read when a client is made, once
-    assert through._transport.proxy == ("HTTP_PROXY", emu.url)
+    with HostileHTTP('body {"code": 1000, "data": {"count": 0, "result": []}}') as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        through = Client(base_url=remote, credential=key, max_retries=0, allow_insecure=True)
+        assert through._transport.proxy == ("HTTP_PROXY", proxy.url)
+        assert through.sessions.list().count == 0
+        monkeypatch.setenv("NO_PROXY", "api.example.test")  # read when a client is made, once
+        assert through.sessions.list().count == 0
+        [first, second] = [r["target"] for r in proxy.seen.requests]
+        assert first.startswith(f"{remote}/api/open/v3/") and second.startswith(remote)
     direct = Client(base_url=remote, credential=key, allow_insecure=True)
     assert direct._transport.proxy is None  # (not sent: the host is not on loopback)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
