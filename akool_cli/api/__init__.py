@@ -67,7 +67,7 @@ def __getattr__(name: str) -> Any:
 
         return backoff_delay
     if name == "redact_url":
-        from akool_cli.api._urls import redact_url
+        from akool_cli._urls import redact_url
 
         return redact_url
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

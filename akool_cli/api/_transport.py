@@ -38,9 +38,9 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from akool_cli import __version__
 from akool_cli._deadline import SocketDeadline
 from akool_cli._json import strict_json
+from akool_cli._urls import is_loopback, redact_url
 from akool_cli.api._body import read_body
 from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
-from akool_cli.api._urls import is_loopback, redact_url
 from akool_cli.api.errors import (
     APIConnectionError,
     APITimeoutError,

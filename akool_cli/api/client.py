@@ -12,6 +12,7 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, Union
 
+from akool_cli._urls import is_loopback, redact_url
 from akool_cli.api import _retry
 from akool_cli.api._constants import (
     API_PREFIX,
@@ -21,7 +22,6 @@ from akool_cli.api._constants import (
     SUCCESS,
 )
 from akool_cli.api._transport import USER_AGENT, HTTPResponse, Transport, proxy_host
-from akool_cli.api._urls import is_loopback, redact_url
 from akool_cli.api.auth import ClientCredentials, Credential, header_problem
 from akool_cli.api.errors import (
     TOKEN_REJECTED,

@@ -17,6 +17,7 @@ import socket
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
+from urllib.parse import urlsplit
 
 __all__ = ["AnswerTimeoutError", "ChatAnswer", "ChatConnectionError", "Conversation"]
 
@@ -24,6 +25,7 @@ import websocket
 from websocket._abnf import ABNF, frame_buffer
 
 from akool_cli._deadline import SocketDeadline
+from akool_cli._urls import is_loopback
 from akool_cli.chat import (
     CONNECT_TIMEOUT,
     DEFAULT_ANSWER_IDLE,
@@ -147,6 +149,19 @@ def _watchdog(get_ws: Callable[[], Any], seconds: float) -> SocketDeadline:
     return SocketDeadline(seconds, lambda: getattr(get_ws(), "sock", None))
 
 
+def _proxy_for(url: str) -> Any:
+    """The environment's proxy for a chat room, except for this machine: a loopback room
+    is never reached through a proxy (``NO_PROXY`` set to other hosts or not), as the
+    HTTP transport does for a loopback base URL."""
+    from websocket import _http
+
+    proxy = _http.proxy_info()
+    host = urlsplit(url).hostname or ""
+    if is_loopback(host):
+        proxy.no_proxy = [host]
+    return proxy
+
+
 class _Closed(websocket.WebSocketConnectionClosedException):
     pass
 
@@ -199,7 +214,7 @@ class Conversation:
                 # The library's own connection (proxy, TLS), then its handshake read
                 # through a byte budget; no redirects: a chat room is where create said.
                 ws.sock_opt.timeout = timeout
-                ws.sock, _ = _http.connect(self.url, ws.sock_opt, _http.proxy_info(), None)
+                ws.sock, _ = _http.connect(self.url, ws.sock_opt, _proxy_for(self.url), None)
                 raw = ws.sock
                 ws.connect(
                     self.url, timeout=timeout, redirect_limit=0, socket=_HandshakeBudget(raw)

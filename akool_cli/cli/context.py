@@ -173,7 +173,7 @@ class AppContext:
                 if key in ("base_url", "timeout"):
                     # Never fall back to the real service (with this profile's credential)
                     # or to another timeout behind the user's back: say so and stop.
-                    from akool_cli.api._urls import redact_url
+                    from akool_cli._urls import redact_url
                     from akool_cli.cli.errors import UsageError
 
                     shown = redact_url(str(stored)) if key == "base_url" else stored

@@ -11,6 +11,7 @@ then, not at the next question.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -430,8 +431,10 @@ class Repl:
             self.io.warn("usage: /save FILE")
             return
         path = Path(arg).expanduser()
-        try:
-            path.write_text("\n".join(self._lines()), encoding="utf-8")
+        try:  # a transcript is private: a new file is 0600 whatever the umask
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "w", encoding="utf-8") as handle:
+                handle.write("\n".join(self._lines()))
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             self.io.warn(f"cannot write {sanitize_line(arg, 200)}: {reason}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 from akool_cli.chat.conversation import Conversation
 from akool_cli.chat.protocol import room_member_id
 from akool_cli.cli.output import IOStreams
@@ -248,3 +251,14 @@ def test_a_continued_question_read_whole_loses_its_backslashes(emu):
     """The terminal's reader returns a continued question in one piece."""
     code, io, _ = _repl(emu, ["first \\\nsecond \\\nthird"])
     assert emu.snapshot()["questions"] == ["first \nsecond \nthird"]
+
+
+def test_a_saved_transcript_is_private_whatever_the_umask(emu, tmp_path):
+    saved = tmp_path / "chat.txt"
+    old = os.umask(0)
+    try:
+        code, io, _ = _repl(emu, ["Hi", f"/save {saved}"])
+    finally:
+        os.umask(old)
+    assert code == 0 and "Saved 1 exchange" in io.stderr.getvalue()
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600

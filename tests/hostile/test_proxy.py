@@ -68,3 +68,16 @@ def test_a_ca_bundle_that_is_a_fifo_cannot_hang_a_request(tmp_path):
     [line] = result.error_lines
     assert f"cannot use the CA bundle {fifo} (REQUESTS_CA_BUNDLE): not a regular file" in line
     assert result.seconds < 2 + 8
+
+
+@pytest.mark.parametrize("variable", PROXY_VARIABLES)
+def test_a_loopback_chat_room_never_goes_through_the_proxy(logged_in, variable):
+    """NO_PROXY naming other hosts only: the chat websocket's library would send a loopback
+    room's handshake to the proxy; it goes straight to the room, as HTTP requests do."""
+    sid = logged_in.create()["_id"]
+    with HostileHTTP('body {"code": 1000, "data": {}}') as proxy:
+        env = {variable: proxy.url, "NO_PROXY": "example.test", "no_proxy": "example.test"}
+        said = run_bounded(["say", "--answer-idle", "0.2", sid, "Hello"], env=env)
+        assert proxy.seen.requests == []
+    assert said.exit_code == 0, said.stderr
+    assert said.stdout.strip() == "Hello"
