@@ -1,9 +1,11 @@
 """The emulated chat rooms: websockets at ``/<room>/client_<n>.chat`` and ``server_<n>.chat``.
 
 A client's question goes to the programs in the server room when there are any (so a
-backend can be tested); otherwise the built-in avatar answers it: in dialogue mode
-(``mode_type`` 2) with ``You said: …`` or the script's answer, in retelling mode (1, the
-server's default) with the question's own text. The rooms accept connections as soon as
+backend can be tested); otherwise the avatar's one brain (``avatar.py``, shared with
+the v4 rooms) answers it: in dialogue mode (``mode_type`` 2) with ``You said: …`` or the
+script's answer, in retelling mode (1, the server's default) with the question's own
+text, in pieces at the pace and with the faults the session's switches say; ``V3Voice``
+frames it as v3 chat frames. The rooms accept connections as soon as
 their session exists (the vendor's web client connects straight after create): a question
 asked while the session is queueing is answered once it is live. A room refuses the
 handshake once its session is over, and, as a fault (``chat_refuse_queueing``), while it
@@ -19,6 +21,7 @@ from typing import Any, Dict, Optional, Set, Tuple
 
 from aiohttp import WSMsgType, web
 
+from akool_cli.emulator.avatar import AvatarBrain
 from akool_cli.emulator.catalog import LANGUAGE_NAMES
 from akool_cli.emulator.state import ENDED, FAILED, QUEUEING, EmuSession, State, shown
 
@@ -47,7 +50,7 @@ class ChatRooms:
         status = session.status(time.monotonic())
         if status in (ENDED, FAILED):
             return web.Response(status=403, text="the session is not live")
-        if status == QUEUEING and self.state.chat.refuse_queueing:
+        if status == QUEUEING and self.state.avatar_of(session).refuse_queueing:
             return web.Response(status=403, text="the session is not live yet")
         return None
 
@@ -64,24 +67,38 @@ class ChatRooms:
                 return False
         return True
 
+    def brain(self, session: EmuSession) -> AvatarBrain:
+        """The one brain, with the session's switches (its own, else the defaults)."""
+        return AvatarBrain(lambda: self.state.avatar_of(session), self.state.lock)
+
     async def _answer_when_live(
-        self,
-        session: EmuSession,
-        gate: asyncio.Lock,
-        ws: web.WebSocketResponse,
-        payload: Dict[str, Any],
-        ids: Tuple[str, str],
+        self, session: EmuSession, gate: asyncio.Lock, voice: V3Voice
     ) -> None:
-        if await self._when_live(session, ws, gate):
-            await self._answer(ws, payload, *ids)
+        if await self._when_live(session, voice.ws, gate):
+            dialogue = str(voice.payload.get("mode_type", 1)) == "2"
+            question = str(voice.payload.get("question", ""))
+            split = self.state.avatar_of(session).answer_mode != "single"
+            await self.brain(session).say(question, dialogue, voice, split=split)
+
+    async def hear(self, session: EmuSession, text: str) -> int:
+        """A person said ``text`` to the avatar by voice: every client in the room gets
+        its transcript (``type: user``) and the answer (dialogue). How many clients."""
+        sockets = list(self.clients.get(session.room, ()))
+        ids = (f"server_{session.number}", f"client_{session.number}")
+        for ws in sockets:
+            voice = V3Voice(self.state, ws, {"mode_type": 2, "question": text}, ids, session)
+            settings = self.state.avatar_of(session)
+            if not settings.user_transcript:
+                await voice.transcript(text)
+            await self.brain(session).say(text, True, voice, split=settings.answer_mode != "single")
+        return len(sockets)
 
     async def client_socket(self, request: web.Request) -> web.StreamResponse:
         session = self._room_session(request)
         refused = self._refuse(session)
         if refused is not None:
             return refused
-        if self.state.chat.fault == "refuse":
-            self.state.take_chat_fault()
+        if self.brain(session).take_fault("connect") == "refuse":
             return web.Response(status=403, text="handshake refused")
         ws = web.WebSocketResponse(heartbeat=None)
         await ws.prepare(request)
@@ -126,9 +143,8 @@ class ChatRooms:
                     for peer in list(servers):
                         await peer.send_str(out)
                     continue
-                task = asyncio.ensure_future(
-                    self._answer_when_live(session, gate, ws, payload, (server_id, client_id))
-                )
+                voice = V3Voice(self.state, ws, payload, (server_id, client_id), session)
+                task = asyncio.ensure_future(self._answer_when_live(session, gate, voice))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
         finally:
@@ -136,74 +152,6 @@ class ChatRooms:
                 task.cancel()
             self.clients.get(room, set()).discard(ws)
         return ws
-
-    async def _answer(
-        self, ws: web.WebSocketResponse, payload: Dict[str, Any], server_id: str, client_id: str
-    ) -> None:
-        chat = self.state.chat
-        fault = self.state.take_chat_fault()
-        if fault == "silent":
-            return
-        if fault == "drop_before":
-            await ws.close(code=1011, message=b"dropped")
-            return
-        if fault == "garbage":
-            for junk in (
-                "not json {",
-                '{"type": "ping"}',
-                '{"type": "chat", "payload": "{oops"}',
-                "[1, 2, 3]",
-                '{"type": "chat", "payload": 42}',
-            ):
-                await ws.send_str(junk)
-        question = str(payload.get("question", ""))
-        message_id = payload.get("message_id", "")
-        if str(payload.get("mode_type", 1)) == "2":  # dialogue: the avatar answers it
-            default = chat.script.get("*", f"You said: {question}")
-            answer = chat.script.get(question.strip(), default)
-        else:  # retelling, the server's default: the avatar speaks the text it is sent
-            answer = question
-        base = {
-            "message_id": message_id,
-            "voice_id": payload.get("voice_id", ""),
-            "language": LANGUAGE_NAMES.get(
-                str(payload.get("language", "")), payload.get("language", "")
-            ),
-            "mode_type": payload.get("mode_type", 1),
-            "prompt": payload.get("prompt", {"from": "text", "content": ""}),
-            "question": question,
-        }
-        if chat.user_transcript:  # what the service heard a person say: not an answer
-            await self._send(ws, server_id, client_id, {**base, "type": "user", "answer": question})
-        pieces = _pieces(answer, 1 if chat.answer_mode == "single" else chat.chunks)
-        sent = ""
-        for index, piece in enumerate(pieces):
-            sent += piece
-            reply = {**base, "answer": sent if chat.answer_mode == "cumulative" else piece}
-            last = index + 1 == len(pieces)
-            marked = chat.answer_ended == "every" or (chat.answer_ended == "last" and last)
-            if marked:
-                reply["answer_ended"] = last
-            if ws.closed:
-                return
-            await self._send(ws, server_id, client_id, reply)
-            self.state.note(
-                f"chat {server_id} answers {shown(str(reply['answer']))}"
-                + (f" answer_ended={str(last).lower()}" if marked else "")
-            )
-            if fault == "drop_mid" and index == 0:
-                await ws.close(code=1011, message=b"dropped")
-                return
-            wait = chat.pause if index + 1 == chat.pause_after else chat.chunk_delay
-            if not last and wait:
-                await asyncio.sleep(wait)
-
-    @staticmethod
-    async def _send(
-        ws: web.WebSocketResponse, server_id: str, client_id: str, payload: Dict[str, Any]
-    ) -> None:
-        frame = {"type": "chat", "from": server_id, "to": client_id, "payload": json.dumps(payload)}
-        await ws.send_str(json.dumps(frame))
 
     async def server_socket(self, request: web.Request) -> web.StreamResponse:
         session = self._room_session(request)
@@ -277,9 +225,87 @@ def _decode(text: str, server_id: str) -> Optional[Dict[str, Any]]:
     return frame
 
 
-def _pieces(text: str, n: int) -> list:
-    if n <= 1 or len(text) < 2:
-        return [text]
-    n = min(n, len(text))
-    cuts = [len(text) * i // n for i in range(n + 1)]
-    return [text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]]
+class V3Voice:
+    """One answer framed for a v3 room: a chat frame per piece (the piece, or the answer
+    so far in answer_mode "cumulative"), ``answer_ended`` as the switch says, and a
+    ``type: user`` frame for a transcript."""
+
+    def __init__(
+        self,
+        state: State,
+        ws: web.WebSocketResponse,
+        payload: Dict[str, Any],
+        ids: Tuple[str, str],
+        session: EmuSession,
+    ) -> None:
+        self.state = state
+        self.ws = ws
+        self.payload = payload
+        self.server_id, self.client_id = ids
+        self.settings = state.avatar_of(session)
+        self.sent = ""
+        question = str(payload.get("question", ""))
+        language = payload.get("language", "")
+        self.base = {
+            "message_id": payload.get("message_id", ""),
+            "voice_id": payload.get("voice_id", ""),
+            "language": LANGUAGE_NAMES.get(str(language), language),
+            "mode_type": payload.get("mode_type", 1),
+            "prompt": payload.get("prompt", {"from": "text", "content": ""}),
+            "question": question,
+        }
+
+    @property
+    def gone(self) -> bool:
+        return self.ws.closed
+
+    async def _send(self, payload: Dict[str, Any]) -> None:
+        frame = {
+            "type": "chat",
+            "from": self.server_id,
+            "to": self.client_id,
+            "payload": json.dumps(payload),
+        }
+        await self.ws.send_str(json.dumps(frame))
+
+    async def garbage(self) -> None:
+        for junk in GARBAGE:
+            await self.ws.send_str(junk)
+
+    async def transcript(self, text: str) -> None:
+        await self._send({**self.base, "type": "user", "answer": text})
+
+    async def begin(self, answer: str) -> None:
+        self.sent = ""
+
+    async def piece(self, text: str, index: int, last: bool) -> None:
+        self.sent += text
+        cumulative = self.settings.answer_mode == "cumulative"
+        reply = {**self.base, "answer": self.sent if cumulative else text}
+        marks = self.settings.answer_ended
+        marked = marks == "every" or (marks == "last" and last)
+        if marked:
+            reply["answer_ended"] = last
+        await self._send(reply)
+        self.state.note(
+            f"chat {self.server_id} answers {shown(str(reply['answer']))}"
+            + (f" answer_ended={str(last).lower()}" if marked else "")
+        )
+
+    async def spoken(self, answer: str) -> None:
+        """A v3 room says nothing of when the avatar has finished speaking."""
+
+    async def end(self, answer: str) -> None:
+        """Nothing marks the end but answer_ended (on a piece)."""
+
+    async def drop(self) -> None:
+        await self.ws.close(code=1011, message=b"dropped")
+
+
+GARBAGE = (
+    "not json {",
+    '{"type": "ping"}',
+    '{"type": "chat", "payload": "{oops"}',
+    "[1, 2, 3]",
+    '{"type": "chat", "payload": 42}',
+)

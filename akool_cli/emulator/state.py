@@ -9,6 +9,7 @@ created it, and a version's routes see only its own sessions (see ``EmuSession``
 
 from __future__ import annotations
 
+import copy
 import itertools
 import secrets
 import threading
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from akool_cli.emulator.avatar import ANSWER_MARKS, ANSWER_MODES, FAULTS, AvatarSettings  # noqa: F401
 from akool_cli.emulator.catalog import Catalog
 from akool_cli.emulator.knowledge import KnowledgeStore
 from akool_cli.emulator.v4 import agora_credentials
@@ -30,6 +32,7 @@ DEFAULT_CLIENT_SECRET = "emulator-secret"
 DEFAULT_LIVEKIT_API_KEY = "emulator-livekit-key"
 DEFAULT_LIVEKIT_API_SECRET = "emulator-livekit-secret-for-signing-room-tokens"
 VERSIONS = ("v3", "v4")
+CHAT_FAULTS = FAULTS  # the avatar's faults (``avatar.py``), in either version's room
 
 # Fault targets: a session call by its last word, anything else by its path.
 ENDPOINTS = (
@@ -69,13 +72,6 @@ def shown(text: str, limit: int = 200) -> str:
 
     quoted = json.dumps(text, ensure_ascii=True)
     return quoted if len(quoted) <= limit else quoted[: limit - 2] + '…"'
-
-
-CHAT_FAULTS = ("refuse", "drop_before", "drop_mid", "garbage", "silent")
-# How a room marks its answers' ends: never (as v3 documents), on the last frame only
-# (answer_ended: true), or on every frame (false until the last, which says true).
-ANSWER_MARKS = ("never", "last", "every")
-ANSWER_MODES = ("single", "delta", "cumulative")
 
 
 @dataclass
@@ -163,6 +159,7 @@ class EmuSession:
     charged: float = 0.0  # v4: credit taken up front, for the whole duration
     hosted: bool = False  # v4: the emulator made the room (no credentials were brought)
     closed_at: Optional[int] = None  # milliseconds since the epoch
+    avatar: Optional[AvatarSettings] = None  # its own avatar switches (else the defaults)
 
     def status(self, now: float) -> int:
         if self.ended:
@@ -188,27 +185,6 @@ class EmuSession:
         return f"final_{self.stream_name}"
 
 
-@dataclass
-class AvatarSettings:
-    """How the emulated avatar answers in its chat room."""
-
-    answer_mode: str = "single"  # single | delta | cumulative
-    chunks: int = 3  # frames per answer in delta/cumulative mode
-    chunk_delay: float = 0.02
-    fault: Optional[str] = None  # one of CHAT_FAULTS
-    fault_times: Optional[int] = None
-    script: Dict[str, str] = field(default_factory=dict)
-    answer_ended: str = "never"  # one of ANSWER_MARKS: which frames carry answer_ended
-    # Slow pieces: after piece ``pause_after`` (1 = the first), ``pause`` seconds of
-    # silence before the next (an avatar behind a language model and a speech engine).
-    pause: float = 0.0
-    pause_after: int = 1
-    user_transcript: bool = False  # send a ``type: user`` frame before each answer
-    # Refuse a v3 chat handshake while the session is queueing (a fault: by default the
-    # room accepts it at once and answers once the session is live, as the service does).
-    refuse_queueing: bool = False
-
-
 class State:
     def __init__(
         self,
@@ -226,10 +202,12 @@ class State:
         self.fail_sessions = False
         self.default_duration = 600.0  # a v4 create without a duration lasts this long
         # Where v4 LiveKit credentials send a client: empty means the emulator's own
-        # address (ws://<host it was reached at>); the runner's ``livekit_url`` sets it.
+        # room (ws://<host it was reached at>:<livekit_port>); the runner's
+        # ``livekit_url`` sets it to a room served elsewhere.
         self.livekit_url = ""
         self.livekit_api_key = DEFAULT_LIVEKIT_API_KEY
         self.livekit_api_secret = DEFAULT_LIVEKIT_API_SECRET
+        self.livekit_port = 0  # the port of the LiveKit room the emulator serves (0: none)
         self.latency = 0.0  # seconds added before every API answer: a network's distance
         self.api_keys: Set[str] = set(api_keys or [DEFAULT_API_KEY])
         self.tokens: List[str] = list(tokens or [DEFAULT_TOKEN])
@@ -262,6 +240,7 @@ class State:
             self.catalog = Catalog()
             self.questions: List[str] = []
             self.payloads: List[Dict[str, Any]] = []
+            self.commands: List[Dict[str, Any]] = []  # v4 commands' pld, as avatars got them
             self.rooms: Dict[str, str] = {}  # v3 chat room -> session id
             self.livekit_rooms: Dict[str, str] = {}  # v4 LiveKit room name -> session id
             self.knowledge = KnowledgeStore()
@@ -298,17 +277,20 @@ class State:
                     return fault
         return None
 
-    def take_chat_fault(self) -> Optional[str]:
+    def avatar_of(self, session: Optional[EmuSession]) -> AvatarSettings:
+        """The avatar's switches for ``session``: its own if it has some, else the
+        defaults (``/_emulator/config``)."""
         with self.lock:
-            fault = self.chat.fault
-            if fault is None:
-                return None
-            if self.chat.fault_times is not None:
-                self.chat.fault_times -= 1
-                if self.chat.fault_times <= 0:
-                    self.chat.fault = None
-                    self.chat.fault_times = None
-            return fault
+            own = session.avatar if session is not None else None
+            return own if own is not None else self.chat
+
+    def own_avatar(self, session: EmuSession) -> AvatarSettings:
+        """``session``'s own switches, made from the defaults as they are now if it had
+        none (then a change to the defaults no longer reaches it)."""
+        with self.lock:
+            if session.avatar is None:
+                session.avatar = copy.deepcopy(self.chat)
+            return session.avatar
 
     # sessions
     def _build(
@@ -544,6 +526,7 @@ class State:
                 "avatars": [a.data(now) for a in self.catalog.avatars.values()],
                 "questions": list(self.questions),
                 "payloads": list(self.payloads),
+                "commands": list(self.commands),
                 "faults": [asdict(f) for f in self.faults],
                 "knowledge": self.knowledge.records(),
             }

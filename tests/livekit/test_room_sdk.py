@@ -25,50 +25,17 @@ from akool_cli.chat.livekit_transport import (
 from akool_cli.emulator.livekit.brain import Brain
 from tests.helpers import wait_for
 from tests.livekit import minted
+from tests.livekit.talk import WAIT
+from tests.livekit.talk import answer as _answer
+from tests.livekit.talk import event as _event
 
 pytestmark = pytest.mark.netns
-
-WAIT = 10.0  # the bound on every wait below; a passing test waits far less
 
 
 def _join(room, **kwargs) -> LiveKitTransport:
     transport = LiveKitTransport(room.url, kwargs.pop("token", None) or room.token(), room.avatar)
     transport.connect(time.monotonic() + WAIT)
     return transport
-
-
-def _answer(transport, mid=None):
-    """Read until an answer's fin: (assembler, the other messages on the way)."""
-    assembler = None
-    others = []
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        packet = transport.receive(deadline - time.monotonic())
-        assert packet is not None, "no answer in time"
-        assert packet.sender == transport.server_identity
-        try:
-            message = v4_frames.decode(packet.data)
-        except v4_frames.FrameError:
-            others.append(packet.data)
-            continue
-        if isinstance(message, v4_frames.ChatDelta) and not message.from_user:
-            if assembler is None:
-                assembler = v4_frames.AnswerAssembler(message.mid)
-            assembler.add(message)
-            if assembler.complete:
-                return assembler, others
-        else:
-            others.append(message)
-    raise AssertionError("no fin in time")
-
-
-def _event(transport, kind):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        event = transport.next_event(deadline - time.monotonic())
-        if event is not None and event.kind == kind:
-            return event
-    raise AssertionError(f"no {kind} event in time")
 
 
 def test_join_send_a_chat_and_read_the_answer_until_fin(room):
@@ -100,8 +67,8 @@ def test_join_send_a_chat_and_read_the_answer_until_fin(room):
 
 def test_a_long_question_goes_in_chunks_and_comes_back_whole(room):
     brain = room.add_avatar()
-    brain.behaviour.mode = 1  # retell: the avatar says the text as it is
-    brain.behaviour.pieces = 7
+    brain.mode = 1  # retell: the avatar says the text as it is
+    brain.behaviour.chunks = 7
     text = "Ünïcödé text, 😀 and more. " * 150  # about 4.5 KB: several 960-byte chunks
     with _join(room) as transport:
         frames = v4_frames.encode_chat(text, "q-long")
@@ -137,8 +104,8 @@ def test_an_avatar_that_joins_later(room):
 
 def test_commands_are_acknowledged_and_interrupt_cuts_an_answer_short(room):
     brain = room.add_avatar()
-    brain.behaviour.pieces = 20
-    brain.behaviour.piece_delay = 0.2  # four seconds of answer unless interrupted
+    brain.behaviour.chunks = 20
+    brain.behaviour.chunk_delay = 0.2  # four seconds of answer unless interrupted
     with _join(room) as transport:
         transport.send(v4_frames.encode_set_params("c-1", lang="fr", mode=2))
         transport.send(v4_frames.encode_set_action("c-2", "nod", "happiness"))
@@ -165,12 +132,12 @@ def test_commands_are_acknowledged_and_interrupt_cuts_an_answer_short(room):
         assert acks["interrupt"].mid == "c-3"
         assert audio == ["audio_start", "audio_end"]
         assert pieces < 20  # cut short
-    assert brain.settings == {"lang": "fr", "mode": 2}
+    assert brain.params == {"lang": "fr", "mode": 2}
 
 
 def test_a_refused_command_is_acknowledged_with_its_code(room):
     brain = room.add_avatar()
-    brain.behaviour.fault = "refuse"
+    brain.behaviour.fault = "refuse_commands"
     with _join(room) as transport:
         transport.send(v4_frames.encode_set_params("c-9", lang="de"))
         packet = transport.receive(WAIT)

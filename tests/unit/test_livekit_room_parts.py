@@ -11,7 +11,8 @@ import pytest
 
 from akool_cli.chat import v4_frames
 from akool_cli.emulator.livekit import ice, tokens
-from akool_cli.emulator.livekit.brain import REFUSED, AvatarBehaviour, V4Avatar
+from akool_cli.emulator.avatar import REFUSED, AvatarSettings
+from akool_cli.emulator.livekit.brain import V4Avatar
 from tests.livekit import minted
 
 
@@ -57,7 +58,7 @@ def _chat(sent):
 
 
 def test_a_question_in_chunks_is_answered_once_whole_in_deltas_with_fin():
-    brain = V4Avatar(AvatarBehaviour(speaking_ms_per_char=0))
+    brain = V4Avatar(AvatarSettings(chunk_delay=0, speaking_ms_per_char=0))
     frames = v4_frames.encode_chat("word " * 400, "q", budget=300)
     assert len(frames) > 5
     link = _run(brain, *reversed(frames))  # even out of order
@@ -72,14 +73,15 @@ def test_a_question_in_chunks_is_answered_once_whole_in_deltas_with_fin():
 
 
 def test_retell_says_the_text_and_the_answer_mid_can_be_the_questions():
-    brain = V4Avatar(AvatarBehaviour(mode=1, answer_mid="question", speaking_ms_per_char=0))
+    settings = AvatarSettings(chunk_delay=0, answer_mid="question", speaking_ms_per_char=0)
+    brain = V4Avatar(settings, mode=1)
     link = _run(brain, *v4_frames.encode_chat("Say this", "q-7"))
     assert "".join(d["pld"]["text"] for d in _chat(link.sent)) == "Say this"
     assert {d["mid"] for d in _chat(link.sent)} == {"q-7"}
 
 
 def test_every_command_is_acknowledged_and_set_params_changes_the_mode():
-    brain = V4Avatar(AvatarBehaviour(speaking_ms_per_char=0))
+    brain = V4Avatar(AvatarSettings(chunk_delay=0, speaking_ms_per_char=0))
     link = _run(
         brain,
         v4_frames.encode_set_params("c1", mode=1, lang="fr"),
@@ -93,7 +95,7 @@ def test_every_command_is_acknowledged_and_set_params_changes_the_mode():
     assert acks["c1"] == {"cmd": "set-params", "code": 1000, "msg": "ok"}
     assert acks["c2"]["code"] == 1000 and acks["c5"]["code"] == 1000
     assert acks["c3"]["code"] == REFUSED and acks["c4"]["code"] == REFUSED
-    assert brain.behaviour.mode == 1  # retell now
+    assert brain.mode == 1 and brain.params == {"mode": 1, "lang": "fr"}  # retell now
     assert "".join(d["pld"]["text"] for d in _chat(link.sent)) == "Echo me"
 
 
@@ -121,7 +123,9 @@ def test_what_is_not_v2_json_is_ignored():
     ],
 )
 def test_faults(fault, check):
-    brain = V4Avatar(AvatarBehaviour(fault=fault, fault_times=1, speaking_ms_per_char=0))
+    brain = V4Avatar(
+        AvatarSettings(fault=fault, fault_times=1, chunk_delay=0, speaking_ms_per_char=0)
+    )
     link = Link()
 
     async def go():
@@ -148,12 +152,12 @@ def test_faults(fault, check):
 
 def test_no_fin_and_an_empty_fin():
     never = _run(
-        V4Avatar(AvatarBehaviour(fin=False, speaking_ms_per_char=0)),
+        V4Avatar(AvatarSettings(fin=False, chunk_delay=0, speaking_ms_per_char=0)),
         *v4_frames.encode_chat("a", "q"),
     )
     assert not any(d["fin"] for d in _chat(never.sent))
     empty = _run(
-        V4Avatar(AvatarBehaviour(fin_carries_text=False, speaking_ms_per_char=0)),
+        V4Avatar(AvatarSettings(fin_carries_text=False, chunk_delay=0, speaking_ms_per_char=0)),
         *v4_frames.encode_chat("a", "q"),
     )
     last = _chat(empty.sent)[-1]
@@ -161,7 +165,7 @@ def test_no_fin_and_an_empty_fin():
 
 
 def test_interrupt_stops_the_answer_and_it_stops_being_spoken():
-    brain = V4Avatar(AvatarBehaviour(pieces=10, piece_delay=0.05))
+    brain = V4Avatar(AvatarSettings(chunks=10, chunk_delay=0.05))
     link = Link()
 
     async def go():

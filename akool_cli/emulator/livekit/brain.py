@@ -1,4 +1,4 @@
-"""What the emulated avatar does with what it is sent: the seam a dialogue brain plugs into.
+"""The avatar of a v4 room: the one brain (``emulator/avatar.py``) spoken on the data channel.
 
 The room (``server.py``) knows participants, peer connections and data packets; it knows
 nothing of chat. A ``Brain`` knows chat and nothing of the room: it is handed each data
@@ -6,35 +6,29 @@ packet sent to the avatar, in order, and answers through an ``AvatarLink`` (send
 packet to the room, leave the room) whenever it likes. ``received`` must return quickly;
 anything that takes time runs in a task of the brain's own.
 
-``V4Avatar`` is the brain the emulator uses by default: it speaks the v4 data-channel
-protocol as the vendor documents it (API-NOTES-v4, "The data channel"), with its own
-parsing (a fake server that shared the client's parser could not catch the client's
-bugs), and with the fault switches in ``AvatarBehaviour``.
+``V4Avatar`` is the brain the emulator uses: it reads the v4 data-channel protocol as
+the vendor documents it (API-NOTES-v4, "The data channel"), with its own parsing (a fake
+server that shared the client's parser could not catch the client's bugs), and lets the
+one brain decide what is said; ``V4Voice`` frames that as deltas with ``idx``/``fin``
+between ``audio_start`` and ``audio_end``. One answer is said at a time, in the order
+asked; ``interrupt`` stops it and every answer waiting its turn.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Protocol, Set
+from typing import Any, Callable, Dict, List, Optional, Protocol, Set
 
-ACTIONS = {
-    "hand_wave",
-    "cheer",
-    "thumbs_up",
-    "pump_fists",
-    "nod",
-    "shake",
-    "waft_left",
-    "waft_right",
-}
-EXPRESSIONS = {"angry", "disgust", "fear", "happiness", "sadness", "surprise", "contempt"}
-VPARAMS = {"vid", "vurl", "speed", "stt_language", "pron_map", "turn_detection"}
-FAULTS = ("silent", "drop_before", "drop_mid", "garbage", "slow", "refuse")
+from akool_cli.emulator.avatar import AvatarBrain, AvatarSettings, speaking_seconds
+from akool_cli.emulator.state import shown
+
 MAX_QUESTION_BYTES = 256 * 1024  # chunks of one question held until its fin
 MAX_OPEN_QUESTIONS = 8  # questions being received at once
-OK, REFUSED = 1000, 1015  # ack codes: done / refused (a parameter the avatar will not take)
+# Before the avatar leaves mid-answer, the time its last packets get to reach the client:
+# data goes on the data channel and the leave on the signalling socket, and a client SDK
+# drops a packet whose sender it has already seen leave.
+DROP_SETTLE = 0.2
 
 
 class AvatarLink(Protocol):
@@ -62,38 +56,9 @@ class Brain:
         """The avatar is leaving: stop whatever is running."""
 
 
-@dataclass
-class AvatarBehaviour:
-    """How ``V4Avatar`` answers, and the faults it plays. Tests change it between
-    questions (it is read when an answer starts)."""
-
-    mode: int = 2  # 2 dialogue (answers), 1 retell (says the text); set-params changes it
-    script: Dict[str, str] = field(default_factory=dict)  # question -> answer; "*" any
-    pieces: int = 3  # deltas per answer
-    piece_delay: float = 0.0  # seconds between deltas
-    slow_delay: float = 0.5  # seconds between deltas under the "slow" fault
-    fin: bool = True  # False: the room never sends fin (the client's quiet fallback)
-    fin_carries_text: bool = True  # False: the last piece, then an empty fin delta
-    shuffle: bool = False  # deltas out of idx order, one of them twice
-    answer_mid: str = "own"  # "own": a new mid for each answer; "question": the question's
-    audio_events: bool = True  # audio_start before an answer, audio_end after it is spoken
-    speaking_ms_per_char: float = 1.0  # how long saying the answer takes
-    user_transcript: bool = False  # a from:user transcript of each question first
-    fault: Optional[str] = None  # one of FAULTS
-    fault_times: Optional[int] = None  # then the fault clears; None: it stays
-
-
-def _message(kind: str, mid: str, pld: Dict[str, Any], **extra: Any) -> bytes:
+def message(kind: str, mid: str, pld: Dict[str, Any], **extra: Any) -> bytes:
     body: Dict[str, Any] = {"v": 2, "type": kind, "mid": mid, **extra, "pld": pld}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _pieces(text: str, count: int) -> List[str]:
-    if count <= 1 or len(text) < 2:
-        return [text]
-    count = min(count, len(text))
-    cuts = [len(text) * i // count for i in range(count + 1)]
-    return [text[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 GARBAGE = (
@@ -108,58 +73,172 @@ GARBAGE = (
 )
 
 
-class V4Avatar(Brain):
-    """The avatar of the v4 data channel: answers chats (dialogue or retell) in deltas
-    with ``idx``/``fin``, says them (``audio_start``/``audio_end``, a speaking time that
-    grows with the text), acknowledges every command, and stops at ``interrupt``."""
+def _value(value: Any) -> str:
+    return shown(json.dumps(value), 40)[1:-1]
 
-    def __init__(self, behaviour: Optional[AvatarBehaviour] = None) -> None:
-        self.behaviour = behaviour or AvatarBehaviour()
+
+def describe(data: bytes) -> str:
+    """One line of what a data packet is (``akool emulator -v``), text from the wire
+    escaped and cut."""
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return f"{len(data)} bytes that are not JSON"
+    if not isinstance(body, dict) or not isinstance(body.get("pld"), dict):
+        return f"JSON that is not a v4 message {shown(data.decode('utf-8'), 80)}"
+    pld = body["pld"]
+    line = f"{shown(str(body.get('type')), 30)[1:-1]} mid {shown(str(body.get('mid')), 60)}"
+    if body.get("type") == "chat":
+        line += f" idx {_value(body.get('idx'))} fin {_value(body.get('fin'))}"
+        line += f" from {shown(str(pld.get('from', '')), 20)[1:-1]}" if "from" in pld else ""
+        line += f" {shown(str(pld.get('text', '')))}"
+    elif body.get("type") == "command":
+        line += f" {shown(str(pld.get('cmd')), 40)[1:-1]}"
+        if "code" in pld:
+            line += f" code {_value(pld.get('code'))} {shown(str(pld.get('msg', '')), 80)}"
+        elif "data" in pld:
+            line += f" {shown(json.dumps(pld['data'], ensure_ascii=False), 120)}"
+    elif body.get("type") == "event":
+        line += f" {shown(str(pld.get('event')), 40)[1:-1]}"
+    return line if body.get("v") == 2 else line + " (not v: 2)"
+
+
+class V4Voice:
+    """One answer framed for the data channel: deltas of one ``mid`` with ``idx`` from 0
+    and ``fin`` (on the last piece, on an empty delta after it, or never), shuffled when
+    asked, between ``audio_start`` and ``audio_end``."""
+
+    def __init__(
+        self, link: AvatarLink, settings: AvatarSettings, mid: str, transcript_mid: str
+    ) -> None:
+        self.link = link
+        self.settings = settings
+        self.mid = mid
+        self.transcript_mid = transcript_mid
+        self.speaking = False
+        self.sent = 0  # packets of this answer sent
+        self._held: List[bytes] = []  # shuffle: the first delta, sent after the rest
+        self._first_sent: Optional[bytes] = None
+
+    @property
+    def gone(self) -> bool:
+        return bool(getattr(self.link, "gone", False))
+
+    async def garbage(self) -> None:
+        for junk in GARBAGE:
+            await self.link.send(junk)
+
+    async def transcript(self, text: str) -> None:
+        pld = {"from": "user", "text": text}
+        await self.link.send(message("chat", self.transcript_mid, pld, idx=0, fin=True))
+
+    async def begin(self, answer: str) -> None:
+        if self.settings.audio_events:
+            await self.link.send(message("event", self.mid, {"event": "audio_start"}))
+            self.speaking = True
+
+    def _delta(self, text: str, idx: int, fin: bool) -> bytes:
+        return message("chat", self.mid, {"from": "bot", "text": text}, idx=idx, fin=fin)
+
+    async def piece(self, text: str, index: int, last: bool) -> None:
+        settings = self.settings
+        frames = [self._delta(text, index, settings.fin and last and settings.fin_carries_text)]
+        if last and settings.fin and not settings.fin_carries_text:
+            frames.append(self._delta("", index + 1, True))
+        if settings.shuffle and index == 0 and not (last and len(frames) == 1):
+            self._held, frames = frames[:1], frames[1:]
+        for frame in frames:
+            await self.link.send(frame)
+            self.sent += 1
+            if self._held and self._first_sent is None:
+                self._first_sent = frame
+        if last and self._held:  # the late first delta, then one delta again
+            await self.link.send(self._held.pop())
+            if self._first_sent is not None:
+                await self.link.send(self._first_sent)
+
+    async def spoken(self, answer: str) -> None:
+        if self.speaking:
+            await asyncio.sleep(speaking_seconds(self.settings, answer))
+
+    async def end(self, answer: str) -> None:
+        if self.speaking:  # an interrupted answer stops being spoken too
+            self.speaking = False
+            await self.link.send(message("event", self.mid, {"event": "audio_end"}))
+
+    async def drop(self) -> None:
+        if self.sent:
+            await asyncio.sleep(DROP_SETTLE)
+        await self.link.leave()
+
+
+class V4Avatar(Brain):
+    """The avatar of the v4 data channel. ``settings`` (an AvatarSettings, or a function
+    giving the ones in force) are its switches; ``mode`` 2 answers (dialogue), 1 says the
+    text (retell); ``record(kind, value)`` is told of each question and command."""
+
+    def __init__(
+        self,
+        settings: Any = None,
+        *,
+        lock: Optional[Any] = None,
+        mode: int = 2,
+        record: Optional[Callable[[str, Any], None]] = None,
+    ) -> None:
+        if settings is None:
+            settings = AvatarSettings(chunk_delay=0.0)
+        source = settings if callable(settings) else (lambda: settings)
+        self.brain = AvatarBrain(source, lock, mode=mode)
+        self.record = record
         self.questions: List[str] = []  # every complete question, in order
         self.commands: List[Dict[str, Any]] = []  # every well-formed command's pld
-        self.settings: Dict[str, Any] = {}  # what set-params has set
-        self._chunks: Dict[str, List[Any]] = {}  # mid -> [pieces by idx, bytes]
+        self._chunks: Dict[str, List[Any]] = {}  # mid -> [pieces by idx, bytes, last idx]
         self._queue: List[asyncio.Task] = []
         self._turn: Optional[asyncio.Lock] = None  # made on the room's loop (Python 3.9)
         self._tasks: Set[asyncio.Task] = set()
         self._answers = 0
 
-    # faults ---------------------------------------------------------------------------
+    @property
+    def behaviour(self) -> AvatarSettings:
+        """The switches in force."""
+        return self.brain.behaviour
 
-    def _take_fault(self) -> Optional[str]:
-        behaviour = self.behaviour
-        fault = behaviour.fault
-        if fault is not None and behaviour.fault_times is not None:
-            behaviour.fault_times -= 1
-            if behaviour.fault_times <= 0:
-                behaviour.fault, behaviour.fault_times = None, None
-        return fault
+    @property
+    def mode(self) -> int:
+        return self.brain.mode
+
+    @mode.setter
+    def mode(self, mode: int) -> None:
+        self.brain.mode = mode
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        """What set-params has set."""
+        return self.brain.params
 
     # in -------------------------------------------------------------------------------
 
     async def received(self, data: bytes, sender: str, link: AvatarLink) -> None:
         try:
-            message = json.loads(data.decode("utf-8"))
+            body = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             return  # the service ignores what is not its JSON
-        if not isinstance(message, dict) or message.get("v") != 2:
+        if not isinstance(body, dict) or type(body.get("v")) is not int or body["v"] != 2:
             return
-        if type(message.get("v")) is not int:
-            return
-        pld = message.get("pld")
-        mid = message.get("mid")
+        pld = body.get("pld")
+        mid = body.get("mid")
         if not isinstance(pld, dict) or not isinstance(mid, str) or not mid:
             return
-        if message.get("type") == "chat":
-            question = self._chunk(message, mid, pld)
+        if body.get("type") == "chat":
+            question = self._chunk(body, mid, pld)
             if question is not None:
                 self._start(self._answer(question, mid, link))
-        elif message.get("type") == "command":
+        elif body.get("type") == "command":
             await self._command(mid, pld, link)
 
-    def _chunk(self, message: Dict[str, Any], mid: str, pld: Dict[str, Any]) -> Optional[str]:
+    def _chunk(self, body: Dict[str, Any], mid: str, pld: Dict[str, Any]) -> Optional[str]:
         """The whole question once its fin chunk came; None before (or if malformed)."""
-        idx, fin, text = message.get("idx"), message.get("fin"), pld.get("text")
+        idx, fin, text = body.get("idx"), body.get("fin"), pld.get("text")
         if type(idx) is not int or idx < 0 or not isinstance(fin, bool):
             return None
         if not isinstance(text, str):
@@ -169,64 +248,37 @@ class V4Avatar(Brain):
             if len(self._chunks) >= MAX_OPEN_QUESTIONS:
                 self._chunks.pop(next(iter(self._chunks)))
             entry = self._chunks[mid] = [{}, 0, None]
-        pieces, size, last = entry
+        held, size, last = entry
         size += len(text.encode("utf-8", "surrogatepass"))
         if size > MAX_QUESTION_BYTES:
             self._chunks.pop(mid, None)
             return None
-        pieces.setdefault(idx, text)
+        held.setdefault(idx, text)
         if fin:
             last = idx
         entry[1], entry[2] = size, last
-        if last is None or any(i not in pieces for i in range(last + 1)):
+        if last is None or any(i not in held for i in range(last + 1)):
             return None
         self._chunks.pop(mid, None)
-        return "".join(pieces[i] for i in range(last + 1))
+        return "".join(held[i] for i in range(last + 1))
 
     async def _command(self, mid: str, pld: Dict[str, Any], link: AvatarLink) -> None:
         cmd = pld.get("cmd")
         if not isinstance(cmd, str):
             return
         self.commands.append(pld)
-        code, msg = OK, "ok"
+        if self.record is not None:
+            self.record("command", pld)
+        code, msg = self.brain.command(cmd, pld.get("data"))
         if cmd == "interrupt":
-            await self._interrupt()
-        elif cmd == "set-params":
-            code, msg = self._set_params(pld.get("data"))
-        elif cmd == "set-action":
-            code, msg = self._set_action(pld.get("data"))
-        else:
-            code, msg = REFUSED, f"unknown command {cmd}"
-        if code == OK and self._take_fault() == "refuse":
-            code, msg = REFUSED, "refused"
-        await link.send(_message("command", mid, {"cmd": cmd, "code": code, "msg": msg}))
-
-    def _set_params(self, data: Any) -> Any:
-        if not isinstance(data, dict) or not data:
-            return REFUSED, "no parameters"
-        unknown = set(data) - {"lang", "mode", "bgurl", "vparams", "vid", "vurl"}
-        if unknown:
-            return REFUSED, f"unknown parameter {sorted(unknown)[0]}"
-        if "mode" in data and data["mode"] not in (1, 2):
-            return REFUSED, "mode is 1 or 2"
-        vparams = data.get("vparams", {})
-        if not isinstance(vparams, dict) or set(vparams) - VPARAMS:
-            return REFUSED, "bad vparams"
-        if "mode" in data:
-            self.behaviour.mode = data["mode"]
-        self.settings.update(data)
-        return OK, "ok"
-
-    def _set_action(self, data: Any) -> Any:
-        if not isinstance(data, dict) or not data:
-            return REFUSED, "no action"
-        if "action" in data and data["action"] not in ACTIONS:
-            return REFUSED, "unsupported action"
-        if "expression" in data and data["expression"] not in EXPRESSIONS:
-            return REFUSED, "unsupported expression"
-        return OK, "ok"
+            self.interrupt()
+        await link.send(message("command", mid, {"cmd": cmd, "code": code, "msg": msg}))
 
     # out ------------------------------------------------------------------------------
+
+    def hear(self, text: str, link: AvatarLink) -> None:
+        """A person said ``text`` to the avatar by voice: its transcript, then the answer."""
+        self._start(self._answer(text, None, link, heard=True))
 
     def _start(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -239,88 +291,28 @@ class V4Avatar(Brain):
         if task in self._queue:
             self._queue.remove(task)
 
-    async def _interrupt(self) -> None:
+    def interrupt(self) -> None:
         """Stop the answer being said and every answer waiting its turn."""
         for task in list(self._queue):
             task.cancel()
 
-    async def _answer(self, question: str, question_mid: str, link: AvatarLink) -> None:
+    async def _answer(
+        self, question: str, question_mid: Optional[str], link: AvatarLink, heard: bool = False
+    ) -> None:
         if self._turn is None:
             self._turn = asyncio.Lock()
         async with self._turn:  # one answer at a time, in the order asked
             self.questions.append(question)
-            await self._say(question, question_mid, link)
-
-    async def _say(self, question: str, question_mid: str, link: AvatarLink) -> None:
-        behaviour = self.behaviour
-        fault = self._take_fault()
-        if fault == "refuse":  # a refusal is for commands; chat goes on
-            fault = None
-        if fault == "silent":
-            return
-        if fault == "drop_before":
-            await link.leave()
-            return
-        if fault == "garbage":
-            for junk in GARBAGE:
-                await link.send(junk)
-        self._answers += 1
-        mid = question_mid if behaviour.answer_mid == "question" else f"ans-{self._answers}"
-        if behaviour.user_transcript:
-            await link.send(
-                _message(
-                    "chat",
-                    f"you-{self._answers}",
-                    {"from": "user", "text": question},
-                    idx=0,
-                    fin=True,
-                )
-            )
-        if behaviour.mode == 2:
-            answer = behaviour.script.get(
-                question.strip(), behaviour.script.get("*", f"You said: {question}")
-            )
-        else:
-            answer = question
-        delay = behaviour.slow_delay if fault == "slow" else behaviour.piece_delay
-        frames = self._deltas(mid, answer)
-        spoke = False
-        try:
-            if behaviour.audio_events:
-                await link.send(_message("event", mid, {"event": "audio_start"}))
-                spoke = True
-            for number, frame in enumerate(frames):
-                if number and delay:
-                    await asyncio.sleep(delay)
-                await link.send(frame)
-                if fault == "drop_mid":
-                    await link.leave()
-                    return
-            if spoke:
-                await asyncio.sleep(len(answer) * behaviour.speaking_ms_per_char / 1000)
-        finally:
-            if spoke:  # an interrupted answer stops being spoken too
-                await link.send(_message("event", mid, {"event": "audio_end"}))
-
-    def _deltas(self, mid: str, answer: str) -> List[bytes]:
-        behaviour = self.behaviour
-        pieces = _pieces(answer, behaviour.pieces)
-        if behaviour.fin and not behaviour.fin_carries_text:
-            pieces.append("")
-        last = len(pieces) - 1
-        frames = [
-            _message(
-                "chat",
-                mid,
-                {"from": "bot", "text": piece},
-                idx=i,
-                fin=behaviour.fin and i == last,
-            )
-            for i, piece in enumerate(pieces)
-        ]
-        if behaviour.shuffle and len(frames) > 1:
-            frames = frames[1:] + frames[:1] + frames[1:2]  # late first, one repeat
-        return frames
+            if self.record is not None:
+                self.record("question", question)
+            settings = self.brain.behaviour
+            self._answers += 1
+            own = f"ans-{self._answers}"
+            mid = question_mid if settings.answer_mid == "question" and question_mid else own
+            voice = V4Voice(link, settings, mid, f"you-{self._answers}")
+            if heard and not settings.user_transcript:
+                await voice.transcript(question)
+            await self.brain.say(question, self.brain.mode == 2, voice)
 
     async def close(self) -> None:
         for task in list(self._tasks):
