@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from typing import Any, Callable, Dict, Optional, Tuple
+from dataclasses import asdict
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -21,14 +22,8 @@ from aiohttp import web
 from akool_cli.emulator.codes import MESSAGES
 from akool_cli.emulator.http_api import PREFIX, json_body
 from akool_cli.emulator.http_v4 import PREFIX_V4
-from akool_cli.emulator.state import (
-    ANSWER_MARKS,
-    ANSWER_MODES,
-    CHAT_FAULTS,
-    VERSIONS,
-    Fault,
-    State,
-)
+from akool_cli.emulator.state import VERSIONS, Fault, State
+from akool_cli.emulator.switches import apply_config
 
 API_PREFIXES = ((PREFIX, "v3"), (PREFIX_V4, "v4"))
 
@@ -99,9 +94,22 @@ def _refuse(status: int, why: str) -> web.Response:
 
 
 class Control:
-    def __init__(self, state: State, *, loopback_only: bool = True) -> None:
+    """The control routes. ``rooms`` (the v3 chat rooms) and ``livekit()`` (the v4
+    sessions' LiveKit rooms, None while none are served) let a test make a person speak
+    in a session's room."""
+
+    def __init__(
+        self,
+        state: State,
+        *,
+        loopback_only: bool = True,
+        rooms: Any = None,
+        livekit: Optional[Callable[[], Any]] = None,
+    ) -> None:
         self.state = state
         self.loopback_only = loopback_only
+        self.rooms = rooms
+        self.livekit = livekit
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -116,6 +124,10 @@ class Control:
         router.add_post("/_emulator/config", self.ctl_config)
         router.add_post("/_emulator/seed", self.ctl_seed)
         router.add_post("/_emulator/reset", self.ctl_reset)
+        router.add_get("/_emulator/sessions/{session_id}/avatar", self.ctl_avatar)
+        router.add_post("/_emulator/sessions/{session_id}/avatar", self.ctl_avatar)
+        router.add_delete("/_emulator/sessions/{session_id}/avatar", self.ctl_avatar)
+        router.add_post("/_emulator/sessions/{session_id}/hear", self.ctl_hear)
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -203,6 +215,47 @@ class Control:
             return web.json_response({"error": str(exc)}, status=400)
         return web.json_response({"ok": True})
 
+    async def ctl_avatar(self, request: web.Request) -> web.Response:
+        """One session's avatar switches: GET reads them (its own, or the defaults), POST
+        sets some (the session gets its own from then on), DELETE puts the session back
+        on the defaults."""
+        session = self.state.get(request.match_info["session_id"])
+        if session is None:
+            return web.json_response({"error": "no such session"}, status=404)
+        if request.method == "POST":
+            try:
+                apply_config(self.state, await request.json(), session)
+            except (ValueError, TypeError) as exc:
+                return web.json_response({"error": str(exc)}, status=400)
+        elif request.method == "DELETE":
+            with self.state.lock:
+                session.avatar = None
+        with self.state.lock:
+            own = session.avatar is not None
+            settings = asdict(self.state.avatar_of(session))
+        return web.json_response({"session_id": session.id, "own": own, "avatar": settings})
+
+    async def ctl_hear(self, request: web.Request) -> web.Response:
+        """A person says ``text`` by voice in a session's room: the avatar sends what it
+        heard (a transcript, ``from: user`` on v4, ``type: user`` on v3) and answers it.
+        ``heard`` is how many listeners the avatar had (0: nobody was in the room)."""
+        session = self.state.get(request.match_info["session_id"])
+        if session is None:
+            return web.json_response({"error": "no such session"}, status=404)
+        try:
+            raw = await request.json()
+        except ValueError:
+            raw = None
+        text = raw.get("text") if isinstance(raw, dict) and set(raw) == {"text"} else None
+        if not isinstance(text, str) or not text:
+            return web.json_response({"error": 'the body is {"text": "..."}'}, status=400)
+        if session.version == "v3" and self.rooms is not None:
+            heard = await self.rooms.hear(session, text)
+        else:
+            livekit = self.livekit() if self.livekit is not None else None
+            heard = await livekit.hear(session, text) if livekit is not None else 0
+        return web.json_response({"heard": heard})
+
     async def ctl_seed(self, request: web.Request) -> web.Response:
         raw = await json_body(request)
         count, status = raw.get("count", 1), raw.get("status")
@@ -217,86 +270,3 @@ class Control:
     async def ctl_reset(self, request: web.Request) -> web.Response:
         self.state.reset()
         return web.json_response({"ok": True})
-
-
-def _one_of(choices: Tuple[Any, ...], name: str) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if value not in choices:
-            raise ValueError(f"{name} is one of {', '.join(map(str, choices))}")
-        return value
-
-    return check
-
-
-def _script(value: Any) -> Dict[str, str]:
-    if not isinstance(value, dict):
-        raise ValueError("script maps questions to answers")
-    return {str(k): str(v) for k, v in value.items()}
-
-
-def _seconds(value: Any) -> float:
-    return max(0.0, float(value))
-
-
-def _duration(value: Any) -> float:
-    seconds = float(value)
-    if not 1 <= seconds <= 3600:
-        raise ValueError("default_duration is 1..3600 seconds")
-    return seconds
-
-
-def _ws_url(value: Any) -> str:
-    if not isinstance(value, str) or not (value == "" or value.startswith(("ws://", "wss://"))):
-        raise ValueError("livekit_url is a ws:// or wss:// URL ('' for the emulator's own)")
-    return value
-
-
-def _marks(value: Any) -> str:
-    """``answer_ended``: true (the last frame), false (none), or one of ANSWER_MARKS."""
-    if value is True or value is False:
-        return "last" if value else "never"
-    return _one_of(ANSWER_MARKS, "answer_ended")(value)
-
-
-# ``/_emulator/config`` keys: (on the state or its chat settings, attribute, converter).
-SETTINGS: Dict[str, Tuple[str, str, Callable[[Any], Any]]] = {
-    "ready_after": ("state", "ready_after", _seconds),
-    "idle_timeout": ("state", "idle_timeout", _seconds),
-    "fail_sessions": ("state", "fail_sessions", bool),
-    "latency": ("state", "latency", _seconds),
-    "default_duration": ("state", "default_duration", _duration),
-    "livekit_url": ("state", "livekit_url", _ws_url),
-    "chat_refuse_queueing": ("chat", "refuse_queueing", bool),
-    "answer_ended": ("chat", "answer_ended", _marks),
-    "pause": ("chat", "pause", _seconds),
-    "pause_after": ("chat", "pause_after", lambda v: max(1, int(v))),
-    "user_transcript": ("chat", "user_transcript", bool),
-    "answer_mode": ("chat", "answer_mode", _one_of(ANSWER_MODES, "answer_mode")),
-    "chunks": ("chat", "chunks", lambda v: max(1, int(v))),
-    "chunk_delay": ("chat", "chunk_delay", _seconds),
-    "chat_fault": ("chat", "fault", _one_of((None, *CHAT_FAULTS), "chat_fault")),
-    "chat_fault_times": ("chat", "fault_times", lambda v: None if v is None else int(v)),
-    "script": ("chat", "script", _script),
-    "credit": ("catalog", "credit", lambda v: max(0.0, float(v))),
-    "session_cost": ("catalog", "session_cost", lambda v: max(0.0, float(v))),
-    "minute_cost": ("catalog", "minute_cost", lambda v: max(0.0, float(v))),
-    "fail_avatars": ("catalog", "fail_avatars", bool),
-}
-
-
-def apply_config(state: State, raw: Any) -> None:
-    """Apply a ``/_emulator/config`` body; ValueError for anything unknown or out of range.
-    Every value is checked before any is applied."""
-    if not isinstance(raw, dict):
-        raise ValueError("config is a JSON object")
-    unknown = set(raw) - set(SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown config fields: {', '.join(sorted(unknown))}")
-    values = {key: SETTINGS[key][2](value) for key, value in raw.items()}
-    if "chat_fault" in raw and "chat_fault_times" not in raw:
-        values["chat_fault_times"] = None  # a new fault fires until told otherwise
-    with state.lock:
-        targets = {"state": state, "chat": state.chat, "catalog": state.catalog}
-        for key, value in values.items():
-            target, attribute, _ = SETTINGS[key]
-            setattr(targets[target], attribute, value)

@@ -8,9 +8,10 @@ the version that made a session, which is the stricter of the two readings. Answ
 
 - create: ``_id, uid, type, status, stream_type, credentials``, the credentials in the
   shape of the stream type (the server's default is ``agora``). For ``livekit`` without
-  credentials of the caller's own, the emulator hosts the room: the URL is its own
-  (``State.livekit_url``, else ``ws://`` + the address it was reached at) and the token a
-  LiveKit JWT signed with the State's LiveKit key, naming the room and the client.
+  credentials of the caller's own, the emulator hosts the room: the URL is
+  ``State.livekit_url`` if set, else its own room's (``ws://`` + the host it was reached
+  at + the room's port, ``livekit/sessions.py``), and the token a LiveKit JWT signed with
+  the State's LiveKit key, naming the room and the client.
 - detail and list: the same session without the secrets (``agora_token``,
   ``livekit_token``, ``trtc_user_sig``): only create's answer carries them.
 - close: ``{"id"}`` (the spec, the vendor's web client) or ``{"session_id"}`` (the docs'
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import time
 from typing import Any, Callable, Dict, Optional, Tuple
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -80,6 +82,15 @@ def session_v4(session: EmuSession, shape: str) -> Dict[str, Any]:
     }
 
 
+def _room_url(request: web.Request, port: int) -> str:
+    """The emulator's LiveKit room as the client reached the emulator: the same host, the
+    room's port (its own address when no room is served)."""
+    if not port:
+        return f"ws://{request.host}"
+    host = urlsplit(f"//{request.host}").hostname or request.host
+    return f"ws://{f'[{host}]' if ':' in host else host}:{port}"
+
+
 class HttpV4:
     def __init__(self, state: State) -> None:
         self.state = state
@@ -123,7 +134,7 @@ class HttpV4:
             (session.duration or state.default_duration) + TOKEN_SLACK,
         )
         return {
-            "livekit_url": state.livekit_url or f"ws://{request.host}",
+            "livekit_url": state.livekit_url or _room_url(request, state.livekit_port),
             "livekit_token": token,
             "livekit_room_name": room,
             "livekit_client_identity": client,

@@ -1,18 +1,17 @@
-"""The emulator as a whole: the aiohttp app from its parts, served on a background thread.
+"""The emulator as a whole: the aiohttp app from its parts, served on a background thread
+(``serving.py``), with the LiveKit room of its v4 sessions on a port of its own.
 
 with Emulator() as emu:   # an ephemeral loopback port
     emu.base_url          # http://127.0.0.1:<port>
     emu.state             # the state, to inspect or to change between requests
-    emu.livekit_url       # where v4 LiveKit credentials send a client (settable)
+    emu.livekit_url       # the room v4 LiveKit credentials send a client to (settable)
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import time
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from aiohttp import web
 
@@ -21,6 +20,7 @@ from akool_cli.emulator.control import Control, is_loopback
 from akool_cli.emulator.http_api import HttpAPI, json_errors
 from akool_cli.emulator.http_v4 import HttpV4
 from akool_cli.emulator.rooms import ChatRooms
+from akool_cli.emulator.serving import Served, ws_host
 from akool_cli.emulator.state import State, shown
 
 
@@ -63,13 +63,18 @@ def request_logger(state: State) -> Any:
 
 
 def build_app(
-    state: State, rooms: Optional[ChatRooms] = None, *, loopback_only: bool = True
+    state: State,
+    rooms: Optional[ChatRooms] = None,
+    *,
+    loopback_only: bool = True,
+    hosts: Optional[Callable[[], Any]] = None,
 ) -> web.Application:
-    """The HTTP API (v3 and v4), the control API and the chat rooms on one app (one
+    """The HTTP API (v3 and v4), the control API and the v3 chat rooms on one app (one
     port). Every unknown route answers JSON. ``loopback_only``: serve only requests
-    addressed to a loopback name (see control)."""
+    addressed to a loopback name (see control). ``hosts()`` gives the LiveKit rooms of
+    the v4 sessions, when they are served (for the control API)."""
     rooms = rooms or ChatRooms(state)
-    control = Control(state, loopback_only=loopback_only)
+    control = Control(state, loopback_only=loopback_only, rooms=rooms, livekit=hosts)
     app = web.Application(
         middlewares=[request_logger(state), control.guard, json_errors, control.middleware]
     )
@@ -82,88 +87,91 @@ def build_app(
     return app
 
 
-class Emulator:
-    """The emulator on a background thread: ``with Emulator() as emu: emu.base_url``."""
+class Emulator(Served):
+    """The emulator on a background thread: ``with Emulator() as emu: emu.base_url``.
+
+    With the ``emulator`` extra's LiveKit parts installed (``aiortc``, ``livekit-api``,
+    ``livekit-protocol``) it also serves the LiveKit-compatible room of its v4 sessions,
+    on ``host`` and a port of its own (``livekit_port``, 0 for a free one); else
+    ``livekit_missing`` says why not, in one line. ``livekit=False`` serves no room.
+    """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, state: Optional[State] = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        state: Optional[State] = None,
+        *,
+        livekit: bool = True,
+        livekit_port: int = 0,
     ) -> None:
+        super().__init__()
         self.host = host
         self.port = port
         self.state = state or State()
         self.rooms = ChatRooms(self.state)
-        self.app = build_app(self.state, self.rooms, loopback_only=is_loopback(host))
+        self.livekit = livekit
+        self.livekit_port = livekit_port
+        self.livekit_rooms: Any = None  # the SessionRooms, once serving
+        self.livekit_missing: Optional[str] = None
+        self.app = build_app(
+            self.state, self.rooms, loopback_only=is_loopback(host), hosts=self._livekit_host
+        )
         self.base_url = ""
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
-        self._runner: Optional[web.AppRunner] = None
-        self._started = threading.Event()
-        self._error: Optional[BaseException] = None
+        self.room_url = ""  # ws:// of the LiveKit room served here ('' if none)
 
-    def start(self) -> Emulator:
-        self._thread = threading.Thread(target=self._run, name="akool-emulator", daemon=True)
-        self._thread.start()
-        self._started.wait(30)
-        if self._error is not None:
-            raise self._error
-        if not self.base_url:
-            raise RuntimeError("the emulator did not start")
-        return self
+    def _livekit_host(self) -> Any:
+        return self.livekit_rooms
 
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._start_site())
-        except BaseException as exc:  # report to start(), e.g. the port is taken
-            self._error = exc
-            self._started.set()
-            loop.close()
+    async def _serve(self) -> None:
+        host, port = await self.site(self.app, self.host, self.port)
+        self.base_url = f"http://{ws_host(host)}:{port}"
+        if not self.livekit:
             return
-        self._started.set()
         try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(self._runner.cleanup())
-            loop.close()
-
-    async def _start_site(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        sockname = site._server.sockets[0].getsockname()  # the port, when 0 was asked for
-        host = f"[{sockname[0]}]" if ":" in sockname[0] else sockname[0]
-        self.base_url = f"http://{host}:{sockname[1]}"
+            from akool_cli.emulator.livekit.sessions import SessionRooms
+        except ImportError as exc:
+            missing = f"{exc.name} is missing" if exc.name else str(exc)
+            self.livekit_missing = (
+                f"no LiveKit room for v4 sessions ({missing}): pip install 'akool-cli[emulator]'"
+            )
+            return
+        rooms = SessionRooms(self.state, self.host)
+        _, room_port = await self.site(rooms.app(), self.host, self.livekit_port)
+        self.livekit_rooms = rooms
+        self.room_url = f"ws://{ws_host(host)}:{room_port}"
+        with self.state.lock:
+            self.state.livekit_port = room_port
 
     @property
     def livekit_url(self) -> str:
         """The ``livekit_url`` a v4 LiveKit session's credentials carry: the one set, or
-        the emulator's own address as ``ws://`` (once started)."""
+        the room served here (the emulator's own address without one, once started)."""
         if self.state.livekit_url:
             return self.state.livekit_url
+        if self.room_url:
+            return self.room_url
         return "ws://" + self.base_url.split("://", 1)[1] if self.base_url else ""
 
     @livekit_url.setter
     def livekit_url(self, url: str) -> None:
-        """Point v4 LiveKit credentials at a room served elsewhere ('' for the emulator's
-        own address)."""
+        """Point v4 LiveKit credentials at a room served elsewhere ('' for the room
+        served here)."""
         with self.state.lock:
             self.state.livekit_url = url
 
-    def call(self, coroutine: Any, timeout: float = 10.0) -> Any:
-        """Run a coroutine on the emulator's loop from another thread; its result."""
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+    def livekit_line(self) -> str:
+        """One line on the LiveKit room, for a person starting the emulator."""
+        if self.livekit_missing:
+            return self.livekit_missing
+        if not self.room_url:
+            return "no LiveKit room for v4 sessions"
+        line = f"LiveKit room of v4 sessions at {self.room_url}"
+        if is_loopback(self.host):
+            line += " (on loopback WebRTC cannot connect: serve on another address, --host)"
+        return line
 
     def stop(self) -> None:
-        if self._loop is not None and self._thread is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().stop()
+        with self.state.lock:
+            self.state.livekit_port = 0

@@ -122,8 +122,10 @@ def test_create_answers_the_session_with_credentials_for_the_stream_type(emu):
 def test_a_hosted_livekit_room_is_the_emulators_with_a_signed_token(emu):
     session = create(emu, stream_type="livekit", duration=30)
     credentials = session["credentials"]
-    host = emu.url.split("://", 1)[1]
-    assert credentials["livekit_url"] == f"ws://{host}" == emu.emulator.livekit_url
+    host, port = emu.url.split("://", 1)[1].rsplit(":", 1)
+    room_port = emu.emulator.room_url.rsplit(":", 1)[1]
+    assert credentials["livekit_url"] == f"ws://{host}:{room_port}" == emu.emulator.livekit_url
+    assert room_port != port  # the room on a port of its own
     state = emu.state
     identity, room = read_token(
         state.livekit_api_key, state.livekit_api_secret, credentials["livekit_token"]

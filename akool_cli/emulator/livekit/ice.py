@@ -4,7 +4,9 @@ aiortc (through aioice) offers a host candidate on every address of every interf
 machine has, and a STUN server on the internet unless told otherwise. The emulated room
 must use only the address it serves (in the tests, a veth address inside a network
 namespace the test run made), so this module narrows aioice's list of host addresses to
-the addresses registered here, and the peer connections are made with no ICE servers.
+the addresses registered here, and the peer connections are made with no ICE servers. A
+room served on every address (``0.0.0.0``, ``::``) gathers on every address of its
+family (aioice itself leaves loopback out).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import threading
 from collections import Counter
 from typing import Any, Callable, List, Set
 
+WILDCARD_V4, WILDCARD_V6 = "0.0.0.0", "::"  # a room on every address: candidates on each
 _lock = threading.Lock()
 _allowed: Counter = Counter()  # address -> rooms serving on it in this process
 _original: List[Callable[..., List[str]]] = []
@@ -33,7 +36,11 @@ def machine_addresses(use_ipv4: bool = True, use_ipv6: bool = True) -> List[str]
 
 def _narrowed(use_ipv4: bool, use_ipv6: bool) -> List[str]:
     permitted = allowed()
-    return [address for address in _original[0](use_ipv4, use_ipv6) if address in permitted]
+    return [
+        address
+        for address in _original[0](use_ipv4, use_ipv6)
+        if address in permitted or (WILDCARD_V6 if ":" in address else WILDCARD_V4) in permitted
+    ]
 
 
 def allow(address: str) -> None:

@@ -37,7 +37,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
 
 from aiohttp import WSMsgType, web
 from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -45,7 +45,8 @@ from aiortc.sdp import candidate_from_sdp
 from livekit.protocol import models, rtc
 
 from akool_cli.emulator.livekit import ice, tokens
-from akool_cli.emulator.livekit.brain import Brain, V4Avatar
+from akool_cli.emulator.livekit.brain import Brain, V4Avatar, describe
+from akool_cli.emulator.state import shown
 
 SERVER_VERSION = "1.9.0"
 PROTOCOL = 16
@@ -210,6 +211,9 @@ class Avatar:
     # the AvatarLink a brain uses
     async def send(self, data: bytes) -> None:
         if not self.gone:
+            log = self.room.server.writer()
+            if log is not None:
+                log(f"livekit {self.identity} -> room {describe(data)}")
             self.room.route(self, data, [])
 
     async def leave(self) -> None:
@@ -217,6 +221,9 @@ class Avatar:
 
     def deliver(self, sender: Union[Person, Avatar], payload: bytes, topic: str = "") -> None:
         self.delivered += 1
+        log = self.room.server.writer()
+        if log is not None:
+            log(f"livekit {sender.identity} -> {self.identity} {describe(payload)}")
         try:
             self.inbox.put_nowait((payload, sender.identity))
         except asyncio.QueueFull:
@@ -268,8 +275,19 @@ class Room:
                 await person.signal(update)
 
 
+# Who may join, beyond a valid token: None to let the grant in, else (status, text).
+Admit = Callable[[tokens.Grant, bool], Optional[Tuple[int, str]]]
+
+
 class LiveKitServer:
-    """Rooms, participants and the signalling routes (an aiohttp app)."""
+    """Rooms, participants and the signalling routes (an aiohttp app).
+
+    ``admit(grant, joining)`` decides who gets in once the token is good (the emulator's
+    sessions: only the client of a session that is not over, into its room); without it,
+    any room is made on its first join unless ``auto_create`` is off. ``on_join(room,
+    identity)`` is told of every person who got in; ``log()`` gives, while lines are
+    wanted, the writer of a line per join, refusal, leave and avatar packet.
+    """
 
     def __init__(
         self,
@@ -278,17 +296,31 @@ class LiveKitServer:
         api_key: str = tokens.API_KEY,
         api_secret: str = tokens.API_SECRET,
         auto_create: bool = True,
+        admit: Optional[Admit] = None,
+        on_join: Optional[Callable[[str, str], Awaitable[None]]] = None,
+        log: Optional[Callable[[], Optional[Callable[[str], None]]]] = None,
     ) -> None:
         self.host = host
         self.api_key = api_key
         self.api_secret = api_secret
         self.auto_create = auto_create
+        self.admit = admit
+        self.on_join = on_join
+        self.log = log
         self.rooms: Dict[str, Room] = {}
         self.faults = Faults()
         self.joins = 0  # joins accepted, for tests
         self.refusals: List[int] = []  # statuses refused, for tests
         self.join_requests: List[rtc.JoinRequest] = []
         ice.allow(host)
+
+    def writer(self) -> Optional[Callable[[str], None]]:
+        return self.log() if self.log is not None else None
+
+    def note(self, line: str) -> None:
+        log = self.writer()
+        if log is not None:
+            log(line)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -301,8 +333,20 @@ class LiveKitServer:
 
     # checks -----------------------------------------------------------------------
 
-    def _check(self, request: web.Request) -> Union[web.Response, tokens.Grant]:
-        """The grant of the request's token, or the refusal LiveKit would answer."""
+    def _check(
+        self, request: web.Request, joining: bool = False
+    ) -> Union[web.Response, tokens.Grant]:
+        """The grant of the request's token, or the refusal LiveKit would answer (a
+        refused join is noted with the token blanked: a refusal's text may hold it)."""
+        checked = self._checked(request, joining)
+        if joining and isinstance(checked, web.Response):
+            token = request.headers.get("Authorization", "")[len("Bearer ") :]
+            text = checked.text or ""
+            text = text.replace(token, "[token]") if token else text
+            self.note(f"livekit join refused: {checked.status} {shown(text.strip(), 120)}")
+        return checked
+
+    def _checked(self, request: web.Request, joining: bool) -> Union[web.Response, tokens.Grant]:
         header = request.headers.get("Authorization", "")
         if header:
             if not header.startswith("Bearer "):
@@ -318,6 +362,9 @@ class LiveKitServer:
             return _refuse(refused.status, refused.text)
         if self.faults.refuse_join is not None:
             return _refuse(self.faults.refuse_join, self.faults.refuse_text)
+        if self.admit is not None:
+            refused = self.admit(grant, joining)
+            return grant if refused is None else _refuse(*refused)
         if grant.room not in self.rooms and not self.auto_create:
             return _refuse(404, "requested room does not exist")
         return grant
@@ -343,7 +390,7 @@ class LiveKitServer:
     # a join -----------------------------------------------------------------------
 
     async def join(self, request: web.Request) -> web.StreamResponse:
-        checked = self._check(request)
+        checked = self._check(request, joining=True)
         if isinstance(checked, web.Response):
             self.refusals.append(checked.status)
             return checked
@@ -391,6 +438,9 @@ class LiveKitServer:
             )
         )
         await room.announce(person, models.ParticipantInfo.ACTIVE)
+        self.note(f"livekit {person.identity} joins {room.name}")
+        if self.on_join is not None:
+            await self.on_join(room.name, person.identity)
         try:
             if join.HasField("publisher_offer") and join.publisher_offer.sdp:
                 await self._answer(person, join.publisher_offer)
@@ -529,6 +579,7 @@ class LiveKitServer:
         room.members[identity] = avatar
         avatar.task = asyncio.ensure_future(avatar.run())
         await room.announce(avatar, models.ParticipantInfo.ACTIVE)
+        self.note(f"livekit {identity} (the avatar) joins {room_name}")
         return avatar
 
     async def remove_avatar(self, room_name: str, identity: str) -> None:
@@ -541,6 +592,7 @@ class LiveKitServer:
     async def _remove(self, room: Room, member: Union[Person, Avatar], reason: Any) -> None:
         if room.members.get(member.identity) is member:
             del room.members[member.identity]
+        self.note(f"livekit {member.identity} leaves {room.name}")
         info = member.info(models.ParticipantInfo.DISCONNECTED)
         info.disconnect_reason = reason
         update = rtc.SignalResponse(update=rtc.ParticipantUpdate(participants=[info]))
@@ -555,11 +607,13 @@ class LiveKitServer:
         else:
             await member.close()
 
-    async def close_room(self, room_name: str) -> None:
+    async def close_room(self, room_name: str, why: str = "") -> None:
         """The server-side end: everyone is told to leave (the room was deleted)."""
         room = self.rooms.pop(room_name, None)
         if room is None:
             return
+        because = f" ({why})" if why else ""
+        self.note(f"livekit {room_name} closed{because}: everyone in it is told to leave")
         leave = rtc.SignalResponse(
             leave=rtc.LeaveRequest(
                 can_reconnect=False,
