@@ -76,8 +76,9 @@ def export_lines(base_url: str, credential: List[Tuple[str, str]]) -> List[str]:
     return [f"export {name}={shlex.quote(value)}" for name, value in pairs]
 
 
-def banner(base_url: str, state: Any, opts: EmulatorOptions) -> str:
-    """What a person starting it reads on stderr: what it accepts, and the next step."""
+def banner(base_url: str, state: Any, opts: EmulatorOptions, livekit: str = "") -> str:
+    """What a person starting it reads on stderr: what it accepts, its LiveKit room (v4)
+    or why it has none, and the next step."""
     exports = export_lines(base_url, credential_exports(opts.api_keys, opts.tokens))
     return "\n".join(
         [
@@ -87,6 +88,7 @@ def banner(base_url: str, state: Any, opts: EmulatorOptions) -> str:
             f"  client id / secret: {state.client_id} / {state.client_secret}",
             f"  sessions are live after {opts.ready_after:g} s; answers: {opts.answer_mode}"
             + (f"; every answer {opts.latency:g} s late" if opts.latency else ""),
+            *([f"  {livekit}"] if livekit else []),
             "",
             "Use it from another shell:",
             *(f"  {line}" for line in exports),
@@ -177,7 +179,7 @@ def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
         ) from None
     io.out(emulator.base_url)
     io.flush()
-    io.info(banner(emulator.base_url, state, opts))
+    io.info(banner(emulator.base_url, state, opts, emulator.livekit_line()))
     try:
         threading.Event().wait()
     finally:

@@ -85,6 +85,7 @@ def test_the_emulator_banner_says_how_to_use_it_and_v_shows_each_request(private
     try:
         child.expect(r"(http://127\.0\.0\.1:\d+)\r\n")
         url = child.match.group(1)
+        child.expect(r"LiveKit room of v4 sessions at ws://127\.0\.0\.1:\d+ \(on loopback")
         child.expect("Use it from another shell:")
         child.expect_exact(f"export AKOOL_BASE_URL={url}")
         child.expect_exact("export AKOOL_API_KEY=k1")

@@ -1,6 +1,7 @@
 """The emulator without ``livekit-api`` (an install without that part of the extra): it
-still starts and serves v3 and v4 over Agora and TRTC; only a hosted LiveKit room, which
-needs a signed token, is refused, in one line that says what to install."""
+still starts and serves v3 and v4 over Agora and TRTC, says in one line that it serves no
+LiveKit room and what to install; a hosted LiveKit session, which needs a signed token,
+is refused, in one line that says what to install."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ SCRIPT = textwrap.dedent(
     out = {}
     with Emulator(state=State(ready_after=0)) as emu:
         out["loaded"] = sorted(m for m in sys.modules if m.startswith("livekit"))
+        out["line"], out["room"] = emu.livekit_line(), emu.room_url
         v3 = emu.base_url + "/api/open/v3/liveAvatar/session/create"
         v4 = emu.base_url + "/api/open/v4/liveAvatar/session/create"
         body = {"avatar_id": "Kai_1080P_back"}
@@ -52,6 +54,8 @@ def test_the_emulator_serves_all_but_hosted_livekit_rooms_without_livekit_api():
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["loaded"] == []
+    assert out["room"] == "" and out["line"].startswith("no LiveKit room for v4 sessions (")
+    assert out["line"].endswith("pip install 'akool-cli[emulator]'") and "\n" not in out["line"]
     assert out["v3"] == 1000 and out["brought"] == 1000
     assert out["agora"]["code"] == 1000 and out["trtc"]["code"] == 1000
     refused = out["livekit"]
