@@ -167,7 +167,10 @@ class Emulator(Served):
         if not self.room_url:
             return "no LiveKit room for v4 sessions"
         line = f"LiveKit room of v4 sessions at {self.room_url}"
-        if is_loopback(self.host):
+        if self.host.strip("[]") in ("0.0.0.0", "::"):
+            port = self.room_url.rsplit(":", 1)[1]
+            line = f"LiveKit room of v4 sessions on port {port} of every address"
+        elif is_loopback(self.host):
             line += " (on loopback WebRTC cannot connect: serve on another address, --host)"
         return line
 
