@@ -136,7 +136,7 @@ class Emulator(Served):
                 f"no LiveKit room for v4 sessions ({missing}): pip install 'akool-cli[emulator]'"
             )
             return
-        rooms = SessionRooms(self.state, self.host)
+        rooms = SessionRooms(self.state, self.host, loopback_only=is_loopback(self.host))
         _, room_port = await self.site(rooms.app(), self.host, self.livekit_port)
         self.livekit_rooms = rooms
         self.room_url = f"ws://{ws_host(host)}:{room_port}"

@@ -105,6 +105,20 @@ def test_dns_rebinding_gets_nothing(emu, method, path, headers):
     assert emu.snapshot()["requests"] == 0  # not one reached the API
 
 
+def test_dns_rebinding_gets_nothing_from_the_livekit_room_either(emu):
+    token = emu.create_v4(stream_type="livekit")["credentials"]["livekit_token"]
+    room = emu.emulator.room_url.replace("ws://", "http://")
+    path = "/rtc/v1/validate"
+    auth = {"Authorization": f"Bearer {token}"}
+    assert _send(room, "GET", path, {**auth, "Host": _host(room)})[0] == 200
+    port = room.rsplit(":", 1)[1]
+    for host in ("rebind.evil.example", f"rebind.evil.example:{port}"):
+        status, body = _send(room, "GET", path, {**auth, "Host": host})
+        assert status == 403 and b"not this machine" in body, body
+    evil = {**auth, "Host": _host(room), "Origin": "http://evil.example"}
+    assert _send(room, "GET", path, evil)[0] == 403
+
+
 def test_a_host_check_is_left_out_only_for_an_emulator_bound_beyond_loopback(emu):
     """Bound to every interface (a container, a LAN), any Host may be the emulator's
     name; the control API still takes only JSON, and no call from another site."""

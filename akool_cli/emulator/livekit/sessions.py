@@ -29,6 +29,7 @@ from typing import Any, Dict, Optional, Tuple
 from aiohttp import web
 
 from akool_cli.emulator.avatar import AvatarBrain
+from akool_cli.emulator.control import refusal
 from akool_cli.emulator.livekit import tokens
 from akool_cli.emulator.livekit.brain import V4Avatar
 from akool_cli.emulator.livekit.server import Avatar, LiveKitServer
@@ -54,8 +55,9 @@ class Hosted:
 class SessionRooms:
     """The room server of the emulator's v4 sessions (an aiohttp app of its own)."""
 
-    def __init__(self, state: State, host: str) -> None:
+    def __init__(self, state: State, host: str, *, loopback_only: bool = True) -> None:
         self.state = state
+        self.loopback_only = loopback_only
         self.server = LiveKitServer(
             host,
             api_key=state.livekit_api_key,
@@ -71,9 +73,17 @@ class SessionRooms:
 
     def app(self) -> web.Application:
         app = self.server.app()
+        app.middlewares.append(self._guard)
         app.on_startup.append(self._start)
         app.on_shutdown.insert(0, self._stop)
         return app
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Bound to loopback, the room too answers only a loopback ``Host`` and
+        ``Origin`` (DNS rebinding), as the API does (``control.refusal``)."""
+        refused = refusal(request, self.loopback_only)
+        return refused if refused is not None else await handler(request)
 
     async def _start(self, app: web.Application) -> None:
         self._watcher = asyncio.ensure_future(self._watch())
