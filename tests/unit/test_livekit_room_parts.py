@@ -10,8 +10,8 @@ import jwt
 import pytest
 
 from akool_cli.chat import v4_frames
-from akool_cli.emulator.livekit import ice, tokens
 from akool_cli.emulator.avatar import REFUSED, AvatarSettings
+from akool_cli.emulator.livekit import ice, tokens
 from akool_cli.emulator.livekit.brain import V4Avatar
 from tests.livekit import minted
 
