@@ -57,6 +57,13 @@ class Emu:
     def config(self, **fields) -> None:
         apply_config(self.state, fields)
 
+    def avatar(self, session_id: str, **switches) -> None:
+        """Switches of the avatar for one session alone (``script``, ``chat_fault``,
+        ``fin``, ``avatar_late``…: the avatar keys of ``config``)."""
+        session = self.state.get(session_id)
+        assert session is not None, f"no session {session_id}"
+        apply_config(self.state, switches, session)
+
     def snapshot(self) -> dict:
         return self.state.snapshot()
 

@@ -73,6 +73,9 @@ def test_a_sessions_own_switches_are_read_set_and_dropped(emu):
     assert _avatar(emu, session_id, "GET").json()["avatar"]["chunks"] == 3
     dropped = _avatar(emu, session_id, "DELETE").json()
     assert dropped["own"] is False and dropped["avatar"]["chunks"] == 7
+    emu.avatar(session_id, chunks=5)  # the tests' shortcut for the same
+    assert _avatar(emu, session_id, "GET").json()["avatar"]["chunks"] == 5
+    assert emu.state.chat.chunks == 7
 
 
 @pytest.mark.parametrize(

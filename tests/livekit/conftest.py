@@ -78,6 +78,19 @@ def livekit_room():
         yield room
 
 
+@pytest.fixture(scope="session")
+def namespace_emulator():
+    """The whole emulator (API, v3 chat rooms, a LiveKit room per v4 session) bound to the
+    namespace's address, where WebRTC reaches its rooms."""
+    from akool_cli.emulator.runner import Emulator
+    from akool_cli.emulator.state import State
+
+    address = netns.inside()
+    assert address is not None, "a netns test ran outside a private namespace"
+    with Emulator(address, state=State(ready_after=0)) as emulator:
+        yield emulator
+
+
 @dataclass
 class Room:
     """One room of the emulator's LiveKit server, names unique to the test."""

@@ -4,8 +4,8 @@ create returned, the avatar arrives when the session is live, chat, and the room
 LiveKit's leave when the session ends. Then the avatar's switches, per session, through
 the control API.
 
-WebRTC, so inside a private network namespace (conftest); one emulator for the module,
-bound to the namespace's address.
+WebRTC, so inside a private network namespace (conftest); one emulator for the run,
+bound to the namespace's address (``namespace_emulator``), reset before each test.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from akool_cli.chat import v4_frames
 from akool_cli.chat.livekit_transport import LEFT, LiveKitTransport, RoomClosed, RoomRefused
 from akool_cli.emulator.runner import Emulator
 from akool_cli.emulator.state import DEFAULT_API_KEY, State
-from tests import netns
 from tests.helpers import reset_emulator, wait_for
 from tests.livekit import minted
 from tests.livekit.talk import WAIT, answer, ask, event, is_bot, is_event, read
@@ -84,20 +83,12 @@ def join(session: dict, token: str = "") -> LiveKitTransport:
     return transport
 
 
-@pytest.fixture(scope="module")
-def _hosted():
-    address = netns.inside()
-    assert address is not None, "a netns test ran outside a private namespace"
-    with Emulator(address, state=State(ready_after=0)) as emulator:
-        yield emulator
-
-
 @pytest.fixture
-def lk(_hosted):
-    reset_emulator(_hosted)
-    _hosted.state.chat.speaking_ms_per_char = 0.0
-    yield Hosted(_hosted)
-    _hosted.state.reset()
+def lk(namespace_emulator):
+    reset_emulator(namespace_emulator)
+    namespace_emulator.state.chat.speaking_ms_per_char = 0.0
+    yield Hosted(namespace_emulator)
+    namespace_emulator.state.reset()
 
 
 @pytest.fixture
