@@ -363,19 +363,24 @@ def write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
+def lock_path(path: Path) -> Path:
+    """The file through which ``path`` is locked: ``.<name>.lock`` beside it."""
+    return path.parent / f".{path.name}.lock"
+
+
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (through ``.<name>.lock`` beside it: a regular
-    file of the user's, never a link followed), waiting at most ``timeout`` seconds."""
+    """Hold an exclusive lock on ``path`` (through ``lock_path(path)``: a regular file of
+    the user's, never a link followed), waiting at most ``timeout`` seconds."""
     ensure_private_dir(path.parent)
-    lock_path = path.parent / f".{path.name}.lock"
+    lock_file = lock_path(path)
     try:
         try:
-            fd = _open_private(lock_path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+            fd = _open_private(lock_file, os.O_RDWR | os.O_CREAT | os.O_EXCL)
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, PRIVATE_FILE)
         except FileExistsError:
-            fd = _open_private(lock_path, os.O_RDWR)
+            fd = _open_private(lock_file, os.O_RDWR)
     except UnsafePathError:
         raise
     except OSError as exc:
@@ -384,10 +389,10 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise LocalFileError(
-                f"cannot lock {path}: {lock_path} is {_kind(st.st_mode)}", path=lock_path
+                f"cannot lock {path}: {lock_file} is {_kind(st.st_mode)}", path=lock_file
             )
-        _check_owned(lock_path, st)
-        _acquire(fd, lock_path, path, timeout)
+        _check_owned(lock_file, st)
+        _acquire(fd, lock_file, path, timeout)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

@@ -23,6 +23,7 @@ from akool_cli.local.files import (
     NO_CHANGE,
     check_directory,
     check_own_file,
+    lock_path,
     read_json,
     update_json,
 )
@@ -59,9 +60,11 @@ class SessionRecords:
         return kept
 
     def check(self) -> None:
-        """UnsafePathError if the directory or the file is one another user prepared."""
+        """UnsafePathError if the directory, the file or its lock is one another user
+        prepared."""
         check_directory(self.path.parent)
         check_own_file(self.path)
+        check_own_file(lock_path(self.path))
 
     def all(self) -> List[Dict[str, Any]]:
         return self._valid(read_json(self.path, []))
@@ -131,7 +134,7 @@ class SessionRecords:
 
         def change(data: List[Any]) -> None:
             kept = [r for r in self._valid(data) if r["id"] != session_id] + [record]
-            data[:] = _recent(kept, now)[-MAX_SESSION_RECORDS:]
+            data[:] = _capped(_recent(kept, now))
 
         update_json(self.path, [], change, timeout=timeout)
 
@@ -148,3 +151,16 @@ def _recent(records: List[Dict[str, Any]], now: float) -> List[Dict[str, Any]]:
         if not isinstance(r.get("created_at"), (int, float))
         or now - r["created_at"] <= MAX_RECORD_AGE
     ]
+
+
+def _capped(records: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """At most MAX_SESSION_RECORDS records, in their order: the oldest records of ended
+    sessions go first, and a session that may still be running only when no ended one
+    is left (its record is what chat needs)."""
+    over = len(records) - MAX_SESSION_RECORDS
+    if over <= 0:
+        return records
+    ended = [i for i, r in enumerate(records) if is_ended(r)]
+    running = [i for i, r in enumerate(records) if not is_ended(r)]
+    dropped = set((ended + running)[:over])
+    return [r for i, r in enumerate(records) if i not in dropped]

@@ -52,3 +52,19 @@ def test_records_older_than_30_days_are_pruned_on_the_next_write(tmp_path):
     assert [(r["id"], "ended_at" in r) for r in records.all()] == [("young", True)]
     records.remember("new", base_url="u", avatar_id="c", stream_urls={})
     assert [r["id"] for r in records.all()] == ["young", "new"]
+
+
+def test_ended_records_make_room_before_the_record_of_a_running_session(tmp_path):
+    """The cap on records drops ended sessions first: a live session created before many
+    short ones keeps the record its chat needs."""
+    from akool_cli.local.records import MAX_SESSION_RECORDS
+
+    records = SessionRecords(tmp_path)
+    records.remember("live0", base_url="u", avatar_id="Olivia_1080P_back", stream_urls={})
+    for n in range(MAX_SESSION_RECORDS + 3):
+        records.remember(f"short{n}", base_url="u", avatar_id="a", stream_urls={})
+        records.mark_ended(f"short{n}")
+    kept = [r["id"] for r in records.all()]
+    assert len(kept) == MAX_SESSION_RECORDS
+    assert kept[0] == "live0" and kept[-1] == f"short{MAX_SESSION_RECORDS + 2}"
+    assert records.get("live0")["avatar_id"] == "Olivia_1080P_back"

@@ -131,6 +131,21 @@ def test_a_file_another_user_planted_in_a_shared_dir_is_refused(
     assert f"another user (uid {other_user[0]})" in line and "remove it" in line
 
 
+def test_a_lock_file_another_user_planted_stops_create_before_a_session_exists(
+    logged_in, other_user, shared_tmp, monkeypatch
+):
+    state = shared_tmp / "sticky"
+    state.mkdir()
+    state.chmod(0o1777)  # the victim's, shared and sticky like /tmp: others may add files
+    monkeypatch.setenv("AKOOL_STATE_DIR", str(state))
+    lock = state / ".sessions.json.lock"
+    assert _as(other_user, "touch", str(lock)).returncode == 0
+    result = run_bounded(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    line = _refused(result, str(lock))
+    assert f"another user (uid {other_user[0]})" in line
+    assert result.stdout == "" and logged_in.snapshot()["sessions"] == []  # nothing billing
+
+
 def test_a_platform_default_under_another_users_directory_is_refused(other_user, private_env):
     home = private_env / "home"
     dot_config = home / ".config"
