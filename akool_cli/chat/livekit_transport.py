@@ -9,6 +9,7 @@ audio or video is decoded), and hands the caller what it needs, every wait bound
     transport.wait_participant(timeout)   # the avatar may join after us
     transport.send(frame)                 # reliable data, to the avatar's identity only
     transport.receive(timeout)            # the avatar's next packet, or None
+    transport.receive_any(timeout)        # that, or a room event, in order
     transport.next_event(timeout)         # joined / left / reconnecting / disconnected
     transport.close()
 
@@ -22,93 +23,44 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import logging
 import queue
-import re
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Optional, Union
 
 from akool_cli.chat import MAX_FRAME_BYTES
-from akool_cli.chat.errors import ChatConnectionError, ChatError, ChatProtocolError
-
-MAX_SEND_BYTES = 15 * 1024  # LiveKit's limit for one reliable data message
-MAX_PACKETS = 1024  # packets received and not yet read
-MAX_EVENTS = 256
-SEND_TIMEOUT = 10.0
-CLOSE_TIMEOUT = 5.0
-INSTALL_HINT = "pip install 'akool-cli[livekit]'"
-
-JOINED, LEFT, RECONNECTING, RECONNECTED, DISCONNECTED = (
-    "joined",
-    "left",
-    "reconnecting",
-    "reconnected",
-    "disconnected",
+from akool_cli.chat.errors import ChatConnectionError, ChatProtocolError, LiveKitMissing
+from akool_cli.chat.livekit_parts import (
+    CLOSE_TIMEOUT,
+    DISCONNECTED,
+    INSTALL_HINT,
+    JOINED,
+    LEFT,
+    MAX_EVENTS,
+    MAX_PACKETS,
+    MAX_SEND_BYTES,
+    RECONNECTED,
+    RECONNECTING,
+    SEND_TIMEOUT,
+    DebugHook,
+    Packet,
+    RoomClosed,
+    RoomEvent,
+    RoomRefused,
+    import_sdk,
+    join_failure,
+    leave_when_done,
+    redact,
+    start_loop,
 )
 
-DebugHook = Callable[[str], None]
-
-
-class LiveKitMissing(ChatError):
-    """The ``livekit`` package is not installed."""
-
-
-class RoomRefused(ChatConnectionError):
-    """The room server refused the join; ``status`` is its HTTP status where known
-    (401 or 403: the token was refused)."""
-
-    def __init__(self, message: str, status: Optional[int] = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-    @property
-    def unauthorized(self) -> bool:
-        return self.status in (401, 403)
-
-
-class RoomClosed(ChatConnectionError):
-    """The room is gone: ``reason`` is LiveKit's disconnect reason (ROOM_DELETED when
-    the session ended, PARTICIPANT_REMOVED, SERVER_SHUTDOWN, ...)."""
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Packet:
-    data: bytes
-    sender: str
-    topic: str
-    received: float  # time.monotonic() when it arrived
-
-
-@dataclass(frozen=True)
-class RoomEvent:
-    kind: str  # JOINED | LEFT | RECONNECTING | RECONNECTED | DISCONNECTED
-    identity: str = ""
-    reason: str = ""
-
+__all__ = [
+    "DISCONNECTED", "INSTALL_HINT", "JOINED", "LEFT", "MAX_SEND_BYTES", "RECONNECTED",
+    "RECONNECTING", "LiveKitMissing", "LiveKitTransport", "Packet", "RoomClosed",
+    "RoomEvent", "RoomRefused",
+]  # fmt: skip
 
 _CLOSED = object()  # the packet queue's last item once the room is gone
-
-
-class _Redactor(logging.Handler):
-    """The SDK's log records, the token blanked, to a debug hook (or nowhere)."""
-
-    def __init__(self, redact: Callable[[str], str], hook: Optional[DebugHook]) -> None:
-        super().__init__(logging.DEBUG)
-        self._redact = redact
-        self._hook = hook
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self._hook is not None:
-            try:
-                self._hook("livekit: " + self._redact(record.getMessage()))
-            except Exception:  # a debug line must never break the chat
-                pass
 
 
 class LiveKitTransport:
@@ -143,51 +95,18 @@ class LiveKitTransport:
     # errors and logs ----------------------------------------------------------------
 
     def _redact(self, text: str) -> str:
-        if self._token:
-            text = text.replace(self._token, "[token]")
-        # A JWT-shaped run (three base64url parts) is a token too, whoever's it is.
-        return re.sub(r"eyJ[\w-]*\.[\w-]+\.[\w-]+", "[token]", text)
+        return redact(text, self._token)
 
     def _log(self, text: str) -> None:
         if self._debug is not None:
             self._debug(self._redact(text))
 
     def _import(self) -> Any:
-        try:
-            from livekit import rtc
-        except ImportError:
-            raise LiveKitMissing(
-                f"v4 chat needs the livekit package; install it with: {INSTALL_HINT}"
-            ) from None
-        sdk_log = logging.getLogger("livekit")
-        sdk_log.propagate = False  # never Python's last-resort handler on stderr
-        if not any(isinstance(h, _Redactor) for h in sdk_log.handlers):
-            sdk_log.addHandler(_Redactor(self._redact, self._debug))
-        return rtc
-
-    # the loop's thread ------------------------------------------------------------
+        return import_sdk(self._redact, self._debug)
 
     def _start_loop(self) -> asyncio.AbstractEventLoop:
-        loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def run() -> None:
-            asyncio.set_event_loop(loop)
-            loop.call_soon(ready.set)
-            try:
-                loop.run_forever()
-            finally:  # what the SDK left running ends here, not in a warning on stderr
-                pending = asyncio.all_tasks(loop)
-                for task in pending:
-                    task.cancel()
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-                loop.close()
-
-        self._thread = threading.Thread(target=run, name="akool-livekit", daemon=True)
-        self._thread.start()
-        ready.wait(5)
-        self._loop = loop
-        return loop
+        self._loop, self._thread = start_loop()
+        return self._loop
 
     def _run(self, coroutine: Any, timeout: float) -> Any:
         assert self._loop is not None
@@ -200,7 +119,12 @@ class LiveKitTransport:
 
     # callbacks, on the loop's thread --------------------------------------------------
 
-    def _event(self, event: RoomEvent) -> None:
+    def _event(self, kind: str, identity: str = "", reason: str = "") -> None:
+        event = RoomEvent(kind, identity, reason, time.monotonic())
+        if kind != DISCONNECTED and self._packets.qsize() < self._max_packets:
+            # In order with the packets, for ``receive_any`` (``receive`` skips it);
+            # a disconnection is the queue's end (``_CLOSED``) there.
+            self._packets.put_nowait(event)
         try:
             self._events.put_nowait(event)
         except queue.Full:
@@ -223,13 +147,13 @@ class LiveKitTransport:
     def _on_joined(self, participant: Any) -> None:
         if participant.identity == self.server_identity:
             self._present.set()
-        self._event(RoomEvent(JOINED, participant.identity))
+        self._event(JOINED, participant.identity)
 
     def _on_left(self, participant: Any) -> None:
         if participant.identity == self.server_identity:
             self._present.clear()
         reason = self._reason_name(getattr(participant, "disconnect_reason", 0))
-        self._event(RoomEvent(LEFT, participant.identity, reason))
+        self._event(LEFT, participant.identity, reason)
 
     def _on_disconnected(self, reason: Any) -> None:
         name = self._reason_name(reason)
@@ -237,7 +161,7 @@ class LiveKitTransport:
             self._closed_reason = name
             self._put_closed()  # the reserved place
         self._present.clear()
-        self._event(RoomEvent(DISCONNECTED, reason=name))
+        self._event(DISCONNECTED, reason=name)
 
     def _reason_name(self, reason: Any) -> str:
         try:
@@ -280,8 +204,8 @@ class LiveKitTransport:
             room.on("participant_connected", self._on_joined)
             room.on("participant_disconnected", self._on_left)
             room.on("disconnected", self._on_disconnected)
-            room.on("reconnecting", lambda: self._event(RoomEvent(RECONNECTING)))
-            room.on("reconnected", lambda: self._event(RoomEvent(RECONNECTED)))
+            room.on("reconnecting", lambda: self._event(RECONNECTING))
+            room.on("reconnected", lambda: self._event(RECONNECTED))
             options = rtc.RoomOptions(auto_subscribe=False, connect_timeout=remaining)
             self._room = room
             await room.connect(self.url, self._token, options)
@@ -309,14 +233,8 @@ class LiveKitTransport:
             if not isinstance(exc, Exception):
                 self.close()
                 raise
-            message = self._redact(str(exc)) or type(exc).__name__
             self.close()
-            status = re.search(r"\b(?:client|server) error: (\d{3})\b", message)
-            if status is not None:
-                raise RoomRefused(
-                    f"the room refused the join: {message}", int(status.group(1))
-                ) from None
-            raise ChatConnectionError(f"could not join the room: {message}") from None
+            raise join_failure(self._redact(str(exc)) or type(exc).__name__) from None
         self.join_seconds = time.monotonic() - started
         self._log(f"joined {self.url} in {self.join_seconds * 1000:.0f} ms")
 
@@ -329,19 +247,7 @@ class LiveKitTransport:
         self._closed_reason = self._closed_reason or "CLIENT_INITIATED"
         self._put_closed()
 
-        async def leave(room: Any) -> None:
-            try:
-                await asyncio.wait_for(room.disconnect(), CLOSE_TIMEOUT)
-            finally:
-                loop.stop()
-
-        def finished(done: concurrent.futures.Future) -> None:  # on the loop's thread
-            if done.cancelled() or done.exception() is not None:
-                loop.stop()
-            else:
-                loop.create_task(leave(done.result()))
-
-        future.add_done_callback(lambda done: loop.call_soon_threadsafe(finished, done))
+        leave_when_done(loop, future)
 
     def _put_closed(self) -> None:
         try:
@@ -379,6 +285,15 @@ class LiveKitTransport:
         """The server identity's next packet, or None after ``timeout`` seconds.
         RoomClosed once the room is gone and every packet before that was read;
         ChatProtocolError if the room sent more than the queue holds."""
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            item = self.receive_any(deadline - time.monotonic())
+            if not isinstance(item, RoomEvent):
+                return item
+
+    def receive_any(self, timeout: float) -> Union[Packet, RoomEvent, None]:
+        """The next packet or room event (joined, left, reconnecting, reconnected), in
+        the order they happened; None after ``timeout`` seconds. Raises as ``receive``."""
         if self._overflow:
             raise ChatProtocolError(
                 f"the room sent more than {self._max_packets} messages that were not read"
