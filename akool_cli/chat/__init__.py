@@ -1,5 +1,6 @@
-"""Chat over a session's websocket: protocol frames and the conversation. No Typer here,
-and nothing of the HTTP API."""
+"""Chat with a session's avatar: the v3 websocket room and the v4 LiveKit room, their
+protocols, and the conversation written once over both. No Typer here, and nothing of
+the HTTP API."""
 
 RETELL, DIALOGUE = 1, 2  # mode_type: the avatar says the text as it is / answers it
 
@@ -10,7 +11,11 @@ RETELL, DIALOGUE = 1, 2  # mode_type: the avatar says the text as it is / answer
 # after the last piece. Never later than the timeout.
 DEFAULT_ANSWER_IDLE = 2.5
 DEFAULT_ANSWER_TIMEOUT = 30.0
-ENDED_BY_MARKER, ENDED_BY_QUIET = "marker", "quiet"  # how an answer ended: ChatAnswer.ended_by
+# How an answer ended (ChatAnswer.ended_by): v3 answer_ended, v4 fin, the quiet period,
+# or an interrupt (v4: Ctrl-C during the answer, acknowledged or not).
+ENDED_BY_MARKER, ENDED_BY_FIN, ENDED_BY_QUIET = "marker", "fin", "quiet"
+ENDED_BY_INTERRUPTED = "interrupted"
+ACK_TIMEOUT = 5.0  # seconds for a command's acknowledgement (v4)
 DEFAULT_RECONNECTS = 3  # attempts after a refused or dropped connection
 RECONNECT_FIRST_DELAY = 0.2
 RECONNECT_MAX_DELAY = 2.0
