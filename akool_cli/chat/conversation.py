@@ -21,7 +21,6 @@ import time
 from typing import Callable, Optional
 
 from akool_cli.chat import (
-    ACK_TIMEOUT,
     CONNECT_TIMEOUT,
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
@@ -210,48 +209,66 @@ class Conversation(ConversationBase):
                     self._reconnect(0, "not connected", deadline)
             except _OutOfTime:
                 raise out_of_time() from None
-            attempt = 0
-            while True:
-                try:
-                    now = time.monotonic()
-                    quiet_end = turn.quiet_end(idle, self.marks_answers)
-                    if quiet_end is not None and now >= quiet_end:
-                        turn.finish_quietly()
-                    if turn.ended_by is not None and (turn.spoken or not until_spoken):
-                        break
-                    if now >= deadline or watchdog.fired:
-                        raise out_of_time()
-                    if not turn.sent and t.ready:  # never once out of time
-                        t.send_chat(question, turn.mid, self.settings, deadline - now)
-                        turn.sent = True
-                        self._log(f"chat: sent {turn.mid}")
-                    wait = deadline - time.monotonic()
-                    if quiet_end is not None:
-                        wait = min(wait, quiet_end - now)
-                    item = t.receive(wait)
-                except seam.LinkDown as exc:
-                    if watchdog.fired or time.monotonic() >= deadline:
-                        raise out_of_time() from None
-                    attempt += 1
-                    try:
-                        self._reconnect(attempt, exc.reason, deadline)
-                    except _OutOfTime:
-                        raise out_of_time() from None
-                    turn.restart(on_restart)
-                    continue
-                except KeyboardInterrupt:
-                    if interruptible and turn.sent and self.supports(seam.INTERRUPT):
-                        return self._interrupted(turn)
-                    t.after_interrupt(sending=not turn.sent)
-                    raise
-                if item is not None and self._take(item, turn) and turn.ended_by is None:
-                    turn.restart(on_restart)  # the avatar left, or the room is recovering
+            try:
+                self._gather(turn, idle, deadline, watchdog, until_spoken, on_restart, out_of_time)
+            except KeyboardInterrupt:
+                if interruptible and turn.sent and self.supports(seam.INTERRUPT):
+                    return self._interrupted(turn)
+                t.after_interrupt(sending=not turn.sent)
+                raise
         return turn.result()
 
+    def _gather(
+        self,
+        turn: Turn,
+        idle: float,
+        deadline: float,
+        watchdog: seam.Watch,
+        until_spoken: bool,
+        on_restart: Optional[Callable[[], None]],
+        out_of_time: Callable[[], AnswerTimeoutError],
+    ) -> None:
+        """Send ``turn``'s question when the avatar can hear it, and read until its
+        answer is complete (and said, ``until_spoken``), starting again after a drop."""
+        t = self.transport
+        attempt = 0
+        while True:
+            try:
+                now = time.monotonic()
+                quiet_end = turn.quiet_end(idle, self.marks_answers)
+                if quiet_end is not None and now >= quiet_end:
+                    turn.finish_quietly()
+                if turn.ended_by is not None and (turn.spoken or not until_spoken):
+                    return
+                if now >= deadline or watchdog.fired:
+                    raise out_of_time()
+                if not turn.sent and t.ready:  # never once out of time
+                    t.send_chat(turn.question, turn.mid, self.settings, deadline - now)
+                    turn.sent = True
+                    self._log(f"chat: sent {turn.mid}")
+                wait = deadline - time.monotonic()
+                if quiet_end is not None:
+                    wait = min(wait, quiet_end - now)
+                item = t.receive(wait)
+            except seam.LinkDown as exc:
+                if watchdog.fired or time.monotonic() >= deadline:
+                    raise out_of_time() from None
+                attempt += 1
+                try:
+                    self._reconnect(attempt, exc.reason, deadline)
+                except _OutOfTime:
+                    raise out_of_time() from None
+                turn.restart(on_restart)
+                continue
+            if item is not None and self._take(item, turn) and turn.ended_by is None:
+                turn.restart(on_restart)  # the avatar left, or the room is recovering
+
     def _interrupted(self, turn: Turn) -> ChatAnswer:
-        """Ctrl-C during ``turn``: interrupt, wait for the ack, end it there."""
-        turn.end(ENDED_BY_INTERRUPTED)  # what comes of it from now on is not shown
-        result = self._command(seam.INTERRUPT, {}, ACK_TIMEOUT, interrupting=turn)
+        """Ctrl-C during ``turn``: interrupt, wait for the ack (within ``ack_timeout``),
+        end it there (an answer whose text was whole keeps its ended_by)."""
+        if turn.ended_by is None:
+            turn.end(ENDED_BY_INTERRUPTED)  # what comes of it from now on is not shown
+        result = self._command(seam.INTERRUPT, {}, self.ack_timeout, interrupting=turn)
         return turn.result(interrupt=result)
 
     # -- idle -------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class ConversationBase:
         self.connect_timeout: float = getattr(transport, "connect_timeout", CONNECT_TIMEOUT)
         self.reconnects = max(0, reconnects)
         self.on_event = on_event  # called with each ChatEvent; may be set at any time
+        self.ack_timeout = ACK_TIMEOUT  # for the interrupt of Ctrl-C during an answer
         self._debug = debug
         self._sleep = sleep
         self._on_refused = on_refused

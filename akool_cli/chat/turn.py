@@ -146,8 +146,8 @@ class Turn:
     # speaking -----------------------------------------------------------------------
 
     def speaking(self, event: Speaking) -> None:
-        if not self.sent or event.mid in self.over:
-            return
+        if not self.sent or (event.mid in self.over and event.mid != self.answer_mid):
+            return  # an earlier answer's
         if event.event == "audio_start" and self.audio_start is None:
             self.audio_start = event.received or time.monotonic()
         elif event.event == "audio_end" and (self.audio_start is not None or self.ended_by):
