@@ -54,6 +54,7 @@ class ConversationBase:
         # then on an answer ends at its marker, never at a quiet period.
         self.marks_answers = False
         self._over = Mids()
+        self._recovering = False  # between the room's reconnecting and reconnected
         self._transcripts: Dict[str, IndexedAnswer] = OrderedDict()
 
     # -- state ------------------------------------------------------------------------
@@ -189,6 +190,12 @@ class ConversationBase:
             self._log(f"chat: {item.kind} {item.identity} {item.reason}".rstrip())
             self._emit(kind, item.received, identity=item.identity, avatar=item.avatar,
                        reason=item.reason)  # fmt: skip
+            if item.kind in ("reconnecting", "reconnected"):
+                self._recovering = item.kind == "reconnecting"
+            elif item.kind == "joined" and item.avatar and not self._recovering:
+                self._over = Mids()  # an avatar anew: its answers' ids may start again
+                if turn is not None:
+                    turn.over = self._over
             lost = (item.kind == "left" and item.avatar) or item.kind == "reconnecting"
             return bool(lost and turn is not None and turn.sent)
         return False

@@ -104,11 +104,19 @@ class V4Transport:
 
     @property
     def connected(self) -> bool:
-        return self._link is not None and self._link.connected
+        # Until its end is read (receive raises then), a room the SDK has lost still
+        # counts: what it said before is read first.
+        return self._link is not None
 
     @property
     def ready(self) -> bool:
-        return self.connected and not self._recovering and self._link.participant_present
+        link = self._link
+        return (
+            link is not None
+            and link.connected
+            and not self._recovering
+            and (link.participant_present)
+        )
 
     def open(self, deadline: Optional[float]) -> None:
         from akool_cli.chat.livekit_transport import LiveKitTransport
