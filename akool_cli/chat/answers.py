@@ -30,10 +30,6 @@ class SequentialAnswer:
         return self._frames.text
 
     @property
-    def size(self) -> int:
-        return self._frames.size
-
-    @property
     def pieces(self) -> int:
         return self._frames.frames
 
@@ -60,19 +56,18 @@ class SequentialAnswer:
 class IndexedAnswer:
     def __init__(self, mid: str, max_bytes: int, now: float = 0.0) -> None:
         self._deltas = _Deltas(mid, max_bytes=max_bytes, now=now)
-        self.payload: Dict[str, Any] = {}
 
     @property
     def text(self) -> str:
         return self._deltas.text
 
     @property
-    def size(self) -> int:
-        return len(self._deltas.text.encode("utf-8"))
-
-    @property
     def pieces(self) -> int:
         return self._deltas.deltas
+
+    @property
+    def payload(self) -> Dict[str, Any]:
+        return {}
 
     @property
     def complete(self) -> bool:

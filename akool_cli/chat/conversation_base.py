@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Dict, FrozenSet, Optional
+from typing import Any, Callable, Dict, FrozenSet, Optional, TypeVar
 
 from akool_cli.chat import ACK_TIMEOUT, CONNECT_TIMEOUT
 from akool_cli.chat import results as ev
@@ -25,6 +25,7 @@ from akool_cli.chat.turn import Mids, Turn
 MAX_TRANSCRIPTS = 8  # transcripts being received at once
 MAX_TRANSCRIPT_BYTES = 64 * 1024
 _PRESENCE_EVENTS = {"joined": ev.JOINED, "left": ev.LEFT}
+_Self = TypeVar("_Self", bound="ConversationBase")
 
 
 class ConversationBase:
@@ -79,7 +80,7 @@ class ConversationBase:
     def close(self) -> None:
         self.transport.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self: _Self) -> _Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -164,10 +165,8 @@ class ConversationBase:
         if isinstance(item, seam.Piece):
             if item.marked and not self.marks_answers:
                 self.marks_answers = True
-                self._log(
-                    f"chat: the room marks its answers ({self.transport.end_name}): "
-                    "waiting for its marker"
-                )
+                marker = "fin" if self.transport.own_answer_ids else "answer_ended"
+                self._log(f"chat: the room marks its answers ({marker}): waiting for its marker")
             if turn is not None and turn.owns(item):
                 turn.take(item)
                 return False

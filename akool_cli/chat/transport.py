@@ -103,10 +103,17 @@ class Watch(Protocol):
 class Assembly(Protocol):
     """One answer being joined from its pieces, as its protocol joins them."""
 
-    text: str  # what is contiguous so far
-    size: int  # bytes held (UTF-8)
-    pieces: int  # pieces that counted
-    payload: Dict[str, Any]  # v3: the last frame's payload; v4: empty
+    @property
+    def text(self) -> str:
+        """What is contiguous so far."""
+
+    @property
+    def pieces(self) -> int:
+        """Pieces that counted."""
+
+    @property
+    def payload(self) -> Dict[str, Any]:
+        """v3: the last frame's payload; v4: empty."""
 
     @property
     def complete(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import socket
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, FrozenSet, Optional
 from urllib.parse import urlsplit
 
 import websocket
@@ -115,7 +115,7 @@ def _proxy_for(url: str) -> Any:
 
 class WebSocketTransport:
     name = "v3"
-    features: frozenset = frozenset()
+    features: FrozenSet[str] = frozenset()
     end_name = ENDED_BY_MARKER
     own_answer_ids = False
 

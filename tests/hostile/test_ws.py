@@ -220,3 +220,30 @@ def test_connecting_counts_against_the_answer_timeout():
     assert result.exit_code == 9, result.stderr
     assert "within 2 s" in result.stderr
     assert result.seconds < 2 + 4  # not the connect timeout (10 s) times each attempt
+
+
+def test_after_an_oversized_frame_the_next_question_gets_a_connection_of_its_own():
+    """The refused frame is left half-read: the connection it came on is of no more use
+    (the prompt goes on after the warning, and its next question must not read on)."""
+    from akool_cli.chat.conversation import Conversation
+    from akool_cli.chat.errors import ChatProtocolError
+
+    on_the_first = []  # questions sent on the connection that carried the giant frame
+
+    def giant_then_good(sock, stop):
+        message_id = question_id(sock)
+        if server.connections == 1:  # the first connection: a frame too large, then
+            sock.sendall(ws_frame(TEXT, b"x" * 10, length=200 * 1024 * 1024))
+            message_id = question_id(sock)
+            on_the_first.append(message_id)
+        if message_id is not None:
+            sock.sendall(chat_frame(message_id, f"answer {server.connections}", answer_ended=True))
+        stop.wait(5)
+
+    with HostileWS(giant_then_good) as server:
+        with Conversation(server.url, "server_1", sleep=lambda s: None) as conv:
+            with pytest.raises(ChatProtocolError):
+                conv.ask("hi", idle=0.3, timeout=10)
+            answer = conv.ask("again", idle=0.3, timeout=10)
+        assert answer.answer == "answer 2" and server.connections == 2
+    assert on_the_first == [None]  # closed by the client, never asked on
