@@ -36,10 +36,11 @@ from akool_cli.chat.errors import (
     AnswerTimeoutError,
     AvatarAbsentError,
     ChatConnectionError,
+    RoomEndedError,
     SpeakingTimeoutError,
 )
 from akool_cli.chat.protocol import ChatSettings
-from akool_cli.chat.results import ChatAnswer, ChatEvent
+from akool_cli.chat.results import ROOM_CLOSED, ChatAnswer, ChatEvent
 from akool_cli.chat.turn import Turn
 
 __all__ = ["AnswerTimeoutError", "ChatAnswer", "ChatConnectionError", "Conversation"]
@@ -215,6 +216,9 @@ class Conversation(ConversationBase):
                 if interruptible and turn.sent and self.supports(seam.INTERRUPT):
                     return self._interrupted(turn)
                 t.after_interrupt(sending=not turn.sent)
+                raise
+            except RoomEndedError as exc:
+                self._emit(ROOM_CLOSED, reason=exc.reason)
                 raise
         return turn.result()
 

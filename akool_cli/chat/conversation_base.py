@@ -17,7 +17,12 @@ from akool_cli.chat import ACK_TIMEOUT, CONNECT_TIMEOUT
 from akool_cli.chat import results as ev
 from akool_cli.chat import transport as seam
 from akool_cli.chat.answers import IndexedAnswer
-from akool_cli.chat.errors import ChatConnectionError, ChatError, UnsupportedError
+from akool_cli.chat.errors import (
+    ChatConnectionError,
+    ChatError,
+    RoomEndedError,
+    UnsupportedError,
+)
 from akool_cli.chat.protocol import ChatSettings
 from akool_cli.chat.results import ChatEvent, CommandResult, wall_clock
 from akool_cli.chat.turn import Mids, Turn
@@ -156,6 +161,9 @@ class ConversationBase:
         except seam.LinkDown as exc:
             t.close()
             raise ChatConnectionError(f"the chat room dropped: {exc.reason}") from None
+        except RoomEndedError as exc:
+            self._emit(ev.ROOM_CLOSED, reason=exc.reason)
+            raise
 
     # -- what the room said -----------------------------------------------------------
 

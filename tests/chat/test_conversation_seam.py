@@ -393,6 +393,7 @@ def test_a_room_closed_server_side_ends_the_conversation():
     with pytest.raises(RoomEndedError) as ended:
         conv.ask("Hi", **FAST)
     assert ended.value.reason == "ROOM_DELETED" and conv.ended is ended.value
+    assert events[-1].kind == "room_closed" and events[-1].reason == "ROOM_DELETED"
     assert not isinstance(ended.value, ChatConnectionError)  # nothing to reconnect to
     with pytest.raises(RoomEndedError):
         conv.ask("again?", **FAST)
@@ -405,6 +406,14 @@ def test_a_room_closed_while_idle_is_noted():
     assert isinstance(conv.ended, RoomEndedError) and events[-1].kind == "room_closed"
     assert events[-1].reason == "ROOM_DELETED"
     assert conv.listen(0.01)  # nothing to listen to any more: not an error
+
+
+def test_a_room_closed_during_a_command():
+    conv, room, events = _chat()
+    room.avatar = lambda kind, mid, body: room.say(End("ROOM_DELETED"))
+    with pytest.raises(RoomEndedError):
+        conv.set_params(lang="fr", timeout=1)
+    assert events[-1].kind == "room_closed" and conv.ended is not None
 
 
 def test_a_refused_token_is_not_retried():
