@@ -201,7 +201,8 @@ class Conversation(ConversationBase):
                 return AvatarAbsentError(
                     f"the avatar was not in the room within {timeout:g} s", turn.text
                 )
-            t.close()  # whatever was half-read on it is lost: start afresh next time
+            turn.abandon()
+            t.abandon(cut=True)  # v3: whatever was half-read on it is lost: start afresh
             return AnswerTimeoutError(f"no complete answer within {timeout:g} s", turn.text)
 
         with t.watch(deadline - started) as watchdog:
@@ -215,7 +216,8 @@ class Conversation(ConversationBase):
             except KeyboardInterrupt:
                 if interruptible and turn.sent and self.supports(seam.INTERRUPT):
                     return self._interrupted(turn)
-                t.after_interrupt(sending=not turn.sent)
+                turn.abandon()
+                t.abandon(cut=not turn.sent)
                 raise
             except RoomEndedError as exc:
                 self._emit(ROOM_CLOSED, reason=exc.reason)

@@ -166,6 +166,7 @@ class Transport(Protocol):
     def watch(self, seconds: float) -> ContextManager[Watch]:
         """A deadline held whatever the peer does (v3: the socket is shut at it)."""
 
-    def after_interrupt(self, sending: bool) -> None:
-        """Ctrl-C came while the conversation was ``sending`` or reading: drop a
-        connection left half-way through a frame."""
+    def abandon(self, cut: bool) -> None:
+        """The conversation gave up on an answer (Ctrl-C, its deadline); ``cut``: it may
+        have stopped inside a frame it was sending or reading. Drop a connection left
+        half-way through a frame (v3); a room whose packets come whole stays (v4)."""

@@ -131,6 +131,11 @@ class Turn:
             ended_by=ended_by,
         )  # fmt: skip
 
+    def abandon(self) -> None:
+        """Given up (a timeout, Ctrl-C): what comes of this answer later is no one's."""
+        if self.transport.own_answer_ids:
+            self.over.close(self.answer_mid)
+
     def restart(self, on_restart: Optional[Callable[[], None]]) -> None:
         """The answer is lost (a dropped connection, the avatar gone): start again."""
         if self.text and on_restart is not None:

@@ -150,8 +150,8 @@ class V4Transport:
     def watch(self, seconds: float) -> Iterator[_NoWatch]:
         yield _NoWatch()
 
-    def after_interrupt(self, sending: bool) -> None:
-        pass  # a packet is sent whole or not at all
+    def abandon(self, cut: bool) -> None:
+        pass  # a packet comes and goes whole: the room stays
 
     def _lost(self, exc: RoomClosed) -> Exception:
         """What the room's closing means, the link dropped."""

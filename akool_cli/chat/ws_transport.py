@@ -193,10 +193,11 @@ class WebSocketTransport:
     def watch(self, seconds: float) -> SocketDeadline:
         return SocketDeadline(seconds, lambda: getattr(self._ws, "sock", None))
 
-    def after_interrupt(self, sending: bool) -> None:
-        # Stopped half-way through sending or reading a frame, the stream is cut and the
-        # connection of no more use; between frames it stays.
-        if sending or not _between_frames(self._ws):
+    def abandon(self, cut: bool) -> None:
+        # Stopped half-way through sending or reading a frame (at a deadline the socket
+        # is shut), the stream is cut and the connection of no more use; between frames
+        # it stays.
+        if cut or not _between_frames(self._ws):
             self.close()
 
     # -- what is said -----------------------------------------------------------------

@@ -245,7 +245,7 @@ class MemoryTransport:
     def watch(self, seconds: float) -> _Watch:
         return _Watch()
 
-    def after_interrupt(self, sending: bool) -> None:
+    def abandon(self, cut: bool) -> None:
         pass
 
 

@@ -138,6 +138,16 @@ def test_the_timeout_keeps_the_partial_answer():
     assert late.value.partial == "hal" and time.monotonic() - started < 2
 
 
+def test_a_v4_room_stays_after_a_timeout_and_the_late_rest_is_no_ones():
+    conv, room, _ = _chat()
+    room.avatar = lambda kind, mid, body: room.answer("slow and late", gap=0.5)
+    with pytest.raises(AnswerTimeoutError):
+        conv.ask("one", idle=0.1, timeout=0.3)
+    assert room.connected and room.opens == 1  # its packets come whole: no need to leave
+    room.avatar = lambda kind, mid, body: room.answer("the second", start=0.7)
+    assert conv.ask("two", **FAST).answer == "the second"  # not the first one's rest
+
+
 # -- interrupt ------------------------------------------------------------------------
 
 
