@@ -41,13 +41,13 @@ def _kinds(events):
 
 def test_ask_until_fin_with_its_events(room):
     brain = room.add_avatar()
-    brain.behaviour.pieces = 5
+    brain.behaviour.chunks = 5
     conv, events = _chat(room)
     with conv:
         shown = []
         answer = conv.ask("Hello there", timeout=WAIT, on_text=shown.append)
         long = "Ünïcödé, 😀 and more. " * 120  # several 960-byte chunks
-        brain.behaviour.mode = 1  # retell: said as it is
+        brain.mode = 1  # retell: said as it is
         retold = conv.ask(long, timeout=WAIT)
     assert answer.answer == "You said: Hello there" == "".join(shown)
     assert answer.ended_by == "fin" and answer.frames == 5 and answer.answer_mid == "ans-1"
@@ -59,8 +59,8 @@ def test_ask_until_fin_with_its_events(room):
 
 def test_ctrl_c_interrupts_the_answer_and_the_ack_ends_it(room):
     brain = room.add_avatar()
-    brain.behaviour.pieces = 20
-    brain.behaviour.piece_delay = 0.1  # two seconds of answer unless interrupted
+    brain.behaviour.chunks = 20
+    brain.behaviour.chunk_delay = 0.1  # two seconds of answer unless interrupted
     conv, events = _chat(room)
 
     def on_text(text):
@@ -71,7 +71,7 @@ def test_ctrl_c_interrupts_the_answer_and_the_ack_ends_it(room):
                           interruptible=True)  # fmt: skip
         assert answer.ended_by == "interrupted" and answer.interrupt.ok
         assert 0 < len(answer.answer) < len("You said: Tell me a long story")
-        brain.behaviour.pieces, brain.behaviour.piece_delay = 2, 0.0
+        brain.behaviour.chunks, brain.behaviour.chunk_delay = 2, 0.0
         after = conv.ask("And now?", timeout=WAIT)
     assert after.answer == "You said: And now?"  # not the rest of the cut answer
     assert [c["cmd"] for c in brain.commands] == ["interrupt"]
@@ -97,8 +97,8 @@ def test_set_params_acknowledged_and_refused(room):
         done = conv.set_params(lang="fr", mode=1, vparams={"vid": "voice-fr"}, timeout=WAIT)
         assert done.ok and conv.settings.language == "fr" and conv.settings.mode_type == 1
         assert conv.ask("Bonjour", timeout=WAIT).answer == "Bonjour"  # retold: mode 1
-        assert brain.settings == {"lang": "fr", "mode": 1, "vparams": {"vid": "voice-fr"}}
-        brain.behaviour.fault = "refuse"
+        assert brain.params == {"lang": "fr", "mode": 1, "vparams": {"vid": "voice-fr"}}
+        brain.behaviour.fault = "refuse_commands"
         refused = conv.set_params(lang="de", timeout=WAIT)
     assert refused.refused and refused.code == 1015 and "refused set-params" in refused.describe()
     assert conv.settings.language == "fr"  # a refused one changes nothing here
@@ -177,7 +177,7 @@ def test_an_avatar_that_leaves_mid_answer_and_comes_back_is_asked_again(room):
 
 def test_a_dropped_room_is_recovered_and_the_question_sent_again(room):
     brain = room.add_avatar()
-    brain.behaviour.pieces, brain.behaviour.piece_delay = 4, 0.3
+    brain.behaviour.chunks, brain.behaviour.chunk_delay = 4, 0.3
     conv, events = _chat(room)
     with conv:
         conv.connect()
@@ -200,7 +200,7 @@ def test_a_room_that_sends_us_away_is_rejoined_and_the_question_sent_again(room)
     from livekit.protocol import rtc as signal
 
     brain = room.add_avatar()
-    brain.behaviour.pieces, brain.behaviour.piece_delay = 4, 0.1
+    brain.behaviour.chunks, brain.behaviour.chunk_delay = 4, 0.1
     server = room.lk.server
     conv, events = _chat(room)
     with conv:
@@ -241,7 +241,7 @@ def test_a_room_closed_server_side_is_the_sessions_end(room):
 
 def test_a_room_closed_during_an_answer(room):
     brain = room.add_avatar()
-    brain.behaviour.pieces, brain.behaviour.piece_delay = 10, 0.2
+    brain.behaviour.chunks, brain.behaviour.chunk_delay = 10, 0.2
     conv, _ = _chat(room)
     with conv:
         with pytest.raises(RoomEndedError):
