@@ -250,11 +250,14 @@ def v4_conversation(
     reconnects: int = DEFAULT_RECONNECTS,
     debug: Optional[DebugHook] = None,
     sleep: Callable[[float], None] = time.sleep,
+    on_refused: Optional[Callable[[], None]] = None,
     on_event: Optional[Callable[[ChatEvent], None]] = None,
 ) -> Conversation:
     """A Conversation with the avatar ``server_identity`` in the LiveKit room at
     ``url`` (a v4 session's ``livekit_url``, ``livekit_token`` and
-    ``livekit_server_identity``). Nothing is joined until it connects or asks."""
+    ``livekit_server_identity``). Nothing is joined until it connects or asks.
+    ``on_refused``: as for v3, when the room refuses the join (not the token: that is
+    TokenRefusedError); it may raise to stop, or return to retry."""
     from akool_cli.chat.conversation import Conversation
 
     transport = V4Transport(
@@ -262,5 +265,5 @@ def v4_conversation(
     )
     return Conversation.over(
         transport, settings=settings, reconnects=reconnects, debug=debug, sleep=sleep,
-        on_event=on_event,
+        on_refused=on_refused, on_event=on_event,
     )  # fmt: skip
