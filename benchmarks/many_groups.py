@@ -5,7 +5,7 @@ import sys
 
 import akool_cli.cli.app as app
 from akool_cli.cli import main
-from akool_cli.cli.lazy import Entry
+from akool_cli.cli.core.lazy import Entry
 
 app.GROUPS.update(
     {f"extra{n}": Entry(f"no_such_module_{n}", f"Extra group {n}.", app.MORE) for n in range(20)}

@@ -2,7 +2,9 @@
 protocols, and the conversation written once over both. No Typer here, and nothing of
 the HTTP API."""
 
-RETELL, DIALOGUE = 1, 2  # mode_type: the avatar says the text as it is / answers it
+from akool_cli.chat.modes import DIALOGUE, RETELL  # the chat mode's vocabulary: modes.py
+
+__all__ = ["DIALOGUE", "RETELL"]
 
 # How an answer ends. A room that has shown it marks answers (a frame carrying answer_ended,
 # true or false) is waited on until its marker; in a room that never has, an answer ends

@@ -21,24 +21,14 @@ from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from akool_cli._json import strict_json
-from akool_cli.chat import DIALOGUE, RETELL
 from akool_cli.chat.errors import BadRoomURL
-
-MODES = {"retell": RETELL, "dialogue": DIALOGUE}
+from akool_cli.chat.modes import DIALOGUE
+from akool_cli.chat.modes import MODES as MODES  # re-exported: the vocabulary is modes.py
+from akool_cli.chat.modes import parse_mode as parse_mode
 
 
 class FrameError(ValueError):
     """A frame that is not a chat frame; the reason says why (for --debug)."""
-
-
-def parse_mode(value: str) -> int:
-    """``dialogue``/``2`` or ``retell``/``1``; ValueError otherwise."""
-    text = value.strip().lower()
-    if text in MODES:
-        return MODES[text]
-    if text in ("1", "2"):
-        return int(text)
-    raise ValueError(f"unknown mode {value!r}; use dialogue (2) or retell (1)")
 
 
 @dataclass

@@ -10,29 +10,40 @@ from typing import Annotated, Any, Optional
 import typer
 
 from akool_cli import __version__
-from akool_cli.cli import _click as click
-from akool_cli.cli.globals import attach
-from akool_cli.cli.lazy import Entry, LazyGroup
+from akool_cli.cli.core import click_compat as click
+from akool_cli.cli.core.globals import attach
+from akool_cli.cli.core.lazy import Entry, LazyGroup
 
 CORE, PICK, MORE, DEV = "Core commands", "Choosing", "More", "Development"
 PANELS = (CORE, PICK, MORE, DEV)
 GROUPS = {
-    "auth": Entry("akool_cli.cli.auth", "Log in and manage the stored credential.", CORE),
-    "session": Entry("akool_cli.cli.session", "Create, list, watch and close sessions.", CORE),
-    "chat": Entry("akool_cli.cli.chat", "Chat with an avatar over the session's websocket.", CORE),
-    "say": Entry("akool_cli.cli.say", "Make the avatar say a text as it is.", CORE),
-    "avatar": Entry("akool_cli.cli.avatar", "The avatars a session can stream.", PICK),
-    "voice": Entry("akool_cli.cli.voice", "The voices a chat can speak with.", PICK),
-    "language": Entry("akool_cli.cli.language", "The language codes a chat can use.", PICK),
-    "config": Entry("akool_cli.cli.config", "Per-profile settings and defaults.", MORE),
-    "logs": Entry("akool_cli.cli.logs", "The chat log: every question and answer.", MORE),
-    "credit": Entry("akool_cli.cli.credit", "Show the account's credit balance.", MORE),
-    "api": Entry("akool_cli.cli.api_call", "Call any endpoint of the API.", MORE),
-    "completion": Entry("akool_cli.cli.completion", "Print or install shell completion.", MORE),
-    "emulator": Entry(
-        "akool_cli.cli.emulator", "Run an offline emulator of the API.", DEV, global_options=False
+    "auth": Entry("akool_cli.cli.commands.auth", "Log in and manage the stored credential.", CORE),
+    "session": Entry(
+        "akool_cli.cli.commands.session", "Create, list, watch and close sessions.", CORE
     ),
-    "help": Entry("akool_cli.cli.help_topics", "Help topics: environment, exit-codes.", MORE),
+    "chat": Entry(
+        "akool_cli.cli.commands.chat", "Chat with an avatar over the session's websocket.", CORE
+    ),
+    "say": Entry("akool_cli.cli.commands.say", "Make the avatar say a text as it is.", CORE),
+    "avatar": Entry("akool_cli.cli.commands.avatar", "The avatars a session can stream.", PICK),
+    "voice": Entry("akool_cli.cli.commands.voice", "The voices a chat can speak with.", PICK),
+    "language": Entry(
+        "akool_cli.cli.commands.language", "The language codes a chat can use.", PICK
+    ),
+    "config": Entry("akool_cli.cli.commands.config", "Per-profile settings and defaults.", MORE),
+    "logs": Entry("akool_cli.cli.commands.logs", "The chat log: every question and answer.", MORE),
+    "credit": Entry("akool_cli.cli.commands.credit", "Show the account's credit balance.", MORE),
+    "api": Entry("akool_cli.cli.commands.api", "Call any endpoint of the API.", MORE),
+    "completion": Entry(
+        "akool_cli.cli.commands.completion", "Print or install shell completion.", MORE
+    ),
+    "emulator": Entry(
+        "akool_cli.cli.commands.emulator",
+        "Run an offline emulator of the API.",
+        DEV,
+        global_options=False,
+    ),
+    "help": Entry("akool_cli.cli.commands.help", "Help topics: environment, exit-codes.", MORE),
 }
 
 
@@ -45,7 +56,7 @@ class RootGroup(LazyGroup):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """``akool --help``: plain and quick, the same cost for any number of groups."""
-        from akool_cli.cli import root_help
+        from akool_cli.cli.ui import root_help  # not rich: plain text, quick
 
         formatter.write(
             root_help.render(
@@ -65,8 +76,8 @@ class RootGroup(LazyGroup):
         import os
         import sys
 
-        if os.environ.get("_AKOOL_COMPLETE"):  # a completion script asking (completion.py)
-            from akool_cli.cli.completion import answer
+        if os.environ.get("_AKOOL_COMPLETE"):  # a completion script asking (completion_scripts)
+            from akool_cli.cli.core.completion_scripts import answer
 
             sys.stdout.write(answer(self) or "")
             sys.exit(0)
@@ -77,38 +88,18 @@ class RootGroup(LazyGroup):
         try:
             code = super().main(argv, *rest, **kwargs)
         except click.ClickException as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
+            if click.is_no_args_help(exc):
                 # `akool` or `akool session` alone: its help, as a request for it (exit 0)
-                sys.stdout.write(exc.ctx.get_help().rstrip("\n") + "\n")
+                sys.stdout.write(exc.ctx.get_help().rstrip("\n") + "\n")  # type: ignore[attr-defined]
                 sys.stdout.flush()
                 sys.exit(0)
+            from akool_cli.cli.core.boundary import usage_error  # only when there is one
+
             sys.exit(usage_error(exc, argv))
         except typer.Abort:
             sys.stderr.write("interrupted\n")
             sys.exit(130)
         sys.exit(code if isinstance(code, int) else 0)
-
-
-def usage_error(exc: Any, argv: Any) -> int:
-    """Show a usage error as every other error is shown, on a terminal too: one
-    ``error:`` line and one ``hint:`` line (or a line of JSON with --json). Its exit
-    code (2)."""
-    import json
-    import sys
-
-    code = getattr(exc, "exit_code", 2)
-    message = exc.format_message()
-    command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "akool"
-    hint = f"see `{command} --help`"
-    if "--json" in argv:
-        error = {"message": message, "code": None, "exit_code": code, "hint": hint}
-        sys.stderr.write(json.dumps({"error": error}) + "\n")
-        sys.stderr.flush()
-    else:
-        from akool_cli.cli.output import IOStreams
-
-        IOStreams.system().error(message, hint)
-    return code
 
 
 app = typer.Typer(
@@ -136,7 +127,12 @@ def _completion(install: bool) -> Any:
             return
         import sys
 
-        from akool_cli.cli.completion import detect_shell, install_for, install_problem, script
+        from akool_cli.cli.core.completion_scripts import (
+            detect_shell,
+            install_for,
+            install_problem,
+            script,
+        )
 
         shell = detect_shell()
         if shell is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional, Tuple
 
-from akool_cli.chat.protocol import MODES
+from akool_cli.chat.modes import mode_name
 from akool_cli.local.errors import LocalError
 from akool_cli.local.logs import ChatLog, Exchange
 
@@ -31,10 +31,6 @@ def logging_wanted(env: Mapping[str, str], stored: Callable[[], bool]) -> Tuple[
     except LocalError:
         return True, "default"
     return enabled, "default" if enabled else "logs off"
-
-
-def mode_name(mode_type: Any) -> Optional[str]:
-    return next((name for name, n in MODES.items() if n == mode_type), None)
 
 
 class Recorder:

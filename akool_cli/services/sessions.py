@@ -28,11 +28,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from akool_cli._ids import is_session_id, shown
 from akool_cli.api import FAILED, QUEUEING, backoff_delay
-from akool_cli.api.client import Client
 from akool_cli.api.errors import (
     AkoolError,
     ProtocolError,
@@ -44,6 +43,9 @@ from akool_cli.api.models import Session
 from akool_cli.local.errors import LocalError, UnsafePathError
 from akool_cli.local.records import SessionRecords
 from akool_cli.services.errors import NoChatRoomError
+
+if TYPE_CHECKING:  # the HTTP stack loads with the client, when a command builds one
+    from akool_cli.api.client import Client
 
 Warn = Callable[[str], None]
 # Closing a session a command created for itself: attempts, and the time they may take.

@@ -9,7 +9,7 @@ import pytest
 from akool_cli.api import errors
 from akool_cli.api.auth import ClientCredentials, Credential
 from akool_cli.api.client import USER_AGENT, Client
-from akool_cli.cli.failures import exit_code_for
+from akool_cli.cli.core.boundary import exit_code_for
 from akool_cli.emulator.state import DEFAULT_API_KEY, DEFAULT_TOKEN
 
 KEY = Credential("api_key", DEFAULT_API_KEY)

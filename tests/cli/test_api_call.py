@@ -27,7 +27,7 @@ def test_fields_make_a_post_body_and_typed_fields_are_typed(cli, logged_in):
 
 
 def test_typed_values():
-    from akool_cli.cli.api_call import typed_value
+    from akool_cli.cli.commands.api.api import typed_value
 
     assert [typed_value(v, None) for v in ("true", "false", "null", "3", "2.5", "x", "nan")] == [
         True, False, None, 3, 2.5, "x", "nan"

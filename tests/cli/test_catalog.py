@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from akool_cli.cli.context import AppContext
-from akool_cli.cli.output import IOStreams
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.ui.iostreams import IOStreams
 from akool_cli.emulator.catalog import LANGUAGES, OFFICIAL_AVATARS, OFFICIAL_VOICES
 
 
@@ -47,7 +47,7 @@ def test_language_list(cli, logged_in):
 
 
 def test_language_list_on_a_terminal_is_a_table(logged_in):
-    from akool_cli.cli.language import LanguageListOptions, run_list
+    from akool_cli.cli.commands.language.list import LanguageListOptions, run_list
 
     streams = IOStreams.test(tty=True)
     assert (

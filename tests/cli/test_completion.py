@@ -58,7 +58,7 @@ def test_zsh_and_fish_answers_keep_descriptions_whole_and_one_per_line():
 
 
 def test_a_colon_in_a_zsh_value_is_escaped(tmp_path, private_env):
-    from akool_cli.cli.completion import _line
+    from akool_cli.cli.core.completion_scripts import _line
 
     assert _line("zsh", "a:b", "it's") == "a\\:b:it's"
     assert _line("fish", "a", "two\nlines") == "a\ttwo lines"

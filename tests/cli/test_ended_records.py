@@ -31,7 +31,7 @@ def test_a_closed_session_still_shows_its_avatar(cli, logged_in):
 
 
 def test_an_ended_session_is_not_offered_to_completion(cli, logged_in):
-    from akool_cli.cli.complete import complete_session_id
+    from akool_cli.cli.core.completers import complete_session_id
 
     kept = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()
     closed = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()

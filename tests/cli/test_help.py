@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from akool_cli.cli.exit_codes import MEANINGS, ExitCode
-from akool_cli.cli.help_topics import ENVIRONMENT
+from akool_cli.cli.commands.help.help import ENVIRONMENT
+from akool_cli.cli.core.errors import MEANINGS, ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNAL = {"AKOOL_COMPLETE", "AKOOL_COMPLETE_ARGS"}  # between completion scripts and akool

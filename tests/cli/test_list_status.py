@@ -8,7 +8,8 @@ import json
 import pytest
 
 from akool_cli.api.models import Session
-from akool_cli.cli.session_list import older_than, parse_duration, parse_statuses
+from akool_cli.cli.commands.session._listing import parse_statuses
+from akool_cli.cli.commands.session.list import older_than, parse_duration
 
 
 def _sessions(emu):

@@ -7,8 +7,8 @@ import stat
 
 from akool_cli.chat.conversation import Conversation
 from akool_cli.chat.protocol import room_member_id
-from akool_cli.cli.output import IOStreams
-from akool_cli.cli.repl import Repl
+from akool_cli.cli.commands.chat.repl import Repl
+from akool_cli.cli.ui.iostreams import IOStreams
 
 
 def _repl(emu, lines, timeout=5, tty=True, **kw):
@@ -158,7 +158,7 @@ def test_a_session_that_ends_while_idle_ends_the_prompt_with_the_check(emu):
     import pytest
 
     from akool_cli.api.errors import SessionEndedError
-    from akool_cli.cli.repl import IdleWatch
+    from akool_cli.cli.commands.chat.idle import IdleWatch
 
     urls = emu.create()["stream_urls"]
     conversation = Conversation(

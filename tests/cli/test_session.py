@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from akool_cli.cli.context import AppContext
-from akool_cli.cli.output import IOStreams
-from akool_cli.cli.session_list import ListOptions, run_list
+from akool_cli.cli.commands.session.list import ListOptions, run_list
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.ui.iostreams import IOStreams
 from tests.helpers import wait_for
 
 

@@ -100,8 +100,8 @@ HEAVY = [
     "akool_cli.emulator",
     "akool_cli.api.client",
     "akool_cli.local.files",
-    "akool_cli.cli.context",
-    "akool_cli.cli.output",
+    "akool_cli.cli.core.context",
+    "akool_cli.cli.ui.iostreams",
     "akool_cli.api.models",
     "akool_cli.chat.protocol",
     "akool_cli.chat.conversation",
@@ -136,7 +136,7 @@ def test_help_with_twenty_more_groups_lists_them_and_imports_none():
     code = (
         "import sys\n"
         "import akool_cli.cli.app as app\n"
-        "from akool_cli.cli.lazy import Entry\n"
+        "from akool_cli.cli.core.lazy import Entry\n"
         "app.GROUPS.update({f'extra{i}': Entry(f'no_such_module_{i}', f'Extra group {i}.', "
         "app.MORE) for i in range(20)})\n"
         "sys.argv = ['akool', '--help']\n"

@@ -8,9 +8,9 @@ import pytest
 
 from akool_cli.api.auth import Credential
 from akool_cli.api.client import Client
-from akool_cli.cli.context import AppContext
-from akool_cli.cli.output import IOStreams
-from akool_cli.cli.session_list import ListOptions, run_list
+from akool_cli.cli.commands.session.list import ListOptions, run_list
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.ui.iostreams import IOStreams
 
 
 class PageWatcher(io.StringIO):

@@ -161,7 +161,7 @@ def test_files_are_written_without_fchmod(tmp_path, monkeypatch):
 
 
 def test_the_repl_history_is_never_readable_by_others(tmp_path):
-    from akool_cli.cli.repl_terminal import _history_file
+    from akool_cli.cli.commands.chat.repl_terminal import _history_file
 
     path = tmp_path / "state" / "chat_history.json"
     old_umask = os.umask(0)  # the most permissive umask there is
@@ -178,8 +178,8 @@ def test_the_repl_history_is_never_readable_by_others(tmp_path):
 
 
 def test_a_broken_repl_history_is_no_history(tmp_path):
-    from akool_cli.cli.repl import HISTORY_SIZE
-    from akool_cli.cli.repl_terminal import _history_file
+    from akool_cli.cli.commands.chat.repl_terminal import _history_file
+    from akool_cli.cli.commands.chat.slash import HISTORY_SIZE
 
     path = tmp_path / "chat_history.json"
     path.write_bytes(b"\xff\xfe not json")

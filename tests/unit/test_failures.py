@@ -1,5 +1,5 @@
 """Every failure becomes one message, one documented exit code and maybe a hint — in one
-place (akool_cli.cli.failures)."""
+place (akool_cli.cli.core.boundary)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ import pytest
 
 from akool_cli.api import errors as api
 from akool_cli.chat.errors import AnswerTimeoutError, BadRoomURL, ChatConnectionError
-from akool_cli.cli.errors import EmulatorError, Interrupted, LoginRejected, UsageError
-from akool_cli.cli.exit_codes import ExitCode
-from akool_cli.cli.failures import describe, exit_code_for
+from akool_cli.cli.core.boundary import describe, exit_code_for
+from akool_cli.cli.core.errors import (
+    EmulatorError,
+    ExitCode,
+    Interrupted,
+    LoginRejected,
+    UsageError,
+)
 from akool_cli.local.errors import CorruptFileError, LocalFileError, SettingError
 
 # The contract, as the README and `akool help exit-codes` state it.
@@ -101,7 +106,7 @@ def test_a_rejected_credential_is_advised_by_where_it_came_from(source, advice):
 
 
 def test_internal_errors_are_one_line_and_exit_1():
-    from akool_cli.cli.failures import internal_failure
+    from akool_cli.cli.core.boundary import internal_failure
 
     failure = internal_failure(RuntimeError("boom"))
     assert failure.exit_code == 1 and failure.message == "internal error: RuntimeError: boom"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from akool_cli.cli.output import Column, IOStreams, Table, render_fields
+from akool_cli.cli.ui.iostreams import IOStreams
+from akool_cli.cli.ui.table import Column, Table, render_fields
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG_ID = "f" * 40

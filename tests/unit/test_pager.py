@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from akool_cli.cli.pager import pager_command
+from akool_cli.cli.ui.pager import pager_command
 
 
 @pytest.mark.parametrize(

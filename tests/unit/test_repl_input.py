@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from akool_cli.cli.chat_run import quiet_note
-from akool_cli.cli.repl import join_continued
-from akool_cli.cli.repl_terminal import completions
+from akool_cli.cli.commands.chat.repl import join_continued
+from akool_cli.cli.commands.chat.repl_terminal import completions
+from akool_cli.cli.ui.answer import quiet_note
 
 VALUES = {
     "/mode": [("dialogue", "the avatar answers"), ("retell", "it says your text")],

@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from akool_cli.cli import validate
-from akool_cli.cli.errors import UsageError
+from akool_cli.cli.core import input as user_input
+from akool_cli.cli.core import validate
+from akool_cli.cli.core.errors import UsageError
 
 
 @pytest.mark.parametrize("value", ["6698c9d69cf7b0d61d1b6420", " abc ", "a.b:c-d_e"])
@@ -29,20 +30,20 @@ def test_bad_avatar_ids(value):
 
 def test_ids_from_stdin_and_arguments():
     stdin = io.StringIO("a1\n\n  b2 \n")
-    assert validate.session_ids(["x0", "-", "y3"], stdin) == ["x0", "a1", "b2", "y3"]
+    assert user_input.session_ids(["x0", "-", "y3"], stdin) == ["x0", "a1", "b2", "y3"]
 
 
 def test_stdin_that_is_not_utf8_is_a_usage_error():
     stdin = io.TextIOWrapper(io.BytesIO(b"ok\n\xff\n"), encoding="utf-8", errors="strict")
     with pytest.raises(UsageError) as info:
-        validate.read_stdin_lines(stdin, "session ids", 100)
+        user_input.read_stdin_lines(stdin, "session ids", 100)
     assert "not UTF-8" in str(info.value)
 
 
 def test_too_many_ids_on_stdin():
-    stdin = io.StringIO("a\n" * (validate.MAX_STDIN_IDS + 1))
+    stdin = io.StringIO("a\n" * (user_input.MAX_STDIN_IDS + 1))
     with pytest.raises(UsageError):
-        validate.read_stdin_lines(stdin, "session ids", 100)
+        user_input.read_stdin_lines(stdin, "session ids", 100)
 
 
 class Endless(io.TextIOBase):
@@ -55,12 +56,12 @@ class Endless(io.TextIOBase):
 
 def test_an_endless_line_on_stdin_is_refused_after_its_limit():
     with pytest.raises(UsageError) as info:
-        validate.read_stdin_lines(Endless(), "session ids", validate.MAX_ID_LINE)
+        user_input.read_stdin_lines(Endless(), "session ids", user_input.MAX_ID_LINE)
     assert "longer than 1024 characters" in str(info.value)
 
 
 def test_closed_stdin_is_empty():
-    assert validate.read_stdin_lines(None, "session ids", 10) == []
+    assert user_input.read_stdin_lines(None, "session ids", 10) == []
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dir", "big", "missing"])
@@ -75,7 +76,7 @@ def test_small_files_are_regular_and_small(tmp_path, kind):
     elif kind == "big":
         path.write_bytes(b"x" * 101)
     with pytest.raises(UsageError):
-        validate.read_small_file(path, 100, "--prompt-file")
+        user_input.read_small_file(path, 100, "--prompt-file")
 
 
 def test_a_small_file_is_read():
@@ -83,7 +84,7 @@ def test_a_small_file_is_read():
 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("a patient tutor")
-    assert validate.read_small_file(validate.Path(handle.name), 100, "x") == "a patient tutor"
+    assert user_input.read_small_file(user_input.Path(handle.name), 100, "x") == "a patient tutor"
 
 
 @pytest.mark.parametrize(

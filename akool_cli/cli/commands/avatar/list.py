@@ -1,0 +1,133 @@
+"""``akool avatar list``: the avatars a session can stream, page by page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Optional
+
+import typer
+
+from akool_cli import _ids as ids
+from akool_cli.api.resources.avatars import AVATAR_SOURCES
+from akool_cli.cli.commands.avatar._rows import AVATAR_STATES, AVATAR_STYLES, SOURCE_WORDS
+from akool_cli.cli.core.boundary import invoke
+from akool_cli.cli.core.completers import remember_choices
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.core.options import (
+    DEFAULT_CONCURRENCY,
+    ConcurrencyOpt,
+    JsonOpt,
+    QuietOpt,
+)
+from akool_cli.cli.core.validate import check_output_flags, choice
+from akool_cli.cli.ui.listing import Listing, print_pages, summarize
+from akool_cli.cli.ui.table import Column
+
+
+def avatar_listing() -> Any:
+    return Listing(
+        columns=(
+            Column("AVATAR ID", min_width=18),
+            Column("NAME", min_width=8),
+            Column("FROM"),
+            Column("STATUS"),
+            Column("RECORD ID", min_width=24),
+            Column("PREVIEW", elastic=True),
+        ),
+        row=lambda a: (
+            a.avatar_id,
+            a.name,
+            SOURCE_WORDS.get(a.source or 0),
+            AVATAR_STATES.get(a.status or 0),
+            a.record_id,
+            a.url,
+        ),
+        ident=lambda a: a.avatar_id,
+        kind=ids.AVATAR,
+        styles=lambda a: ("", "", "", AVATAR_STYLES.get(a.status or 0, ""), "", ""),
+    )
+
+
+@dataclass(frozen=True)
+class AvatarListOptions:
+    source: Optional[str] = None
+    page: int = 1
+    size: int = 100
+    all_pages: bool = False
+    as_json: bool = False
+    quiet: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+def run_list(opts: AvatarListOptions, app_ctx: AppContext) -> int:
+    check_output_flags(opts.as_json, opts.quiet)
+    source = choice(opts.source, AVATAR_SOURCES, "--from")
+    avatars = app_ctx.client().avatars
+    if opts.all_pages:
+        walk = avatars.iter_pages(
+            source=source, size=opts.size, start_page=opts.page, concurrency=opts.concurrency
+        )
+    else:
+        walk = iter([avatars.list(source=source, page=opts.page, size=opts.size)])
+    seen = []
+
+    def pages() -> Any:
+        for page in walk:
+            seen.extend(page.parsed)
+            yield page.items, page.parsed, page.count
+
+    shown, count = print_pages(
+        app_ctx.io,
+        pages(),
+        avatar_listing(),
+        as_json=opts.as_json,
+        quiet=opts.quiet,
+        pager=app_ctx.pager(),
+        note=app_ctx.note,
+    )
+    if not opts.as_json and not opts.quiet:
+        summarize(app_ctx.io, "avatars", shown, count, page=opts.page, complete=opts.all_pages)
+    if source is None and opts.page == 1 and shown >= count >= 0:  # the whole list: cache it
+        entries = [(a.avatar_id, a.name or "") for a in seen if a.status in (None, 3)]
+        remember_choices(app_ctx, "avatars", entries)
+    return 0
+
+
+def list_(
+    ctx: typer.Context,
+    source: Annotated[
+        Optional[str],
+        typer.Option("--from", metavar="official|mine", help="Akool's avatars, or your own."),
+    ] = None,
+    page: Annotated[
+        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
+    ] = 1,
+    size: Annotated[
+        int, typer.Option("--size", metavar="N", min=1, max=1000, help="Avatars per page.")
+    ] = 100,
+    all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,
+) -> None:
+    """List avatars: the id a session takes, name, whose, status, and a preview.
+
+    Piped: one avatar per line, tab-separated. --json prints the API's items
+    unchanged (with --all, one array of every item).
+
+    [b]Examples[/b]
+
+      $ akool avatar list
+      $ akool avatar list --from mine --all -q
+      $ akool avatar list --json | jq -r '.[] | select(.status == 3) | .avatar_id'
+    """
+    opts = AvatarListOptions(
+        source=source,
+        page=page,
+        size=size,
+        all_pages=all_pages,
+        as_json=as_json,
+        quiet=quiet,
+        concurrency=concurrency,
+    )
+    invoke(ctx, run_list, opts)

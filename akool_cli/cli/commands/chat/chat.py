@@ -1,0 +1,261 @@
+"""``akool chat``: talk to an avatar over the session's websocket.
+
+Three modes: an interactive prompt (stdin is a terminal), one question
+(``--message``), or one question per line of piped stdin.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional, Tuple
+
+import typer
+
+from akool_cli.chat import DIALOGUE
+from akool_cli.chat.protocol import ChatSettings, server_url_for
+from akool_cli.chat.protocol import parse_mode as parse
+from akool_cli.cli.commands.chat.talk import (
+    chat_in_a_new_session,
+    check_question,
+    converse,
+    questions,
+    waiter,
+)
+from akool_cli.cli.core import validate
+from akool_cli.cli.core.boundary import invoke
+from akool_cli.cli.core.completers import complete_avatar
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.input import one_session_id, read_small_file
+from akool_cli.cli.core.options import (
+    DEFAULT_ANSWER_IDLE,
+    DEFAULT_ANSWER_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+    AnswerIdleOpt,
+    AnswerTimeoutOpt,
+    LanguageOpt,
+    ModeOpt,
+    NoLogOpt,
+    OptionalSessionIdArg,
+    VoiceIdOpt,
+    WaitTimeoutOpt,
+)
+
+MAX_PROMPT_FILE = 1024 * 1024  # bytes; a role description, not a book
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    session_id: Optional[str] = None
+    avatar_id: Optional[str] = None
+    voice_id: Optional[str] = None
+    language: Optional[str] = None
+    mode: Optional[str] = None  # as typed (--mode); None: the profile's, else dialogue
+    mode_type: Optional[int] = None  # the API's number, once resolved (say: retell)
+    prompt: Optional[str] = None
+    prompt_url: Optional[str] = None
+    prompt_file: Optional[Path] = None
+    message: Optional[str] = None
+    as_json: bool = False
+    answer_idle: float = DEFAULT_ANSWER_IDLE
+    answer_timeout: float = DEFAULT_ANSWER_TIMEOUT
+    keep: bool = False
+    url: Optional[str] = None
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT
+    no_wait: bool = False  # send, do not wait for the avatar's frames (say --no-wait)
+    from_stdin: bool = False  # questions are stdin's lines even on a terminal (say ID -)
+    no_log: bool = False  # do not record this chat in the chat log
+    command: str = "chat"  # as recorded in the chat log: chat | say
+
+
+def parse_mode(value: str) -> int:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def with_defaults(opts: ChatOptions, app_ctx: AppContext) -> ChatOptions:
+    """The options with what was left out taken from the profile: the mode (else
+    dialogue), the voice and the language."""
+    mode_type = opts.mode_type
+    if mode_type is None:
+        mode_type = parse_mode(opts.mode if opts.mode is not None else app_ctx.setting("mode")[0])
+    voice_id = opts.voice_id if opts.voice_id is not None else app_ctx.setting("voice_id")[0]
+    language = opts.language if opts.language is not None else app_ctx.setting("language")[0]
+    return replace(opts, mode_type=mode_type, voice_id=voice_id, language=language)
+
+
+def _prompt(opts: ChatOptions) -> Any:
+    """The payload's prompt (from, content), or None."""
+
+    if sum(x is not None for x in (opts.prompt, opts.prompt_url, opts.prompt_file)) > 1:
+        raise UsageError("use one of --prompt, --prompt-url and --prompt-file")
+    if opts.prompt is not None:
+        return "text", opts.prompt
+    if opts.prompt_url is not None:
+        if not opts.prompt_url.startswith(("http://", "https://")):
+            raise UsageError("--prompt-url must be an http(s) URL of a PDF")
+        return "url", opts.prompt_url
+    if opts.prompt_file is not None:
+        return "text", read_small_file(opts.prompt_file, MAX_PROMPT_FILE, "--prompt-file")
+    return None
+
+
+def check(opts: ChatOptions, stdin: Any = None) -> Tuple[ChatOptions, ChatSettings]:
+    """Refuse bad input before anything is sent; the options with the ids checked, and
+    the chat settings. A session id of ``-`` is the first line of ``stdin`` (its other
+    lines are then the questions)."""
+
+    if opts.session_id is not None and opts.avatar_id is not None:
+        raise UsageError("give a session id or --avatar-id, not both")
+    if opts.session_id is None and opts.avatar_id is None and opts.url is None:
+        raise UsageError(
+            "which session?",
+            hint="akool chat SESSION_ID, akool chat --avatar-id Kai_1080P_back, or --url",
+        )
+    if opts.session_id is not None:
+        opts = replace(opts, session_id=one_session_id(opts.session_id, stdin))
+    if opts.avatar_id is not None:
+        opts = replace(opts, avatar_id=validate.avatar_id(opts.avatar_id))
+    if opts.url is not None:
+        if not opts.url.startswith(("ws://", "wss://")):
+            raise UsageError(f"--url must be a ws:// or wss:// chat room URL, not {opts.url!r}")
+        server_url_for(opts.url)  # BadRoomURL (a usage error) if it is not a client room
+    prompt = _prompt(opts)
+    if opts.message is not None:
+        check_question(validate.text_argument(opts.message, "--message"))
+    for name in ("voice_id", "language", "prompt"):
+        value = getattr(opts, name)
+        if value is not None and not validate.is_text(value):
+            raise UsageError(f"--{name.replace('_', '-')} is not UTF-8 text")
+    if opts.keep and opts.avatar_id is None:
+        raise UsageError("--keep only applies with --avatar-id")
+    return opts, ChatSettings(
+        voice_id=opts.voice_id or None,
+        language=opts.language or None,
+        mode_type=opts.mode_type if opts.mode_type is not None else DIALOGUE,
+        prompt_from=prompt[0] if prompt else None,
+        prompt_content=prompt[1] if prompt else None,
+    )
+
+
+def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
+    opts, settings = check(with_defaults(opts, app_ctx), app_ctx.io.stdin)
+    app_ctx.about(
+        session_id=opts.session_id, avatar_id=opts.avatar_id, avatar_sent=opts.avatar_id is not None
+    )
+    io = app_ctx.io
+    piped: Optional[Iterator[str]] = None
+    if opts.message is None and (opts.from_stdin or not io.stdin_tty):
+        # The first question is read and checked before anything is sent (or created);
+        # the rest stream in as they come.
+        lines = questions(app_ctx)
+        first = next(lines, None)
+        if first is None:
+            return 0
+        piped = itertools.chain([first], lines)
+    if opts.avatar_id is not None:
+        return chat_in_a_new_session(app_ctx, opts, settings, piped)
+    service = app_ctx.sessions()
+    session = None
+    if opts.session_id is not None:
+        session = service.live(opts.session_id, waiter(app_ctx, opts.session_id, opts))
+    room = service.chat_room(opts.session_id, url=opts.url, session=session)
+    return converse(app_ctx, opts, settings, room, piped)
+
+
+def chat(
+    ctx: typer.Context,
+    session_id: OptionalSessionIdArg = None,
+    avatar_id: Annotated[
+        Optional[str],
+        typer.Option(
+            "--avatar-id",
+            metavar="ID",
+            help="Create a session for this avatar, chat, then close it.",
+            autocompletion=complete_avatar,
+        ),
+    ] = None,
+    message: Annotated[
+        Optional[str],
+        typer.Option("--message", "-m", metavar="TEXT", help="Ask one question and exit."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per answer (one line each).")
+    ] = False,
+    voice_id: VoiceIdOpt = None,
+    language: LanguageOpt = None,
+    mode: ModeOpt = None,
+    prompt: Annotated[
+        Optional[str],
+        typer.Option("--prompt", metavar="TEXT", help="Describe the avatar's role (text)."),
+    ] = None,
+    prompt_url: Annotated[
+        Optional[str],
+        typer.Option("--prompt-url", metavar="URL", help="URL of a PDF describing the role."),
+    ] = None,
+    prompt_file: Annotated[
+        Optional[Path],
+        typer.Option("--prompt-file", metavar="FILE", help="File whose text is the prompt."),
+    ] = None,
+    answer_idle: AnswerIdleOpt = DEFAULT_ANSWER_IDLE,
+    answer_timeout: AnswerTimeoutOpt = DEFAULT_ANSWER_TIMEOUT,
+    keep: Annotated[
+        bool,
+        typer.Option(
+            "--keep", help="With --avatar-id: keep the session once live (its id goes to stderr)."
+        ),
+    ] = False,
+    url: Annotated[
+        Optional[str],
+        typer.Option("--url", metavar="URL", help="Client chat room URL (wss://…/client_N.chat)."),
+    ] = None,
+    wait_timeout: WaitTimeoutOpt = DEFAULT_WAIT_TIMEOUT,
+    no_log: NoLogOpt = False,
+) -> None:
+    """Chat with an avatar over the session's websocket.
+
+    On a terminal: an interactive prompt with history (/help lists commands).
+    With --message: one question, one answer. Piped: each line is a question.
+    The avatar answers (dialogue); --mode retell makes it say your text as is.
+    A session that has ended exits 8. Every exchange is recorded in the chat log
+    (`akool logs`) unless --no-log.
+
+    How an answer ends: in a room that marks its answers (answer_ended), at the
+    marker, however long the avatar pauses; in one that never has, after
+    --answer-idle seconds without a piece (default 2.5: enough for pieces 1.5 s
+    apart). The trade-off: each answer costs that long after its last piece (on a
+    terminal the text shows as it comes); a shorter wait may cut a slow avatar.
+    --json says which ended it: "ended_by": "marker" or "quiet". --answer-timeout
+    bounds it all, connecting included (exit 9).
+
+    [b]Examples[/b]
+
+      $ akool chat 6698c9d69cf7b0d61d1b6420
+      $ akool chat "$ID" --message "Say hi" --json
+      $ printf 'Hi\\nWhat can you do?\\n' | akool chat "$ID" --json
+      $ akool chat "$ID" --mode retell -m "Hello, I am Kai"
+      $ akool chat --avatar-id Kai_1080P_back
+    """
+    opts = ChatOptions(
+        session_id=session_id,
+        avatar_id=avatar_id,
+        voice_id=voice_id,
+        language=language,
+        mode=mode,
+        prompt=prompt,
+        prompt_url=prompt_url,
+        prompt_file=prompt_file,
+        message=message,
+        as_json=as_json,
+        answer_idle=answer_idle,
+        answer_timeout=answer_timeout,
+        keep=keep,
+        url=url,
+        wait_timeout=wait_timeout,
+        no_log=no_log,
+    )
+    invoke(ctx, run_chat, opts)

@@ -1,0 +1,132 @@
+"""The chat prompt's slash commands: what each does (``COMMANDS``, shown by /help and
+completed by Tab) and its handler (``HANDLERS``), each given the prompt and the text after
+the command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Dict, Optional
+
+from akool_cli.api.errors import AkoolError
+from akool_cli.chat.modes import mode_name, parse_mode
+from akool_cli.cli.core.boundary import describe
+from akool_cli.cli.ui.text import sanitize_line, sanitize_text
+
+if TYPE_CHECKING:
+    from akool_cli.cli.commands.chat.repl import Repl
+
+COMMANDS: Dict[str, str] = {
+    "/help": "this help",
+    "/exit": "leave (so do /quit, Ctrl-D, and Ctrl-C on an empty prompt)",
+    "/quit": "leave",
+    "/pause": "pause the session's streaming (your next message resumes it)",
+    "/mode": "MODE: dialogue (the avatar answers) or retell (it says your text)",
+    "/voice": "ID: use another voice id",
+    "/lang": "CODE: use another language code",
+    "/prompt": "TEXT: describe the avatar's role (an empty TEXT clears it)",
+    "/history": "this chat's questions and answers so far",
+    "/save": "FILE: write this chat's transcript to FILE",
+    "/session": "the session id and the chat room URLs",
+}
+HISTORY_SIZE = 1000  # questions kept for the up arrow
+
+
+def help_text() -> str:
+    lines = [
+        "Type a question and press Enter. A pasted block is one question; end a line",
+        "with \\ to continue it on the next. Tab completes commands.",
+    ]
+    for name, what in COMMANDS.items():
+        if name != "/quit":
+            lines.append(f"  {name:<10} {what}")
+    lines.append("Ctrl-C while an answer is coming abandons that answer.")
+    return "\n".join(lines)
+
+
+def leave(repl: Repl, arg: str) -> bool:
+    return False
+
+
+def help_(repl: Repl, arg: str) -> None:
+    repl._show(help_text())
+
+
+def pause(repl: Repl, arg: str) -> None:
+    if repl.on_pause is None:
+        repl.io.warn("no session to pause (the room was given by --url)")
+        return
+    try:
+        repl.io.info(repl.on_pause())
+    except AkoolError as exc:  # the chat goes on; the pause did not happen
+        repl.io.warn(f"the session was not paused: {describe(exc).message}")
+
+
+def mode(repl: Repl, arg: str) -> None:
+    try:
+        repl.conversation.settings.mode_type = parse_mode(arg)
+    except ValueError as exc:
+        repl.io.warn(f"usage: /mode dialogue|retell ({exc})")
+        return
+    repl.io.info(f"Mode set to {mode_name(repl.conversation.settings.mode_type)}.")
+
+
+def setting(repl: Repl, arg: str, attribute: str, usage: str, what: str) -> None:
+    if not arg:
+        repl.io.warn(f"usage: {usage}")
+        return
+    setattr(repl.conversation.settings, attribute, arg)
+    repl.io.info(f"{what} set to {sanitize_line(arg, 80)}.")
+
+
+def prompt(repl: Repl, arg: str) -> None:
+    settings = repl.conversation.settings
+    settings.prompt_from = "text" if arg else None
+    settings.prompt_content = arg or None
+    repl.io.info("Prompt set." if arg else "Prompt cleared.")
+
+
+def history(repl: Repl, arg: str) -> None:
+    if not repl.transcript:
+        repl.io.info("Nothing asked yet.")
+        return
+    for line in repl._lines():
+        repl._show(sanitize_text(line))
+
+
+def save(repl: Repl, arg: str) -> None:
+    if not arg:
+        repl.io.warn("usage: /save FILE")
+        return
+    path = Path(arg).expanduser()
+    try:  # a transcript is private: a new file is 0600 whatever the umask
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(repl._lines()))
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        repl.io.warn(f"cannot write {sanitize_line(arg, 200)}: {reason}")
+        return
+    turns = len(repl.transcript)
+    repl.io.info(f"Saved {turns} exchange{'s' if turns != 1 else ''} to {path}.")
+
+
+def session(repl: Repl, arg: str) -> None:
+    for line in repl.session_lines:
+        repl._show(line)
+
+
+HANDLERS: Dict[str, Callable[[Repl, str], Optional[bool]]] = {
+    "/exit": leave,
+    "/quit": leave,
+    "/help": help_,
+    "/pause": pause,
+    "/mode": mode,
+    "/voice": lambda repl, arg: setting(repl, arg, "voice_id", "/voice ID", "Voice"),
+    "/lang": lambda repl, arg: setting(repl, arg, "language", "/lang CODE", "Language"),
+    "/prompt": prompt,
+    "/history": history,
+    "/save": save,
+    "/session": session,
+}
+assert set(HANDLERS) == set(COMMANDS)

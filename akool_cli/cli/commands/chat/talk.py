@@ -1,0 +1,222 @@
+"""How ``akool chat`` and ``akool say`` talk, once their input is checked (``chat.py``):
+in a session created for the chat (closed again on every way out), or in the session's
+chat room — one question, the questions piped in, or the interactive prompt; each
+exchange printed, then recorded in the chat log."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Iterator, Optional
+
+from akool_cli.api import CONNECT_TIMEOUT_CAP
+from akool_cli.chat import MAX_QUESTION
+from akool_cli.chat.errors import AnswerTimeoutError
+from akool_cli.cli.commands.chat.repl_terminal import run_repl
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.input import iter_stdin_lines
+from akool_cli.cli.core.lifecycle import close_created, wait_until_live
+from akool_cli.cli.core.signals import shielded
+from akool_cli.cli.ui.answer import StreamedAnswer, quiet_note
+from akool_cli.cli.ui.text import sanitize_text
+from akool_cli.local.files import state_dir
+from akool_cli.local.logs import FILE_NAME, ChatLog
+from akool_cli.services.chatlog import NullRecorder, Recorder, logging_wanted
+from akool_cli.services.sessions import ChatRoom
+
+if TYPE_CHECKING:
+    from akool_cli.cli.commands.chat.chat import ChatOptions
+
+
+def check_question(text: str) -> str:
+    if len(text) > MAX_QUESTION:
+        raise UsageError(
+            f"a question is limited to {MAX_QUESTION} characters; this one has {len(text)}"
+        )
+    return text
+
+
+def questions(app_ctx: AppContext) -> Iterator[str]:
+    for line in iter_stdin_lines(app_ctx.io.stdin, "questions", MAX_QUESTION):
+        yield check_question(line)
+
+
+def _answer_one(
+    app_ctx: AppContext,
+    conversation: Any,
+    question: str,
+    opts: ChatOptions,
+    recorder: Any,
+    since: Optional[float] = None,
+) -> None:
+    """Ask and print the answer: streamed as it comes on a terminal; when stdout is not a
+    terminal, only a complete answer is printed (never a partial one, never twice).
+    ``since``: when the answer's time began (before connecting), if not now."""
+
+    io = app_ctx.io
+    settings = conversation.settings
+    printer = StreamedAnswer(io)
+    streamed = io.stdout_tty and not opts.as_json
+    try:
+        answer = conversation.ask(
+            question,
+            idle=opts.answer_idle,
+            timeout=opts.answer_timeout,
+            on_text=printer.on_text if streamed else None,
+            on_restart=printer.on_restart if streamed else None,
+            since=since,
+        )
+    except AnswerTimeoutError as exc:
+        recorder.unanswered(settings, question, "timed_out", exc.partial)
+        raise
+    except BaseException:
+        recorder.unanswered(settings, question, "abandoned", printer.text)
+        raise
+    finally:
+        if printer.written:
+            io.write("\n")
+            io.flush()
+    try:
+        if opts.as_json:
+            io.json_line(answer.as_json())
+        elif not streamed:
+            io.out(sanitize_text(answer.answer))
+            io.flush()
+    finally:  # after it is printed (the answer comes first), even if it could not be
+        recorder.answered(settings, answer)
+    note = quiet_note(answer, opts.answer_idle, recorder.marked_before()) if io.stderr_tty else None
+    if note:
+        io.note(note)
+
+
+def _recorder(app_ctx: AppContext, opts: ChatOptions, room: ChatRoom) -> Any:
+    """What records this chat's exchanges in the chat log (one that records nothing with
+    --no-log, AKOOL_LOGS=0 or after `akool logs off`)."""
+
+    store = app_ctx.store()
+    if opts.no_log or not logging_wanted(app_ctx.env, store.logs_enabled)[0]:
+        return NullRecorder()
+
+    avatar_id = opts.avatar_id
+    if avatar_id is None and room.session_id is not None:
+        record = app_ctx.sessions().record(room.session_id) or {}
+        avatar_id = record.get("avatar_id") if isinstance(record, dict) else None
+    return Recorder(
+        ChatLog(state_dir(app_ctx.env) / FILE_NAME),
+        command=opts.command,
+        profile=app_ctx.profile,
+        base_url=app_ctx.shown_base_url() if room.session_id is not None else None,
+        session_id=room.session_id,
+        avatar_id=avatar_id if isinstance(avatar_id, str) else None,
+        warn=app_ctx.io.warn,
+    )
+
+
+def waiter(app_ctx: AppContext, session_id: str, opts: ChatOptions) -> Any:
+    def wait() -> Any:
+        app_ctx.io.info(f"Session {session_id} is queueing; waiting until it is live…")
+        return wait_until_live(app_ctx, session_id, opts.wait_timeout)
+
+    return wait
+
+
+def chat_in_a_new_session(
+    app_ctx: AppContext, opts: ChatOptions, settings: Any, piped: Optional[Iterator[str]]
+) -> int:
+    """Create a session, chat once it is live, and close it on every way out (keep it with
+    --keep, once it has gone live)."""
+
+    io = app_ctx.io
+    service = app_ctx.sessions()
+    created = None
+    live = False
+    try:
+        with shielded():  # a signal now would lose the id of a session being created
+            created = service.create(opts.avatar_id)
+        io.info(f"Created session {created.id}; waiting until it is live…")
+        room = service.chat_room(created.id, session=created)  # before paying for the wait
+        if not created.is_live:
+            wait_until_live(
+                app_ctx, created.id, opts.wait_timeout, just_queueing=created.status == 1
+            )
+        live = True
+        code = converse(app_ctx, opts, settings, room, piped)
+    except BaseException:
+        if created is not None:
+            if opts.keep and live:
+                io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
+            else:
+                close_created(app_ctx, created.id)
+        raise
+    if opts.keep:
+        io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
+        return code
+    return code or close_created(app_ctx, created.id)
+
+
+def converse(
+    app_ctx: AppContext,
+    opts: ChatOptions,
+    settings: Any,
+    room: ChatRoom,
+    piped: Optional[Iterator[str]],
+) -> int:
+    from akool_cli.chat.conversation import Conversation
+
+    io = app_ctx.io
+    session_id = room.session_id
+    if room.derived:
+        io.warn(
+            f"no chat URLs are known for session {session_id}; using {room.client_url}, "
+            "derived from its pull URL (pass --url if that is wrong)"
+        )
+    waited = []  # when the session was last waited for (a refused room, still queueing)
+    on_refused = None
+    if session_id is not None:
+        check = app_ctx.sessions().refusal_check(session_id, waiter(app_ctx, session_id, opts))
+
+        def on_refused() -> None:
+            check()
+            waited.append(time.monotonic())
+
+    conversation = Conversation(
+        room.client_url,
+        room.server_id,
+        settings=settings,
+        connect_timeout=min(app_ctx.request_timeout(), CONNECT_TIMEOUT_CAP),
+        debug=app_ctx.debug_line if app_ctx.debug else None,
+        on_refused=on_refused,
+    )
+    recorder = _recorder(app_ctx, opts, room)
+    with conversation:
+        try:
+            if opts.no_wait:
+                conversation.connect()
+                for question in [opts.message] if opts.message is not None else piped or []:
+                    message_id = conversation.send(question)
+                    recorder.sent(conversation.settings, question, message_id)
+                    if opts.as_json:
+                        io.json_line({"message_id": message_id, "question": question})
+                return 0
+            if opts.message is not None or piped is not None:
+                # Connecting is part of the first answer's time: --answer-timeout bounds both
+                # (a wait for a queueing session, --wait-timeout's, restarts that time).
+                since: Optional[float] = time.monotonic()
+                conversation.connect(timeout=opts.answer_timeout)
+                for question in [opts.message] if opts.message is not None else piped or []:
+                    since = max([since, *waited]) if since is not None else None
+                    _answer_one(app_ctx, conversation, question, opts, recorder, since)
+                    since = None
+                return 0
+            conversation.connect()
+
+            return run_repl(
+                app_ctx,
+                conversation,
+                room,
+                idle=opts.answer_idle,
+                timeout=opts.answer_timeout,
+                recorder=recorder,
+            )
+        finally:
+            recorder.close()

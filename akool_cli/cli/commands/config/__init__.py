@@ -1,0 +1,15 @@
+"""``akool config``: per-profile settings and defaults."""
+
+import typer
+
+from akool_cli.cli.commands.config import config
+
+app = typer.Typer(
+    add_completion=False,
+    help="Per-profile settings: defaults for avatar, voice, language, mode, URL, timeout.",
+    no_args_is_help=True,
+)
+app.command("list")(config.list_)
+app.command("get")(config.get)
+app.command("set")(config.set_)
+app.command("unset")(config.unset)

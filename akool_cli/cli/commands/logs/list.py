@@ -1,0 +1,142 @@
+"""``akool logs [list]``: the chat log's latest exchanges — every question `chat` and `say`
+sent, with its answer."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Annotated, Any, Dict, Optional
+
+import typer
+
+from akool_cli.cli.core.boundary import invoke
+from akool_cli.cli.core.completers import complete_session_id
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.input import one_session_id
+from akool_cli.cli.ui.listing import print_json_array
+from akool_cli.cli.ui.text import sanitize_line, sanitize_text
+from akool_cli.local.files import state_dir
+from akool_cli.local.logs import FILE_NAME, ChatLog
+
+DEFAULT_COUNT = 10
+
+
+def log_path(app_ctx: AppContext) -> Any:
+    return state_dir(app_ctx.env) / FILE_NAME
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    count: int = DEFAULT_COUNT
+    session_id: Optional[str] = None
+    as_json: bool = False
+
+
+def _show(io: Any, row: Dict[str, Any]) -> None:
+    """One exchange on a terminal: a heading line, then the question and the answer."""
+
+    facts = [row["time"].replace("T", " ")[:19], row["command"]]
+    if row["session_id"]:
+        facts.append(f"session {row['session_id']}")
+    for key in ("avatar_id", "mode"):
+        if row[key]:
+            facts.append(row[key])
+    if row["elapsed_ms"] is not None:
+        facts.append(f"{row['elapsed_ms']} ms")
+    if row["outcome"] != "answered":
+        facts.append(row["outcome"].replace("_", " "))
+    elif row.get("ended_by") == "quiet":
+        facts.append("ended by quiet")
+    io.out(io.style(f"#{row['id']}  " + sanitize_line("  ".join(facts)), "2"))
+    io.out(io.style("you> ", "1;32") + sanitize_text(row["question"]))
+    if row["answer"] is not None:
+        io.out(io.style("avatar> ", "1;36") + sanitize_text(row["answer"]))
+
+
+TSV_FIELDS = ("id", "time", "session_id", "mode", "outcome", "elapsed_ms", "question", "answer")
+
+
+def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
+    if opts.count < 0:
+        raise UsageError("-n must be 0 (all) or more")
+    session_id = one_session_id(opts.session_id, app_ctx.io.stdin) if opts.session_id else None
+    io = app_ctx.io
+    with ChatLog(log_path(app_ctx)) as log:  # rows are printed as they are read: no log is too big
+        rows = log.iter_recent(opts.count or None, session_id)
+        if opts.as_json:
+            print_json_array(io, rows)
+            return 0
+        first = next(rows, None)
+        if first is None:
+            io.info("The chat log is empty." if session_id is None else "Nothing for that session.")
+            return 0
+        if io.stdout_tty:
+            with app_ctx.pager():
+                _show(io, first)
+                for row in rows:
+                    io.out()
+                    _show(io, row)
+            return 0
+        for row in itertools.chain([first], rows):
+            cells = ("-" if row[k] is None else sanitize_line(row[k]) for k in TSV_FIELDS)
+            io.out("\t".join(cells))
+    return 0
+
+
+def list_(
+    ctx: typer.Context,
+    count: Annotated[
+        int,
+        typer.Option(
+            "-n",
+            "--count",
+            metavar="N",
+            min=0,
+            max=1_000_000_000,
+            help="How many of the latest to show; 0 for all.",
+        ),
+    ] = DEFAULT_COUNT,
+    session_id: Annotated[
+        Optional[str],
+        typer.Option(
+            "--session",
+            metavar="ID",
+            help="Only this session's exchanges ('-': its id from stdin).",
+            autocompletion=complete_session_id,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A JSON array of exchanges, every field.")
+    ] = False,
+) -> None:
+    """Show the latest exchanges, oldest first.
+
+    On a terminal: time, session, avatar, mode, the question and the answer. Piped:
+    one tab-separated line each (id, time, session, mode, outcome, ms, question,
+    answer).
+
+    [b]Examples[/b]
+
+      $ akool logs list
+      $ akool logs list -n 1 --json | jq -r '.[0].answer'
+      $ akool logs list --session "$ID" -n 0
+    """
+    invoke(ctx, run_list, ListOptions(count=count, session_id=session_id, as_json=as_json))
+
+
+def logs(ctx: typer.Context) -> None:
+    """The chat log: every question `chat` and `say` sent, with its answer.
+
+    Kept in SQLite in the state dir; `akool logs` alone shows the latest ten.
+    Recording is on unless `akool logs off`, AKOOL_LOGS=0 or --no-log on the
+    command. A credential is never recorded.
+
+    [b]Examples[/b]
+
+      $ akool logs
+      $ akool logs list -n 0 --json > chats.json
+      $ akool logs off
+    """
+    if ctx.invoked_subcommand is None:
+        invoke(ctx, run_list, ListOptions())

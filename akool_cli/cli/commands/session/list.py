@@ -1,0 +1,175 @@
+"""``akool session list``: pages of sessions as a table, tab-separated lines or JSON
+(``--watch``: ``session watch``'s view)."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Annotated, Iterator, List, Optional
+
+import typer
+
+from akool_cli.cli.commands.session._listing import (
+    Walk,
+    parse_statuses,
+    session_listing,
+    session_pages,
+)
+from akool_cli.cli.commands.session.watch import WatchOptions, run_watch
+from akool_cli.cli.core.boundary import invoke
+from akool_cli.cli.core.context import AppContext
+from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.options import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_INTERVAL,
+    ConcurrencyOpt,
+    IntervalOpt,
+    JsonOpt,
+    QuietOpt,
+    StatusOpt,
+)
+from akool_cli.cli.core.validate import check_output_flags
+from akool_cli.cli.ui.listing import PageOf, plural, print_pages, summarize
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    page: int = 1
+    size: int = 100
+    status: Optional[List[str]] = None  # as typed: repeated, or comma-separated
+    older_than: Optional[str] = None
+    all_pages: bool = False
+    as_json: bool = False
+    quiet: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+    watch: bool = False  # --watch: see `session watch`
+    interval: float = DEFAULT_INTERVAL
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw]?)")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: str, option: str = "--older-than") -> float:
+    """Seconds in ``90``, ``90s``, ``30m``, ``2h``, ``1d``, ``1w`` or ``1h30m``; a usage
+    error else."""
+
+    text = value.strip().lower()
+    parts = _DURATION.findall(text)
+    if not text or "".join(n + u for n, u in parts) != text:
+        raise UsageError(
+            f"{option} takes a duration such as 90s, 30m, 2h, 1d or 1h30m, not {value!r}"
+        )
+    total = sum(float(number) * _UNITS[unit] for number, unit in parts)
+    if total > 100 * 365 * 86400:
+        raise UsageError(f"{option}: {value!r} is longer than a hundred years")
+    return total
+
+
+def older_than(pages: Iterator[PageOf], seconds: float, now: float) -> Iterator[PageOf]:
+    """Only the sessions created more than ``seconds`` ago (a session whose age cannot be
+    told is left out); the count stays the list's."""
+    for items, models, count in pages:
+        kept = [
+            (item, model)
+            for item, model in zip(items, models)
+            if model.created_at is not None and now - model.created_at > seconds
+        ]
+        yield [item for item, _ in kept], [model for _, model in kept], count
+
+
+def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
+    """Print pages as they arrive; nothing is held beyond the page in hand."""
+
+    if opts.watch:
+        if opts.all_pages or opts.quiet or opts.page != 1 or opts.older_than is not None:
+            raise UsageError(
+                "--watch shows the first page: leave out --all, -q, --page and --older-than"
+            )
+        watched = WatchOptions(
+            interval=opts.interval, status=opts.status, size=opts.size, as_json=opts.as_json
+        )
+        return run_watch(watched, app_ctx)
+    check_output_flags(opts.as_json, opts.quiet)
+    statuses = parse_statuses(opts.status)
+    age = parse_duration(opts.older_than) if opts.older_than is not None else None
+    walk = Walk(opts.page, opts.size, opts.all_pages, opts.concurrency)
+    pages = session_pages(app_ctx.client().sessions, walk, statuses)
+    if age is not None:
+        pages = older_than(pages, age, time.time())
+    shown, count = print_pages(
+        app_ctx.io,
+        pages,
+        session_listing(app_ctx.sessions().avatars()),
+        as_json=opts.as_json,
+        quiet=opts.quiet,
+        pager=app_ctx.pager(),
+        note=app_ctx.note,
+    )
+    if opts.as_json or opts.quiet:
+        return 0
+    if age is None:
+        summarize(app_ctx.io, "sessions", shown, count, page=opts.page, complete=opts.all_pages)
+    elif app_ctx.io.stdout_tty and count >= 0:
+        where = "" if opts.all_pages else f" on page {opts.page} (--all for every page)"
+        app_ctx.io.info(f"{plural(shown, 'session')} older than {opts.older_than}{where}.")
+    return 0
+
+
+def list_(
+    ctx: typer.Context,
+    page: Annotated[
+        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
+    ] = 1,
+    size: Annotated[
+        int, typer.Option("--size", metavar="N", min=1, max=1000, help="Sessions per page.")
+    ] = 100,
+    status: StatusOpt = None,
+    older_than: Annotated[
+        Optional[str],
+        typer.Option(
+            "--older-than",
+            metavar="DURATION",
+            help="Only sessions created longer ago than this: 90s, 30m, 2h, 1d, 1h30m.",
+        ),
+    ] = None,
+    all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Keep watching (see `akool session watch`).")
+    ] = False,
+    interval: IntervalOpt = DEFAULT_INTERVAL,
+    concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,
+) -> None:
+    """List sessions, newest first.
+
+    On a terminal a table; piped, one session per line: id, status (queueing,
+    live, ended, failed), task id, stream URL, created, avatar, tab-separated.
+    --json keeps the API's status numbers. With --all, pages after the first are
+    fetched --concurrency at a time and printed in order as they come. --status
+    takes several values (repeated, or queueing,live); billable is both.
+
+    [b]Examples[/b]
+
+      $ akool session list --status live
+      $ akool session list --all --status billable -q | akool session close -
+      $ akool session list --all --status billable --older-than 2h
+      $ akool session list --all -q | wc -l
+      $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
+      $ akool session list --watch --status live
+    """
+    opts = ListOptions(
+        page=page,
+        size=size,
+        status=status,
+        older_than=older_than,
+        all_pages=all_pages,
+        as_json=as_json,
+        quiet=quiet,
+        concurrency=concurrency,
+        watch=watch,
+        interval=interval,
+    )
+    invoke(ctx, run_list, opts)

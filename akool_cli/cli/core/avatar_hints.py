@@ -1,0 +1,42 @@
+"""Which avatars this machine knows of — the built-ins and the list `akool avatar list`
+cached for the base URL — and which of them look like an id the API refused, or that
+`config set avatar_id` was given."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, List
+
+from akool_cli.api import BUILTIN_AVATARS
+from akool_cli.local.cache import ListCache
+from akool_cli.local.files import state_dir
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
+
+MAX_MATCHES = 3
+
+
+def cached_avatars(app_ctx: AppContext) -> List[str]:
+    """The avatar ids the cached list holds for this base URL (none if it cannot be read)."""
+
+    try:
+        values, _ = ListCache(state_dir(app_ctx.env), "avatars").get(app_ctx.base_url())
+    except Exception:  # a cache, and advice: never a failure of its own
+        return []
+    return [value for value, _ in values]
+
+
+def known_avatars(app_ctx: AppContext) -> List[str]:
+    return list(dict.fromkeys([*BUILTIN_AVATARS, *cached_avatars(app_ctx)]))
+
+
+def look_alikes(avatar_id: str, known: List[str]) -> List[str]:
+    """The known ids that differ only in case; else the closest few by spelling."""
+    lowered = avatar_id.lower()
+    same = [k for k in known if k.lower() == lowered and k != avatar_id]
+    if same:
+        return same[:MAX_MATCHES]
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(lowered, list(by_lower), n=MAX_MATCHES, cutoff=0.8)
+    return [by_lower[c] for c in close]

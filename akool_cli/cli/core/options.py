@@ -1,0 +1,156 @@
+"""Options and arguments that more than one command takes, with their one default each."""
+
+from typing import Annotated, Any, List, Optional
+
+import typer
+
+from akool_cli.api import DEFAULT_WAIT_TIMEOUT
+from akool_cli.chat import DEFAULT_ANSWER_IDLE, DEFAULT_ANSWER_TIMEOUT
+from akool_cli.cli.core.completers import (
+    complete_avatar,
+    complete_language,
+    complete_mode,
+    complete_session_id,
+    complete_status,
+    complete_voice,
+)
+from akool_cli.cli.core.numbers import (
+    ANSWER_IDLE_RANGE,
+    ANSWER_TIMEOUT_RANGE,
+    INTERVAL_RANGE,
+    WAIT_RANGE,
+    seconds,
+)
+
+__all__ = [
+    "DEFAULT_ANSWER_IDLE",
+    "DEFAULT_ANSWER_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
+]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's data as JSON.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")]
+NoLogOpt = Annotated[
+    bool, typer.Option("--no-log", help="Do not record this chat in the chat log (akool logs).")
+]
+
+
+def _session_arg(help: str) -> Any:
+    return typer.Argument(metavar="ID", help=help, autocompletion=complete_session_id)
+
+
+SessionIdArg = Annotated[str, _session_arg("Session id; '-' reads it from stdin (one line).")]
+OptionalSessionIdArg = Annotated[
+    Optional[str], _session_arg("Session to talk to; '-' reads its id from stdin (one line).")
+]
+WatchedSessionIdArg = Annotated[
+    Optional[str],
+    _session_arg("Follow this session only (with --until); '-' reads its id from stdin."),
+]
+SessionIdsArg = Annotated[
+    List[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Session ids; '-' reads ids from stdin, one per line.",
+        autocompletion=complete_session_id,
+    ),
+]
+AvatarIdOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--avatar-id",
+        metavar="ID",
+        help="Avatar to stream (see `akool avatar list`) \\[default: config avatar_id].",
+        autocompletion=complete_avatar,
+    ),
+]
+StatusOpt = Annotated[
+    Optional[List[str]],
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help="queueing, live (or processing), ended (or completed), failed, 1-4, or "
+        "billable (queueing and live); several: repeated or comma-separated.",
+        autocompletion=complete_status,
+    ),
+]
+WaitTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--wait-timeout",
+        metavar="SECONDS",
+        parser=seconds(*WAIT_RANGE),
+        help="Seconds to wait for a live session.",
+    ),
+]
+DEFAULT_CONCURRENCY = 6  # requests at once: enough to hide a network's latency, still gentle
+ConcurrencyOpt = Annotated[
+    int,
+    typer.Option(
+        "--concurrency",
+        metavar="N",
+        min=1,
+        max=16,
+        envvar="AKOOL_CONCURRENCY",
+        show_envvar=True,
+        help="Requests at once, each on its own connection (1 for one after another).",
+    ),
+]
+DEFAULT_INTERVAL = 2.0
+IntervalOpt = Annotated[
+    float,
+    typer.Option(
+        "--interval",
+        metavar="SECONDS",
+        parser=seconds(*INTERVAL_RANGE),
+        help="Seconds between refreshes.",
+    ),
+]
+VoiceIdOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--voice-id",
+        metavar="ID",
+        help="Voice model id (see `akool voice list`).",
+        autocompletion=complete_voice,
+    ),
+]
+LanguageOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--language",
+        metavar="CODE",
+        help="Language code, e.g. en (see `akool language list`).",
+        autocompletion=complete_language,
+    ),
+]
+AnswerIdleOpt = Annotated[
+    float,
+    typer.Option(
+        "--answer-idle",
+        metavar="SECONDS",
+        parser=seconds(*ANSWER_IDLE_RANGE),
+        help="Seconds without a frame that end an answer, in a room that does not mark "
+        "its answers' end (answer_ended).",
+    ),
+]
+AnswerTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--answer-timeout",
+        metavar="SECONDS",
+        parser=seconds(*ANSWER_TIMEOUT_RANGE),
+        help="Seconds an answer may take (exit 9).",
+    ),
+]
+ModeOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--mode",
+        "--mode-type",
+        metavar="MODE",
+        help="dialogue (2): the avatar answers; retell (1): it says the text as given "
+        "\\[default: config mode, else dialogue].",
+        autocompletion=complete_mode,
+    ),
+]
