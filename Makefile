@@ -20,6 +20,7 @@ setup: $(STAMP)
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Inside a private network namespace where the machine can make one (root, unshare, ip):
 # the LiveKit tests need WebRTC, which leaves loopback out (tests/netns.py says more).

@@ -38,7 +38,7 @@ class OrderedPool(Generic[W]):
         self.workers = workers
         self._make = make_worker
         self._close = close_worker
-        self._tasks: queue.Queue = queue.Queue()
+        self._tasks: queue.Queue[Any] = queue.Queue()
         self._threads: List[threading.Thread] = []
         self._made: List[W] = []
         self._lock = threading.Lock()
@@ -61,8 +61,8 @@ class OrderedPool(Generic[W]):
             except BaseException as exc:  # handed over with the outcome, in order
                 future.set_exception(exc)
 
-    def submit(self, fn: Callable[[W, X], R], item: X) -> Future:
-        future: Future = Future()
+    def submit(self, fn: Callable[[W, X], R], item: X) -> Future[R]:
+        future: Future[R] = Future()
         if len(self._threads) < self.workers:  # a thread per task until there are enough
             thread = threading.Thread(target=self._loop, name="akool-worker", daemon=True)
             self._threads.append(thread)
@@ -104,13 +104,13 @@ class Ordered(Generic[X, R]):
         self._pool = pool
         self._fn = fn
         self._items = iter(items)
-        self._window: Deque[Tuple[X, Future]] = deque()
+        self._window: Deque[Tuple[X, Future[R]]] = deque()
         self._stopped = False
 
     def __iter__(self) -> Ordered[X, R]:
         return self
 
-    def __next__(self) -> Tuple[X, Future]:
+    def __next__(self) -> Tuple[X, Future[R]]:
         while not self._stopped and len(self._window) < self._pool.workers:
             try:
                 item = next(self._items)

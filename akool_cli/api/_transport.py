@@ -148,7 +148,7 @@ def short_reason(exc: BaseException) -> str:
     text = str(exc)
     found = re.findall(r"\[Errno -?\d+\] ([^'\")]+)", text)
     if found:
-        reason = found[-1].strip().rstrip(".")
+        reason = str(found[-1]).strip().rstrip(".")
         return reason[:1].lower() + reason[1:]
     for needle, reason in (
         ("Connection refused", "connection refused"),

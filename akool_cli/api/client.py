@@ -19,8 +19,8 @@ from akool_cli.api._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    SUCCESS,
 )
+from akool_cli.api._envelope import envelope_code, parse_envelope
 from akool_cli.api._transport import USER_AGENT, HTTPResponse, Transport, proxy_host
 from akool_cli.api.auth import ClientCredentials, Credential, header_problem
 from akool_cli.api.errors import (
@@ -31,8 +31,6 @@ from akool_cli.api.errors import (
     InvalidCredentialError,
     NoCredentialError,
     ProtocolError,
-    ServerError,
-    error_for_code,
 )
 
 if TYPE_CHECKING:  # each resource's module is imported when it is first used
@@ -46,40 +44,6 @@ __all__ = ["USER_AGENT", "Client", "HTTPResponse", "parse_envelope", "redact_url
 
 DebugHook = Callable[[str], None]
 T = TypeVar("T")
-
-
-def parse_envelope(response: HTTPResponse) -> Dict[str, Any]:
-    """The envelope of a successful answer (``code`` 1000); the matching error otherwise."""
-    status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("code"), int):
-        code = body["code"]
-        if code != SUCCESS:
-            raise error_for_code(code, body.get("msg", ""), response=response)
-        if status < 400:
-            return body
-    if status == 429:
-        raise ServerError(
-            "the service is rate limiting requests (HTTP 429)", status_code=429, response=response
-        )
-    if status >= 500:
-        raise ServerError(
-            f"the service failed (HTTP {status})", status_code=status, response=response
-        )
-    what = "a body that is not JSON" if body is None else "JSON that is not the API's envelope"
-    raise ProtocolError(f"the service answered HTTP {status} with {what}", response=response)
-
-
-def _envelope_code(response: HTTPResponse) -> Optional[int]:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return code if isinstance(code, int) else None
 
 
 class Client:
@@ -294,7 +258,7 @@ class Client:
                 if (
                     authenticated
                     and not reauthenticated
-                    and _envelope_code(response) == TOKEN_REJECTED
+                    and envelope_code(response) == TOKEN_REJECTED
                     and self._reexchange()
                 ):
                     reauthenticated = True

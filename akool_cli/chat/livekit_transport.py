@@ -305,7 +305,7 @@ class LiveKitTransport:
         if item is _CLOSED:
             self._packets.put_nowait(_CLOSED)  # every later call says so too
             raise self._gone()
-        return item  # type: ignore[no-any-return]
+        return item  # type: ignore[no-any-return, unused-ignore]  # the SDK's packet: typed where livekit is
 
     def next_event(self, timeout: float = 0.0) -> Optional[RoomEvent]:
         try:

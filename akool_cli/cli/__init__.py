@@ -20,7 +20,7 @@ def _main() -> None:
     if sys.stdout is None:  # closed before we started: writing to it fails like any OSError
         from akool_cli.cli.ui.iostreams import ClosedStream
 
-        sys.stdout = ClosedStream("output")  # type: ignore[assignment]
+        sys.stdout = ClosedStream("output")  # type: ignore[assignment, unused-ignore]  # a stand-in for a stream
     if sys.argv[1:] == ["--version"]:
         from akool_cli import __version__
 

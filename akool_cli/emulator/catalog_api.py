@@ -52,7 +52,7 @@ class CatalogAPI:
             _query_int(request, "type", None)
         except ValueError:
             return envelope(1003)
-        if source not in (None, 2, 3):
+        if source not in (None, 2, 3) or page is None or size is None:
             return envelope(1003)
         with self.state.lock:
             items = self.state.catalog.avatar_list(source, time.monotonic())

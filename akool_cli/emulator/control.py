@@ -182,7 +182,7 @@ class Control:
             response.content_length = len(part) + (1000 if fault.reset else 0)
             await response.prepare(request)
             await response.write(part)
-            if fault.reset:
+            if fault.reset and request.transport is not None:
                 request.transport.close()
             else:
                 await response.write_eof()

@@ -52,7 +52,9 @@ class TokenFile:
         if not isinstance(entry, dict):
             return None
         token, salt, check = entry.get("token"), entry.get("salt"), entry.get("secret_check")
-        if not all(isinstance(v, str) and v for v in (token, salt, check)):
+        if not (isinstance(token, str) and isinstance(salt, str) and isinstance(check, str)):
+            return None
+        if not (token and salt and check):
             return None
         if not hmac.compare_digest(check, _check(salt, secret)):
             return None  # exchanged with another secret

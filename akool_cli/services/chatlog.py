@@ -7,7 +7,7 @@ cannot be written is one warning, and the chat goes on unrecorded.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from akool_cli.chat.modes import mode_name
 from akool_cli.local.errors import LocalError
@@ -48,7 +48,7 @@ class Recorder:
         warn: Callable[[str], None],
     ) -> None:
         self.log = log
-        self.context = dict(
+        self.context: Dict[str, Any] = dict(
             command=command,
             profile=profile,
             base_url=base_url,

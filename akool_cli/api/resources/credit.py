@@ -20,7 +20,8 @@ class Credit:
     def info(self) -> Dict[str, Any]:
         """The answer's ``data`` (``{"credit": <number>}``), checked to carry a number."""
         data = self._client.request("GET", "/faceswap/quota/info", retry=True).get("data")
-        credit = expect_object(data, "the credit info").get("credit")
+        info = expect_object(data, "the credit info")
+        credit = info.get("credit")
         if not isinstance(credit, (int, float)) or isinstance(credit, bool):
             raise ProtocolError("unexpected answer from the API: 'credit' is not a number")
-        return data
+        return info

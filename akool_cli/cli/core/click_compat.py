@@ -19,8 +19,9 @@ try:
     from typer._click import core, exceptions, shell_completion, types
     from typer._click import globals as _globals
 except ImportError:  # older Typer: click itself
-    from click import core, exceptions, shell_completion, types  # type: ignore[no-redef]
-    from click import globals as _globals  # type: ignore[no-redef]
+    # (click is not installed beside a Typer that carries its own copy: no stubs to find)
+    from click import core, exceptions, shell_completion, types  # type: ignore[no-redef, import-not-found, unused-ignore]
+    from click import globals as _globals  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 Context = core.Context
 Command = core.Command
@@ -65,7 +66,7 @@ def help_drawn_at(width: int, force_terminal: bool) -> Iterator[None]:
     from typer import rich_utils as _rich_utils  # loads rich: only when a help is drawn
 
     saved = _rich_utils.MAX_WIDTH, _rich_utils.FORCE_TERMINAL
-    _rich_utils.MAX_WIDTH, _rich_utils.FORCE_TERMINAL = width, force_terminal  # type: ignore[assignment]
+    _rich_utils.MAX_WIDTH, _rich_utils.FORCE_TERMINAL = width, force_terminal
     try:
         yield
     finally:

@@ -6,7 +6,7 @@ they are more than a day old)."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple
 
 import typer
 
@@ -172,10 +172,12 @@ def complete_avatar(ctx: typer.Context, incomplete: str) -> List[Choice]:
         return _matching(builtin, incomplete)
 
 
-def remember_choices(app_ctx: AppContext, kind: str, entries: List[Choice]) -> None:
+def remember_choices(
+    app_ctx: AppContext, kind: str, entries: Sequence[Tuple[Optional[str], str]]
+) -> None:
     """Keep what a list command saw, for shell completion (best effort)."""
     from akool_cli.local.cache import ListCache
     from akool_cli.local.files import state_dir
 
-    values = [(value, about) for value, about in entries if value]
+    values: List[Choice] = [(value, about) for value, about in entries if value]
     ListCache(state_dir(app_ctx.env), kind, note=app_ctx.note).put(app_ctx.base_url(), values)

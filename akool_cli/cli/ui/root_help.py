@@ -47,7 +47,8 @@ def _option_rows(params: Sequence[Any]) -> Tuple[List[Tuple[str, str]], List[Tup
     """(global flags, the root's own flags) as (flags and metavar, help and variable)."""
     from akool_cli.cli.core.globals import NAMES
 
-    global_rows, own = [], []
+    global_rows: List[Tuple[str, str]] = []
+    own: List[Tuple[str, str]] = []
     for param in params:
         if getattr(param, "hidden", False) or not getattr(param, "opts", None):
             continue

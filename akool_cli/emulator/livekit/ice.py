@@ -50,7 +50,7 @@ def allow(address: str) -> None:
     with _lock:
         if not _original:
             _original.append(aioice.ice.get_host_addresses)
-            aioice.ice.get_host_addresses = _narrowed  # type: ignore[assignment]
+            aioice.ice.get_host_addresses = _narrowed  # type: ignore[assignment, unused-ignore]  # aioice has no stubs
         _allowed[address] += 1
 
 

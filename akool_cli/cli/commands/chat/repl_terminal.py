@@ -219,7 +219,7 @@ def run_repl(
 ) -> int:
     """The prompt for ``akool chat`` on a terminal, with history in the state dir."""
 
-    session_id = room.session_id
+    session_id = room.session_id or ""  # pause and check are given only with a session
 
     def pause() -> str:
         app_ctx.client().sessions.pause(session_id)

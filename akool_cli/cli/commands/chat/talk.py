@@ -126,6 +126,7 @@ def chat_in_a_new_session(
     """Create a session, chat once it is live, and close it on every way out (keep it with
     --keep, once it has gone live)."""
 
+    assert opts.avatar_id is not None  # run_chat comes here with --avatar-id only
     io = app_ctx.io
     service = app_ctx.sessions()
     created = None

@@ -54,16 +54,15 @@ def player_command(option: Optional[str], env: Mapping[str, str]) -> Optional[Li
 
 def start_detached(command: List[str]) -> int:
     """Start ``command`` in its own session, its streams detached from ours; its pid."""
-    options = dict(
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        close_fds=True,
-    )
+    null = subprocess.DEVNULL
     if sys.platform == "win32":  # pragma: no cover - no Windows here
-        flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
-        return subprocess.Popen(command, creationflags=flags, **options).pid
-    return subprocess.Popen(command, start_new_session=True, **options).pid
+        flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined, unused-ignore]  # Windows only
+        return subprocess.Popen(
+            command, stdin=null, stdout=null, stderr=null, close_fds=True, creationflags=flags
+        ).pid
+    return subprocess.Popen(
+        command, stdin=null, stdout=null, stderr=null, close_fds=True, start_new_session=True
+    ).pid
 
 
 def _plain_url(url: str) -> bool:
