@@ -8,20 +8,18 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional, Tuple
 
 import typer
 
-from akool_cli._json import strict_json
 from akool_cli.api import API_PREFIX
 from akool_cli.api.errors import AkoolError
-from akool_cli.api.pagination import Page, iter_pages
-from akool_cli.cli.core.boundary import invoke, report
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
-from akool_cli.cli.core.input import read_small_file
 from akool_cli.cli.core.validate import is_text
-from akool_cli.cli.ui.text import sanitize_line, sanitize_text
+
+if TYPE_CHECKING:
+    from akool_cli.api.pagination import Page
+    from akool_cli.cli.core.context import AppContext
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # not HEAD: the API answers in the body
 SAFE = ("GET",)  # repeated on a network failure; the others never are
@@ -52,6 +50,7 @@ def api_path(path: str) -> str:
 
 def _read(source: str, app_ctx: AppContext, what: str) -> str:
     """The text of a file, or of stdin for ``-`` (bounded either way)."""
+    from akool_cli.cli.core.input import read_small_file
 
     if source != "-":
         return read_small_file(Path(source), MAX_INPUT, what)
@@ -86,6 +85,8 @@ def typed_value(text: str, app_ctx: AppContext) -> Any:
 
 
 def parse_fields(opts: ApiOptions, app_ctx: AppContext) -> Dict[str, Any]:
+    from akool_cli.cli.ui.text import sanitize_line
+
     fields: Dict[str, Any] = {}
     for raw, typed in [(f, False) for f in opts.fields] + [(f, True) for f in opts.typed_fields]:
         flag = "-F" if typed else "-f"
@@ -105,6 +106,7 @@ def _request_parts(
     opts: ApiOptions, app_ctx: AppContext
 ) -> Tuple[str, Dict[str, Any], Optional[bytes]]:
     """(method, query parameters, body) from the options."""
+    from akool_cli._json import strict_json
 
     fields = parse_fields(opts, app_ctx)
     body: Optional[bytes] = None
@@ -130,6 +132,8 @@ def _request_parts(
 
 
 def _show_head(app_ctx: AppContext, response: Any) -> None:
+    from akool_cli.cli.ui.text import sanitize_line
+
     app_ctx.io.err(f"HTTP {response.status_code}")
     for name, value in response.headers.items():
         app_ctx.io.err(f"{sanitize_line(name)}: {sanitize_line(value)}")
@@ -148,6 +152,8 @@ def _failure(response: Any) -> Optional[Exception]:
 
 
 def _print_body(app_ctx: AppContext, response: Any) -> None:
+    from akool_cli.cli.ui.text import sanitize_text
+
     try:
         data = response.json()
     except ValueError:
@@ -160,6 +166,8 @@ def _print_body(app_ctx: AppContext, response: Any) -> None:
 
 
 def run_api(opts: ApiOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.core.boundary import report
+
     path = api_path(opts.path)
     method, params, body = _request_parts(opts, app_ctx)
     client = app_ctx.client()
@@ -179,6 +187,8 @@ def run_api(opts: ApiOptions, app_ctx: AppContext) -> int:
 def _paginate(app_ctx: AppContext, path: str, params: Dict[str, Any]) -> int:
     """Follow ``page`` until ``count`` items came; one JSON array of every ``data.result``
     item, streamed as the pages come."""
+    from akool_cli.api.pagination import Page, iter_pages
+    from akool_cli.cli.core.boundary import report
 
     client = app_ctx.client()
     size = int(params.get("size", 100)) if str(params.get("size", "100")).isdigit() else 100
@@ -260,6 +270,8 @@ def api(
       $ akool api avatar/list --paginate -F size=100 | jq length
       $ akool api faceswap/quota/info -i
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = ApiOptions(
         path=path,
         method=method,

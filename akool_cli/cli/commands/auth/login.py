@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from akool_cli.api.auth import Credential
 from akool_cli.api.errors import AuthenticationError
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import Interrupted, LoginRejected, UsageError
-from akool_cli.cli.core.input import MAX_SECRET_LINE, read_stdin_lines
 from akool_cli.cli.core.options import JsonOpt
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -27,6 +26,8 @@ class LoginOptions:
 
 
 def _read_secret_from_stdin(app_ctx: AppContext, what: str) -> str:
+    from akool_cli.cli.core.input import MAX_SECRET_LINE, read_stdin_lines
+
     lines = read_stdin_lines(app_ctx.io.stdin, what, MAX_SECRET_LINE)
     if len(lines) != 1:
         raise UsageError(f"expected the {what} as one line on standard input")
@@ -68,6 +69,7 @@ def _not_empty(what: str) -> Any:
 
 def _obtain(opts: LoginOptions, app_ctx: AppContext) -> Any:
     """The credential to store, from stdin, a prompt, or a token exchange."""
+    from akool_cli.api.auth import Credential
 
     io = app_ctx.io
     if opts.with_api_key and (opts.client_id or opts.with_client_secret):
@@ -170,6 +172,8 @@ def login(
       $ akool auth login --with-api-key < key.txt
       $ akool auth login --client-id "$ID" --with-client-secret < secret.txt
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = LoginOptions(
         with_api_key=with_api_key,
         client_id=client_id,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import JsonOpt
-from akool_cli.services.credentials import ENV_CREDENTIALS
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class LogoutOptions:
 
 
 def run_logout(opts: LogoutOptions, app_ctx: AppContext) -> int:
+    from akool_cli.services.credentials import ENV_CREDENTIALS
+
     removed = app_ctx.store().delete_credential(app_ctx.profile)
     if opts.as_json:
         app_ctx.io.json({"profile": app_ctx.profile, "removed": bool(removed)})
@@ -39,4 +42,6 @@ def logout(ctx: typer.Context, as_json: JsonOpt = False) -> None:
       $ akool auth logout
       $ akool --profile staging auth logout
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_logout, LogoutOptions(as_json=as_json))

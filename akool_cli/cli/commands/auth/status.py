@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from akool_cli.api import redact_url
-from akool_cli.api.auth import ClientCredentials, mask
 from akool_cli.api.errors import NoCredentialError
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import JsonOpt
-from akool_cli.cli.ui.table import Column, Table
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,8 @@ class StatusOptions:
 
 
 def _describe_credential(app_ctx: AppContext, credential: Any) -> dict:
+    from akool_cli.api.auth import ClientCredentials, mask
+
     if isinstance(credential, ClientCredentials):
         token = app_ctx.token_cache().get(
             app_ctx.base_url(), credential.client_id, credential.client_secret
@@ -70,10 +71,14 @@ def status_data(app_ctx: AppContext) -> dict:
 
 
 def _masked(value: str) -> str:
+    from akool_cli.api.auth import mask
+
     return mask(value)
 
 
 def run_status(opts: StatusOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.ui.table import Column, Table
+
     data = status_data(app_ctx)
     if data["credential"] is not None and opts.check:
         app_ctx.client().sessions.list(page=1, size=1)  # one cheap call; a rejection exits 3
@@ -127,4 +132,6 @@ def status(
       $ akool auth status --check
       $ akool auth status --json | jq -r '.profiles[].name'
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_status, StatusOptions(as_json=as_json, check=check))

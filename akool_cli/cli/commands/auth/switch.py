@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from akool_cli.cli.core import validate
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.completers import complete_profile
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.options import JsonOpt
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -59,4 +60,6 @@ def switch(
       $ akool auth switch staging
       $ akool auth switch default
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_switch, SwitchOptions(profile=name, as_json=as_json))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from akool_cli.api.errors import NoCredentialError
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -48,4 +49,6 @@ def token(
       $ curl -H "$(akool auth token --header)" https://openapi.akool.com/api/open/v3/voice/list
       $ akool auth token | wc -c
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_token, TokenOptions(header=header))

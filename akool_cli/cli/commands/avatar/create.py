@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from akool_cli import _ids
 from akool_cli.api.errors import ProtocolError
-from akool_cli.api.resources.avatars import URL_FROM
-from akool_cli.cli.commands.avatar._rows import AVATAR_STATES, avatar_rows
 from akool_cli.cli.core import validate
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.options import (
     DEFAULT_WAIT_TIMEOUT,
@@ -22,8 +18,10 @@ from akool_cli.cli.core.options import (
     WaitTimeoutOpt,
 )
 from akool_cli.cli.core.validate import check_output_flags, choice
-from akool_cli.cli.ui.progress import Update, with_progress
-from akool_cli.cli.ui.table import render_fields
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
+    from akool_cli.cli.ui.progress import Update
 
 
 @dataclass(frozen=True)
@@ -39,6 +37,10 @@ class AvatarCreateOptions:
 
 
 def run_create(opts: AvatarCreateOptions, app_ctx: AppContext) -> int:
+    from akool_cli.api.resources.avatars import URL_FROM
+    from akool_cli.cli.commands.avatar._rows import avatar_rows
+    from akool_cli.cli.ui.table import render_fields
+
     check_output_flags(opts.as_json, opts.quiet)
     if not opts.avatar_id.isascii() or not opts.avatar_id.isalnum():
         raise UsageError(
@@ -73,6 +75,9 @@ def run_create(opts: AvatarCreateOptions, app_ctx: AppContext) -> int:
 
 
 def _wait(app_ctx: AppContext, record_id: str, timeout: float) -> Any:
+    from akool_cli.cli.commands.avatar._rows import AVATAR_STATES
+    from akool_cli.cli.ui.progress import with_progress
+
     avatars = app_ctx.client().avatars
 
     def wait(update: Optional[Update]) -> Any:
@@ -121,6 +126,8 @@ def create(
       $ akool avatar create --url https://example.com/me.mp4 --avatar-id Me2024 --wait
       $ RECORD=$(akool avatar create --url "$URL" --avatar-id Me2024 -q)
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = AvatarCreateOptions(
         url=url,
         avatar_id=avatar_id,

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from akool_cli.cli.commands.avatar._rows import avatar_rows
 from akool_cli.cli.core import validate
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import (
     JsonOpt,
 )
-from akool_cli.cli.ui.table import render_fields
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,9 @@ class AvatarDetailOptions:
 
 
 def run_detail(opts: AvatarDetailOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.avatar._rows import avatar_rows
+    from akool_cli.cli.ui.table import render_fields
+
     record_id = validate.session_id(opts.record_id)  # the same shape: a Mongo-style id
     found = app_ctx.client().avatars.detail(record_id)
     if opts.as_json:
@@ -52,4 +54,6 @@ def detail(
       $ akool avatar detail 66a1a02d591ad336275eda62
       $ akool avatar detail "$RECORD" --json | jq '.[0].status'
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_detail, AvatarDetailOptions(record_id=record_id, as_json=as_json))

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from akool_cli import _ids as ids
-from akool_cli.api.resources.avatars import AVATAR_SOURCES
-from akool_cli.cli.commands.avatar._rows import AVATAR_STATES, AVATAR_STYLES, SOURCE_WORDS
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.completers import remember_choices
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
     ConcurrencyOpt,
@@ -20,11 +16,16 @@ from akool_cli.cli.core.options import (
     QuietOpt,
 )
 from akool_cli.cli.core.validate import check_output_flags, choice
-from akool_cli.cli.ui.listing import Listing, print_pages, summarize
-from akool_cli.cli.ui.table import Column
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 def avatar_listing() -> Any:
+    from akool_cli.cli.commands.avatar._rows import AVATAR_STATES, AVATAR_STYLES, SOURCE_WORDS
+    from akool_cli.cli.ui.listing import Listing
+    from akool_cli.cli.ui.table import Column
+
     return Listing(
         columns=(
             Column("AVATAR ID", min_width=18),
@@ -60,6 +61,9 @@ class AvatarListOptions:
 
 
 def run_list(opts: AvatarListOptions, app_ctx: AppContext) -> int:
+    from akool_cli.api.resources.avatars import AVATAR_SOURCES
+    from akool_cli.cli.ui.listing import print_pages, summarize
+
     check_output_flags(opts.as_json, opts.quiet)
     source = choice(opts.source, AVATAR_SOURCES, "--from")
     avatars = app_ctx.client().avatars
@@ -121,6 +125,8 @@ def list_(
       $ akool avatar list --from mine --all -q
       $ akool avatar list --json | jq -r '.[] | select(.status == 3) | .avatar_id'
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = AvatarListOptions(
         source=source,
         page=page,

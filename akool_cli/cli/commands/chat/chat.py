@@ -9,26 +9,14 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional, Tuple
 
 import typer
 
 from akool_cli.chat import DIALOGUE
-from akool_cli.chat.protocol import ChatSettings, server_url_for
-from akool_cli.chat.protocol import parse_mode as parse
-from akool_cli.cli.commands.chat.talk import (
-    chat_in_a_new_session,
-    check_question,
-    converse,
-    questions,
-    waiter,
-)
 from akool_cli.cli.core import validate
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.completers import complete_avatar
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
-from akool_cli.cli.core.input import one_session_id, read_small_file
 from akool_cli.cli.core.options import (
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
@@ -42,6 +30,10 @@ from akool_cli.cli.core.options import (
     VoiceIdOpt,
     WaitTimeoutOpt,
 )
+
+if TYPE_CHECKING:
+    from akool_cli.chat.protocol import ChatSettings
+    from akool_cli.cli.core.context import AppContext
 
 MAX_PROMPT_FILE = 1024 * 1024  # bytes; a role description, not a book
 
@@ -71,6 +63,8 @@ class ChatOptions:
 
 
 def parse_mode(value: str) -> int:
+    from akool_cli.chat.protocol import parse_mode as parse
+
     try:
         return parse(value)
     except ValueError as exc:
@@ -90,6 +84,7 @@ def with_defaults(opts: ChatOptions, app_ctx: AppContext) -> ChatOptions:
 
 def _prompt(opts: ChatOptions) -> Any:
     """The payload's prompt (from, content), or None."""
+    from akool_cli.cli.core.input import read_small_file
 
     if sum(x is not None for x in (opts.prompt, opts.prompt_url, opts.prompt_file)) > 1:
         raise UsageError("use one of --prompt, --prompt-url and --prompt-file")
@@ -108,6 +103,9 @@ def check(opts: ChatOptions, stdin: Any = None) -> Tuple[ChatOptions, ChatSettin
     """Refuse bad input before anything is sent; the options with the ids checked, and
     the chat settings. A session id of ``-`` is the first line of ``stdin`` (its other
     lines are then the questions)."""
+    from akool_cli.chat.protocol import ChatSettings, server_url_for
+    from akool_cli.cli.commands.chat.talk import check_question
+    from akool_cli.cli.core.input import one_session_id
 
     if opts.session_id is not None and opts.avatar_id is not None:
         raise UsageError("give a session id or --avatar-id, not both")
@@ -143,6 +141,8 @@ def check(opts: ChatOptions, stdin: Any = None) -> Tuple[ChatOptions, ChatSettin
 
 
 def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.chat.talk import chat_in_a_new_session, converse, questions, waiter
+
     opts, settings = check(with_defaults(opts, app_ctx), app_ctx.io.stdin)
     app_ctx.about(
         session_id=opts.session_id, avatar_id=opts.avatar_id, avatar_sent=opts.avatar_id is not None
@@ -240,6 +240,8 @@ def chat(
       $ akool chat "$ID" --mode retell -m "Hello, I am Kai"
       $ akool chat --avatar-id Kai_1080P_back
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = ChatOptions(
         session_id=session_id,
         avatar_id=avatar_id,

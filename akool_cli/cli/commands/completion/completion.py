@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.completion_scripts import (
-    SHELLS,
-    detect_shell,
-    install_for,
-    install_problem,
-    script,
-)
-from akool_cli.cli.core.context import AppContext
+if TYPE_CHECKING:
+    from akool_cli.cli.core.completion_scripts import SHELLS
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -25,6 +19,13 @@ class CompletionOptions:
 
 
 def run_completion(opts: CompletionOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.core.completion_scripts import (
+        SHELLS,
+        detect_shell,
+        install_for,
+        install_problem,
+        script,
+    )
     from akool_cli.cli.core.errors import UsageError
 
     shell, do_install = opts.shell, opts.install
@@ -78,4 +79,6 @@ def completion(
       $ akool completion fish > ~/.config/fish/completions/akool.fish
       $ akool completion zsh --install
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_completion, CompletionOptions(shell=shell, install=do_install))

@@ -4,21 +4,21 @@ use when their option is left out, the base URL and the timeout."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional, Tuple
+from typing import TYPE_CHECKING, Annotated, Any, Optional, Tuple
 
 import typer
 
 from akool_cli.api import redact_url
-from akool_cli.cli.core.avatar_hints import cached_avatars, known_avatars, look_alikes
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.options import JsonOpt
-from akool_cli.cli.core.settings import SETTINGS, setting
-from akool_cli.cli.ui.table import Column, Table
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 def _complete_key(incomplete: str) -> list:
+    from akool_cli.cli.core.settings import SETTINGS
+
     return [key for key in SETTINGS if key.startswith(incomplete)]
 
 
@@ -56,6 +56,7 @@ def _setting(app_ctx: AppContext, key: str) -> Tuple[Any, str]:
 def _warn_unknown_avatar(app_ctx: AppContext, avatar_id: str) -> None:
     """A warning (the value is kept: the list may be stale) for an avatar id that neither
     the built-ins nor the cached avatar list know."""
+    from akool_cli.cli.core.avatar_hints import cached_avatars, known_avatars, look_alikes
 
     known = known_avatars(app_ctx)
     if avatar_id in known:
@@ -70,6 +71,9 @@ def _warn_unknown_avatar(app_ctx: AppContext, avatar_id: str) -> None:
 
 
 def run_config(opts: ConfigOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.core.settings import SETTINGS, setting
+    from akool_cli.cli.ui.table import Column, Table
+
     io = app_ctx.io
     if opts.action == "list":
         rows = [(key, *_setting(app_ctx, key)) for key in SETTINGS]
@@ -119,6 +123,8 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
       $ akool config list
       $ akool --profile staging config list --json
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_config, ConfigOptions(action="list", as_json=as_json))
 
 
@@ -129,6 +135,8 @@ def get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 
       $ akool config get voice_id
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_config, ConfigOptions(action="get", key=key, as_json=as_json))
 
 
@@ -148,6 +156,8 @@ def set_(
       $ akool config set voice_id 21m00Tcm4TlvDq8ikWAM
       $ akool --profile staging config set base_url http://127.0.0.1:8080
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_config, ConfigOptions(action="set", key=key, value=value, as_json=as_json))
 
 
@@ -158,4 +168,6 @@ def unset(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 
       $ akool config unset language
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_config, ConfigOptions(action="unset", key=key, as_json=as_json))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import JsonOpt
-from akool_cli.cli.ui.table import render_fields
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class CreditOptions:
 
 
 def run_credit(opts: CreditOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.ui.table import render_fields
+
     data = app_ctx.client().credit.info()
     if opts.as_json:
         app_ctx.io.json(data)
@@ -36,4 +39,6 @@ def credit(ctx: typer.Context, as_json: JsonOpt = False) -> None:
       $ akool credit
       $ akool credit --json | jq .credit
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_credit, CreditOptions(as_json=as_json))

@@ -9,15 +9,15 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, List, Optional, Tuple
+from typing import TYPE_CHECKING, Annotated, Any, List, Optional, Tuple
 
 import typer
 
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import EmulatorError, UsageError
-from akool_cli.cli.core.input import read_small_file
 from akool_cli.cli.core.numbers import EMULATOR_DELAY_RANGE, seconds
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 MAX_SCRIPT = 4 * 1024 * 1024  # bytes of question -> answer pairs
 
@@ -52,6 +52,7 @@ class EmulatorOptions:
 
 def _load_script(path: Path) -> dict:
     """A JSON object mapping questions to answers ("*" for any other question)."""
+    from akool_cli.cli.core.input import read_small_file
 
     text = read_small_file(path, MAX_SCRIPT, "--script")
     try:
@@ -271,6 +272,8 @@ def emulator(
       $ akool emulator --ready-after 0 --answer-mode delta &
       $ akool emulator --latency 0.05      # 50 ms from the API, like a real network
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = EmulatorOptions(
         host=host,
         port=port,

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from akool_cli import _ids as ids
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.completers import remember_choices
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import JsonOpt, QuietOpt
 from akool_cli.cli.core.validate import check_output_flags
-from akool_cli.cli.ui.listing import Listing, one_page, print_pages, summarize
-from akool_cli.cli.ui.table import Column
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,9 @@ class LanguageListOptions:
 
 
 def language_listing() -> Any:
+    from akool_cli.cli.ui.listing import Listing
+    from akool_cli.cli.ui.table import Column
+
     return Listing(
         columns=(
             Column("CODE", min_width=6),
@@ -37,6 +39,8 @@ def language_listing() -> Any:
 
 
 def run_list(opts: LanguageListOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.ui.listing import one_page, print_pages, summarize
+
     check_output_flags(opts.as_json, opts.quiet)
     languages = app_ctx.client().languages.list()
     pages = one_page(languages, lambda lang: lang.raw)
@@ -66,4 +70,6 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False, quiet: QuietOpt = False)
       $ akool language list
       $ akool language list -q
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_list, LanguageListOptions(as_json=as_json, quiet=quiet))

@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Annotated, Any, Dict, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Dict, Optional
 
 import typer
 
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.completers import complete_session_id
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
-from akool_cli.cli.core.input import one_session_id
-from akool_cli.cli.ui.listing import print_json_array
-from akool_cli.cli.ui.text import sanitize_line, sanitize_text
-from akool_cli.local.files import state_dir
-from akool_cli.local.logs import FILE_NAME, ChatLog
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 DEFAULT_COUNT = 10
 
 
 def log_path(app_ctx: AppContext) -> Any:
+    from akool_cli.local.files import state_dir
+    from akool_cli.local.logs import FILE_NAME
+
     return state_dir(app_ctx.env) / FILE_NAME
 
 
@@ -35,6 +34,7 @@ class ListOptions:
 
 def _show(io: Any, row: Dict[str, Any]) -> None:
     """One exchange on a terminal: a heading line, then the question and the answer."""
+    from akool_cli.cli.ui.text import sanitize_line, sanitize_text
 
     facts = [row["time"].replace("T", " ")[:19], row["command"]]
     if row["session_id"]:
@@ -58,6 +58,11 @@ TSV_FIELDS = ("id", "time", "session_id", "mode", "outcome", "elapsed_ms", "ques
 
 
 def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.core.input import one_session_id
+    from akool_cli.cli.ui.listing import print_json_array
+    from akool_cli.cli.ui.text import sanitize_line
+    from akool_cli.local.logs import ChatLog
+
     if opts.count < 0:
         raise UsageError("-n must be 0 (all) or more")
     session_id = one_session_id(opts.session_id, app_ctx.io.stdin) if opts.session_id else None
@@ -122,6 +127,8 @@ def list_(
       $ akool logs list -n 1 --json | jq -r '.[0].answer'
       $ akool logs list --session "$ID" -n 0
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_list, ListOptions(count=count, session_id=session_id, as_json=as_json))
 
 
@@ -138,5 +145,7 @@ def logs(ctx: typer.Context) -> None:
       $ akool logs list -n 0 --json > chats.json
       $ akool logs off
     """
+    from akool_cli.cli.core.boundary import invoke
+
     if ctx.invoked_subcommand is None:
         invoke(ctx, run_list, ListOptions())

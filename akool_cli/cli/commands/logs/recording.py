@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
-from akool_cli.cli.commands.logs.list import log_path
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import JsonOpt
-from akool_cli.services.chatlog import logging_wanted
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class StateOptions:
 
 
 def run_state(opts: StateOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.logs.list import log_path
+    from akool_cli.services.chatlog import logging_wanted
+
     io = app_ctx.io
     path = log_path(app_ctx)
     store = app_ctx.store()
@@ -51,6 +54,8 @@ def path(ctx: typer.Context) -> None:
 
       $ sqlite3 "$(akool logs path)" 'select count(*) from exchanges'
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_state, StateOptions(action="path"))
 
 
@@ -61,6 +66,8 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
       $ akool logs status
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_state, StateOptions(action="status", as_json=as_json))
 
 
@@ -71,6 +78,8 @@ def off(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
       $ akool logs off
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_state, StateOptions(action="off", as_json=as_json))
 
 
@@ -81,4 +90,6 @@ def on(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
       $ akool logs on
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_state, StateOptions(action="on", as_json=as_json))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from akool_cli.chat import RETELL
-from akool_cli.cli.commands.chat.chat import ChatOptions, run_chat
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import (
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
@@ -22,8 +19,14 @@ from akool_cli.cli.core.options import (
 )
 from akool_cli.cli.core.validate import text_argument
 
+if TYPE_CHECKING:
+    from akool_cli.cli.commands.chat.chat import ChatOptions
+    from akool_cli.cli.core.context import AppContext
+
 
 def run_say(opts: ChatOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.chat.chat import run_chat
+
     if opts.message is not None:
         text_argument(opts.message, "TEXT")
     return run_chat(opts, app_ctx)
@@ -59,6 +62,9 @@ def say(
       $ printf 'Line one\\nLine two\\n' | akool say "$ID" -
       $ akool say "$ID" "Back in five minutes" --no-wait
     """
+    from akool_cli.cli.commands.chat.chat import ChatOptions
+    from akool_cli.cli.core.boundary import invoke
+
     opts = ChatOptions(
         session_id=session_id,
         voice_id=voice_id,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from akool_cli.cli.commands.session._each import EachOptions, run_each
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
     ConcurrencyOpt,
@@ -33,5 +31,8 @@ def close(
       $ akool session list --status live -q | akool session close -
       $ akool session close "$A" "$B" --json | jq -r 'select(.ok | not) | ._id'
     """
+    from akool_cli.cli.commands.session._each import EachOptions, run_each
+    from akool_cli.cli.core.boundary import invoke
+
     opts = EachOptions("close", ids, quiet=quiet, as_json=as_json, concurrency=concurrency)
     invoke(ctx, run_each, opts)

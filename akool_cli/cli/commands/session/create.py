@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from akool_cli.cli.commands.session._show import show_session
 from akool_cli.cli.core import validate
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
-from akool_cli.cli.core.lifecycle import close_created, wait_until_live
 from akool_cli.cli.core.options import (
     DEFAULT_WAIT_TIMEOUT,
     AvatarIdOpt,
@@ -22,7 +18,9 @@ from akool_cli.cli.core.options import (
 )
 from akool_cli.cli.core.signals import shielded
 from akool_cli.cli.core.validate import check_output_flags
-from akool_cli.cli.ui.iostreams import OutputError
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,10 @@ def chosen_avatar(option: Optional[str], app_ctx: AppContext) -> str:
 
 
 def run_create(opts: CreateOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.session._show import show_session
+    from akool_cli.cli.core.lifecycle import close_created, wait_until_live
+    from akool_cli.cli.ui.iostreams import OutputError
+
     check_output_flags(opts.as_json, opts.quiet)
     avatar_id = validate.avatar_id(chosen_avatar(opts.avatar_id, app_ctx))
     app_ctx.about(avatar_id=avatar_id, avatar_sent=True)
@@ -106,6 +108,8 @@ def create(
       $ akool session create --avatar-id Kai_1080P_back --json | jq .stream_urls
       $ akool session create --avatar-id "$(akool avatar list --from mine -q | head -n 1)"
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = CreateOptions(
         avatar_id=avatar_id, wait=wait, wait_timeout=wait_timeout, as_json=as_json, quiet=quiet
     )

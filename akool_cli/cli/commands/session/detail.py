@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
-from akool_cli.cli.commands.session._show import show_session
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
-from akool_cli.cli.core.input import one_session_id
 from akool_cli.cli.core.options import (
     JsonOpt,
     SessionIdArg,
 )
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class DetailOptions:
 
 
 def run_detail(opts: DetailOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.session._show import show_session
+    from akool_cli.cli.core.input import one_session_id
+
     session_id = one_session_id(opts.session_id, app_ctx.io.stdin)
     app_ctx.about(session_id=session_id)
     session = app_ctx.client().sessions.detail(session_id)
@@ -45,4 +48,6 @@ def detail(ctx: typer.Context, session_id: SessionIdArg, as_json: JsonOpt = Fals
       $ akool session detail 6698c9d69cf7b0d61d1b6420
       $ akool session detail "$ID" --json | jq -r .status
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_detail, DetailOptions(session_id=session_id, as_json=as_json))

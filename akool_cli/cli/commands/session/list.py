@@ -6,19 +6,10 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Annotated, Iterator, List, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, List, Optional
 
 import typer
 
-from akool_cli.cli.commands.session._listing import (
-    Walk,
-    parse_statuses,
-    session_listing,
-    session_pages,
-)
-from akool_cli.cli.commands.session.watch import WatchOptions, run_watch
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
@@ -30,7 +21,10 @@ from akool_cli.cli.core.options import (
     StatusOpt,
 )
 from akool_cli.cli.core.validate import check_output_flags
-from akool_cli.cli.ui.listing import PageOf, plural, print_pages, summarize
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
+    from akool_cli.cli.ui.listing import PageOf
 
 
 @dataclass(frozen=True)
@@ -81,6 +75,14 @@ def older_than(pages: Iterator[PageOf], seconds: float, now: float) -> Iterator[
 
 def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
+    from akool_cli.cli.commands.session._listing import (
+        Walk,
+        parse_statuses,
+        session_listing,
+        session_pages,
+    )
+    from akool_cli.cli.commands.session.watch import WatchOptions, run_watch
+    from akool_cli.cli.ui.listing import plural, print_pages, summarize
 
     if opts.watch:
         if opts.all_pages or opts.quiet or opts.page != 1 or opts.older_than is not None:
@@ -160,6 +162,8 @@ def list_(
       $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
       $ akool session list --watch --status live
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = ListOptions(
         page=page,
         size=size,

@@ -9,17 +9,16 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Annotated, List, Mapping, Optional
+from typing import TYPE_CHECKING, Annotated, List, Mapping, Optional
 
 import typer
 
 from akool_cli.api.errors import ProtocolError
-from akool_cli.cli.core.boundary import invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import NotAvailable, UsageError
-from akool_cli.cli.core.input import one_session_id
 from akool_cli.cli.core.options import JsonOpt, SessionIdArg
-from akool_cli.services.sessions import ended_error, merged_stream_urls
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 PLAYERS = ("mpv", "ffplay", "vlc")  # tried in this order when none is named
 
@@ -71,6 +70,9 @@ def _plain_url(url: str) -> bool:
 
 
 def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.core.input import one_session_id
+    from akool_cli.services.sessions import ended_error, merged_stream_urls
+
     session_id = one_session_id(opts.session_id, app_ctx.io.stdin)
     app_ctx.about(session_id=session_id)
     session = app_ctx.client().sessions.detail(session_id)
@@ -140,5 +142,7 @@ def open_(
       $ akool session open "$ID" --player "mpv --no-audio"
       $ curl -s "$(akool session open "$ID" --print)" | head -c 9 | xxd
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = OpenOptions(session_id=session_id, player=player, print_only=print_only, as_json=as_json)
     invoke(ctx, run_open, opts)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any, Dict, List, Optional, TextIO, Tuple, Type
+from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, TextIO, Tuple, Type
 
 import typer
 
@@ -30,21 +30,12 @@ from akool_cli.api.errors import (
     ServiceBusyError,
     WaitTimeoutError,
 )
-from akool_cli.cli.commands.session._listing import (
-    Walk,
-    parse_statuses,
-    session_listing,
-    session_pages,
-)
-from akool_cli.cli.commands.session._live_view import LiveView
-from akool_cli.cli.core.boundary import describe, failure_data, invoke
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import ExitCode, UsageError
-from akool_cli.cli.core.input import one_session_id
 from akool_cli.cli.core.numbers import WAIT_RANGE, seconds
 from akool_cli.cli.core.options import DEFAULT_INTERVAL, IntervalOpt, StatusOpt, WatchedSessionIdArg
-from akool_cli.cli.ui.table import Table
-from akool_cli.services.sessions import ended_error
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 UNTIL = ("live", "ended")
 DEFAULT_SIZE = 20
@@ -67,6 +58,8 @@ def check(
 ) -> Tuple[Optional[Tuple[int, ...]], Optional[str]]:
     """Refuse bad input before any request: the statuses and the id (``-``: stdin's
     first line)."""
+    from akool_cli.cli.commands.session._listing import parse_statuses
+    from akool_cli.cli.core.input import one_session_id
 
     statuses = parse_statuses(opts.status)
     if opts.until is not None and opts.until not in UNTIL:
@@ -132,6 +125,8 @@ class _Outage:
         self.reason = ""
 
     def began(self, exc: BaseException, *, quiet: bool) -> None:
+        from akool_cli.cli.core.boundary import describe, failure_data
+
         failure = describe(exc, profile=self.app_ctx.profile)
         self.reason = failure.message
         if self.since is not None:
@@ -155,12 +150,16 @@ class _Outage:
 
 
 def _first_page(client: Any, statuses: Optional[Tuple[int, ...]], size: int) -> List[Any]:
+    from akool_cli.cli.commands.session._listing import Walk, session_pages
+
     for _, models, _ in session_pages(client.sessions, Walk(size=size), statuses):
         return list(models)
     return []  # pragma: no cover - a first page always comes
 
 
 def run_watch(opts: WatchOptions, app_ctx: AppContext) -> int:
+    from akool_cli.cli.commands.session._live_view import LiveView
+
     statuses, session_id = check(opts, app_ctx.io.stdin)
     app_ctx.about(session_id=session_id)
     io = app_ctx.io
@@ -223,6 +222,8 @@ def _timed_out(opts: WatchOptions, session_id: Optional[str], target: Any, outag
 
 
 def _say_reached(app_ctx: AppContext, session: Any, code: int) -> None:
+    from akool_cli.services.sessions import ended_error
+
     if code == 0:
         app_ctx.io.info(f"Session {session.id} is {session.status_label}.")
     else:
@@ -232,6 +233,9 @@ def _say_reached(app_ctx: AppContext, session: Any, code: int) -> None:
 def _print_changes(
     app_ctx: AppContext, changed: List[Any], avatars: Dict[str, str], as_json: bool
 ) -> None:
+    from akool_cli.cli.commands.session._listing import session_listing
+    from akool_cli.cli.ui.table import Table
+
     io = app_ctx.io
     if not changed:
         return
@@ -300,6 +304,8 @@ def watch(
       $ akool session watch "$ID" --until live --wait-timeout 120
       $ akool session watch --json | jq -c '{id: ._id, status}'
     """
+    from akool_cli.cli.core.boundary import invoke
+
     opts = WatchOptions(
         interval=interval,
         status=status,

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from akool_cli import _ids as ids
-from akool_cli.api.resources.voices import VOICE_SOURCES
-from akool_cli.cli.core.boundary import invoke
 from akool_cli.cli.core.completers import remember_choices
-from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.options import JsonOpt, QuietOpt
 from akool_cli.cli.core.validate import check_output_flags, choice
-from akool_cli.cli.ui.listing import Listing, one_page, print_pages, summarize
-from akool_cli.cli.ui.table import Column
+
+if TYPE_CHECKING:
+    from akool_cli.cli.core.context import AppContext
 
 SourceOpt = Annotated[
     Optional[str],
@@ -31,6 +29,9 @@ class VoiceListOptions:
 
 
 def voice_listing() -> Any:
+    from akool_cli.cli.ui.listing import Listing
+    from akool_cli.cli.ui.table import Column
+
     return Listing(
         columns=(
             Column("VOICE ID", min_width=20),
@@ -47,6 +48,9 @@ def voice_listing() -> Any:
 
 
 def run_list(opts: VoiceListOptions, app_ctx: AppContext) -> int:
+    from akool_cli.api.resources.voices import VOICE_SOURCES
+    from akool_cli.cli.ui.listing import one_page, print_pages, summarize
+
     check_output_flags(opts.as_json, opts.quiet)
     source = choice(opts.source, VOICE_SOURCES, "--from")
     voices = app_ctx.client().voices.list(source=source)
@@ -81,4 +85,6 @@ def list_(
       $ akool voice list --from mine -q
       $ akool chat "$ID" --voice-id "$(akool voice list -q | head -n 1)"
     """
+    from akool_cli.cli.core.boundary import invoke
+
     invoke(ctx, run_list, VoiceListOptions(source=source, as_json=as_json, quiet=quiet))
