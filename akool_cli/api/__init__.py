@@ -19,10 +19,12 @@ from akool_cli.api._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
+    MAX_RETRIES_LIMIT,
+)
+from akool_cli.api.types.status import (
     ENDED,
     FAILED,
     LIVE,
-    MAX_RETRIES_LIMIT,
     OVER,
     QUEUEING,
     STATUS_NAMES,

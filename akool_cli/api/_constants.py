@@ -1,4 +1,5 @@
-"""Every number the client's behaviour depends on, in one place, with why."""
+"""Every number the client's behaviour depends on, in one place, with why. (A session's
+status numbers are a vocabulary of their own: :mod:`akool_cli.api.types.status`.)"""
 
 DEFAULT_BASE_URL = "https://openapi.akool.com"
 API_PREFIX = "/api/open/v3"  # every documented path starts with it

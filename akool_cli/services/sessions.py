@@ -39,7 +39,7 @@ from akool_cli.api.errors import (
     SessionEndedError,
     TransportError,
 )
-from akool_cli.api.models import Session
+from akool_cli.api.types.session import Session
 from akool_cli.local.errors import LocalError, UnsafePathError
 from akool_cli.local.records import SessionRecords
 from akool_cli.services.errors import NoChatRoomError

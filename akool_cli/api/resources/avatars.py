@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
-from akool_cli.api._constants import WAIT_FIRST_DELAY, WAIT_GROWTH, WAIT_MAX_DELAY
-from akool_cli.api.catalog_models import Avatar
+from akool_cli.api._resource import Resource
 from akool_cli.api.errors import (
-    APIConnectionError,
-    APITimeoutError,
     AvatarFailedError,
-    ServerError,
-    ServiceBusyError,
-    WaitTimeoutError,
 )
-from akool_cli.api.models import expect_list
 from akool_cli.api.pagination import Page, walk
+from akool_cli.api.types._shape import expect_list
+from akool_cli.api.types.catalog import Avatar
 
 if TYPE_CHECKING:
     from akool_cli.api.client import Client
@@ -29,11 +23,8 @@ STREAM_AVATAR = 2  # avatar type 2: a streaming avatar, usable by live sessions 
 AVATAR_READY, AVATAR_FAILED = 3, 4  # for avatars, 3 means "success"
 
 
-class Avatars:
+class Avatars(Resource):
     """``/avatar/*``."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
 
     def list(self, *, source: Optional[int] = None, page: int = 1, size: int = 100) -> Page[Avatar]:
         params: Dict[str, Any] = {"page": page, "size": size}
@@ -95,29 +86,20 @@ class Avatars:
     ) -> Avatar:
         """Poll ``detail`` with growing pauses until the avatar is ready (status 3).
         AvatarFailedError on status 4, WaitTimeoutError after ``timeout`` seconds."""
-        started = time.monotonic()
-        deadline = started + timeout
-        delay = WAIT_FIRST_DELAY
-        while True:
-            try:
-                found = self.detail(record_id, deadline=deadline)
-            except (APIConnectionError, APITimeoutError, ServerError, ServiceBusyError) as exc:
-                if time.monotonic() >= deadline:
-                    raise WaitTimeoutError(
-                        f"avatar {record_id} was not ready after {timeout:g} s ({exc})"
-                    ) from None
-                found = []
-            elapsed = time.monotonic() - started
-            if found:
-                avatar = found[0]
-                if on_status is not None:
-                    on_status(avatar, elapsed)
-                if avatar.status == AVATAR_READY:
-                    return avatar
-                if avatar.status == AVATAR_FAILED:
-                    raise AvatarFailedError(f"avatar {record_id} failed (4)")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(f"avatar {record_id} was not ready after {timeout:g} s")
-            self._client._sleep(min(delay, remaining))
-            delay = min(delay * WAIT_GROWTH, WAIT_MAX_DELAY)
+
+        def look(deadline: float) -> Optional[Avatar]:
+            found = self.detail(record_id, deadline=deadline)
+            return found[0] if found else None
+
+        def arrived(avatar: Avatar) -> bool:
+            if avatar.status == AVATAR_FAILED:
+                raise AvatarFailedError(f"avatar {record_id} failed (4)")
+            return avatar.status == AVATAR_READY
+
+        return self._wait_for(
+            look,
+            arrived,
+            timeout=timeout,
+            late=f"avatar {record_id} was not ready after {timeout:g} s",
+            on_status=on_status,
+        )

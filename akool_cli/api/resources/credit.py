@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict
+from typing import Any, Dict
 
+from akool_cli.api._resource import Resource
 from akool_cli.api.errors import ProtocolError
-from akool_cli.api.models import expect_object
-
-if TYPE_CHECKING:
-    from akool_cli.api.client import Client
+from akool_cli.api.types._shape import expect_object
 
 
-class Credit:
+class Credit(Resource):
     """``/faceswap/quota/info``: the account's balance."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
 
     def info(self) -> Dict[str, Any]:
         """The answer's ``data`` (``{"credit": <number>}``), checked to carry a number."""

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import List
 
-from akool_cli.api.catalog_models import Language
-from akool_cli.api.models import expect_list, expect_object
-
-if TYPE_CHECKING:
-    from akool_cli.api.client import Client
+from akool_cli.api._resource import Resource
+from akool_cli.api.types._shape import expect_list, expect_object
+from akool_cli.api.types.catalog import Language
 
 
-class Languages:
+class Languages(Resource):
     """``/language/list``."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
 
     def list(self) -> List[Language]:
         data = self._client.request("GET", "/language/list", retry=True).get("data")

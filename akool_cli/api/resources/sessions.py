@@ -5,34 +5,19 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional
 
-from akool_cli.api._constants import (
-    DEFAULT_WAIT_TIMEOUT,
-    ENDED,
-    FAILED,
-    LIVE,
-    WAIT_FIRST_DELAY,
-    WAIT_GROWTH,
-    WAIT_MAX_DELAY,
-)
-from akool_cli.api.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ServerError,
-    ServiceBusyError,
-    SessionEndedError,
-    SessionFailedError,
-    WaitTimeoutError,
-)
-from akool_cli.api.models import Session
+from akool_cli.api._constants import DEFAULT_WAIT_TIMEOUT, WAIT_FIRST_DELAY, WAIT_MAX_DELAY
+from akool_cli.api._resource import Resource
+from akool_cli.api.errors import SessionEndedError, SessionFailedError
 from akool_cli.api.pagination import Page, walk
+from akool_cli.api.types.session import Session
+from akool_cli.api.types.status import ENDED, FAILED, LIVE
 
 if TYPE_CHECKING:
     from akool_cli.api.client import Client
 
 
-class Sessions:
-    def __init__(self, client: Client) -> None:
-        self._client = client
+class Sessions(Resource):
+    """``/liveAvatar/session/*``."""
 
     # create and pause are not marked safe to repeat: once the request may have reached
     # the server, repeating it could start a second billable session or act twice.
@@ -115,37 +100,24 @@ class Sessions:
         first, and WaitTimeoutError when ``timeout`` seconds have passed — each poll's own
         timeout is cut to what is left, so a slow service cannot stretch the wait.
         """
-        started = clock()
-        deadline = time.monotonic() + timeout
-        delay = first_delay
-        if just_queueing:
-            self._client._sleep(min(delay, timeout))
-            delay = min(delay * WAIT_GROWTH, max_delay)
-        while True:
-            try:
-                session: Optional[Session] = self.detail(session_id, deadline=deadline)
-            except (APIConnectionError, APITimeoutError, ServerError, ServiceBusyError) as exc:
-                # detail already retried; a longer outage still ends at the deadline. (A
-                # protocol error is not an outage: it is raised at once.)
-                if clock() - started >= timeout or time.monotonic() >= deadline:
-                    raise WaitTimeoutError(
-                        f"session {session_id} was not live after {timeout:g} s ({exc})"
-                    ) from None
-                session = None
-            elapsed = clock() - started
-            if session is not None:
-                if on_status is not None:
-                    on_status(session, elapsed)
-                if session.status == LIVE:
-                    return session
-                if session.status == ENDED:
-                    raise SessionEndedError(
-                        f"session {session_id} ended before it was live (completed, 3)"
-                    )
-                if session.status == FAILED:
-                    raise SessionFailedError(f"session {session_id} failed (4)")
-            remaining = timeout - elapsed
-            if remaining <= 0:
-                raise WaitTimeoutError(f"session {session_id} was not live after {timeout:g} s")
-            self._client._sleep(min(delay, remaining))
-            delay = min(delay * WAIT_GROWTH, max_delay)
+
+        def arrived(session: Session) -> bool:
+            if session.status == ENDED:
+                raise SessionEndedError(
+                    f"session {session_id} ended before it was live (completed, 3)"
+                )
+            if session.status == FAILED:
+                raise SessionFailedError(f"session {session_id} failed (4)")
+            return session.status == LIVE
+
+        return self._wait_for(
+            lambda deadline: self.detail(session_id, deadline=deadline),
+            arrived,
+            timeout=timeout,
+            late=f"session {session_id} was not live after {timeout:g} s",
+            on_status=on_status,
+            first_delay=first_delay,
+            max_delay=max_delay,
+            clock=clock,
+            wait_first=just_queueing,
+        )

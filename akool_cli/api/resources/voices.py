@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
-from akool_cli.api.catalog_models import Voice
-from akool_cli.api.models import expect_list
-
-if TYPE_CHECKING:
-    from akool_cli.api.client import Client
+from akool_cli.api._resource import Resource
+from akool_cli.api.types._shape import expect_list
+from akool_cli.api.types.catalog import Voice
 
 VOICE_SOURCES = {"official": 3, "mine": 4}  # voice/list ``from``
 
 
-class Voices:
+class Voices(Resource):
     """``/voice/list``."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
 
     def list(self, *, source: Optional[int] = None) -> List[Voice]:
         params = {"from": source} if source is not None else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from akool_cli.api.errors import AkoolError
-from akool_cli.api.models import Session
+from akool_cli.api.types.session import Session
 from akool_cli.cli.core.boundary import describe
 from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.signals import shielded

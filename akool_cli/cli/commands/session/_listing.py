@@ -12,9 +12,10 @@ from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
 
 from akool_cli import _ids as ids
 from akool_cli.api import LIVE, QUEUEING
-from akool_cli.api.models import STATUS_BY_NAME, Session, parse_status
 from akool_cli.api.pagination import Page
 from akool_cli.api.resources.sessions import Sessions
+from akool_cli.api.types.session import Session
+from akool_cli.api.types.status import STATUS_BY_NAME, parse_status
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.ui.listing import Listing, PageOf
 from akool_cli.cli.ui.table import STATUS_STYLES, Column

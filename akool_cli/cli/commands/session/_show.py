@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from akool_cli.api.auth import mask
-from akool_cli.api.models import STREAM_LABELS, Session, is_secret_key
+from akool_cli.api.types.session import STREAM_LABELS, Session, is_secret_key
 from akool_cli.cli.ui.iostreams import IOStreams
 from akool_cli.cli.ui.table import render_fields
 from akool_cli.services.sessions import merged_stream_urls

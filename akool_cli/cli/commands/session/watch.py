@@ -24,10 +24,6 @@ import typer
 
 from akool_cli.api import FAILED
 from akool_cli.api.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ServerError,
-    ServiceBusyError,
     WaitTimeoutError,
 )
 from akool_cli.cli.core.errors import ExitCode, UsageError
@@ -111,8 +107,9 @@ class _Changes:
 def outage_errors() -> Tuple[Type[BaseException], ...]:
     """What a watch waits out: the service unreachable, slow, failing or busy (after the
     request's own retries). A protocol error is no outage: it is not the API."""
+    from akool_cli.api._resource import OUTAGES
 
-    return (APIConnectionError, APITimeoutError, ServerError, ServiceBusyError)
+    return OUTAGES
 
 
 class _Outage:
