@@ -154,3 +154,7 @@ ModeOpt = Annotated[
         autocompletion=complete_mode,
     ),
 ]
+
+# Every group's help takes rich markup ([b]Examples[/b]); Typer before 0.13 defaulted to
+# none for a group, and showed the tags as they are.
+MARKUP = "rich"

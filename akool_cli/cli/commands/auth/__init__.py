@@ -3,9 +3,11 @@
 import typer
 
 from akool_cli.cli.commands.auth import login, logout, status, switch, token
+from akool_cli.cli.core.options import MARKUP
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=MARKUP,
     help="Log in to the API and manage the stored credential.",
     no_args_is_help=True,
 )

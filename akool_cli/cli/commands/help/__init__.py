@@ -3,6 +3,7 @@
 import typer
 
 from akool_cli.cli.commands.help import help
+from akool_cli.cli.core.options import MARKUP
 
-app = typer.Typer(add_completion=False)
+app = typer.Typer(add_completion=False, rich_markup_mode=MARKUP)
 app.command("help")(help.help_)

@@ -3,9 +3,11 @@
 import typer
 
 from akool_cli.cli.commands.language import list as list_
+from akool_cli.cli.core.options import MARKUP
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=MARKUP,
     help="The language codes a chat can use (--language).",
     no_args_is_help=True,
 )

@@ -4,8 +4,9 @@ import typer
 
 from akool_cli.cli.commands.logs import list as list_
 from akool_cli.cli.commands.logs import recording
+from akool_cli.cli.core.options import MARKUP
 
-app = typer.Typer(add_completion=False, invoke_without_command=True)
+app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode=MARKUP)
 app.command("list")(list_.list_)
 app.callback()(list_.logs)
 app.command("path")(recording.path)

@@ -4,9 +4,11 @@ import typer
 
 from akool_cli.cli.commands.session import close, create, detail, open, pause, watch
 from akool_cli.cli.commands.session import list as list_
+from akool_cli.cli.core.options import MARKUP
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=MARKUP,
     help="Create, inspect, list, pause and close live avatar sessions.",
     no_args_is_help=True,
 )

@@ -3,9 +3,11 @@
 import typer
 
 from akool_cli.cli.commands.voice import list as list_
+from akool_cli.cli.core.options import MARKUP
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=MARKUP,
     help="The voices a chat can speak with (--voice-id).",
     no_args_is_help=True,
 )
