@@ -13,6 +13,26 @@ from akool_cli.emulator.runner import Emulator
 from akool_cli.emulator.state import DEFAULT_API_KEY
 from tests.helpers import Emu, reset_emulator, run_akool, run_cli
 
+# The folders whose tests are slow (end-to-end runs of the installed akool, hostile peers,
+# the reliability matrix, the LiveKit room): marked `slow`, so that `make check` can leave
+# them out of the edit loop; `make test` (and CI) runs them all.
+SLOW = ("e2e", "hostile", "reliability", "livekit")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"slow: a test under tests/{{{','.join(SLOW)}}}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        try:
+            folder = Path(str(item.fspath)).relative_to(here).parts[0]
+        except ValueError:
+            continue
+        if folder in SLOW:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def _emulator() -> Iterator[Emulator]:

@@ -100,7 +100,7 @@ def test_the_first_line_of_each_docstring_is_one_line(cli):
 def test_no_command_module_postpones_annotations():
     """Older Typer releases read Annotated options only from evaluated annotations: a
     module of commands with `from __future__ import annotations` loses its arguments."""
-    for path in (ROOT / "akool_cli" / "cli").glob("*.py"):
+    for path in (ROOT / "akool_cli" / "cli").rglob("*.py"):
         text = path.read_text()
         if "typer.Argument(" in text or "typer.Option(" in text:
             assert "from __future__ import annotations" not in text, path.name

@@ -1,6 +1,6 @@
 """Options and arguments that more than one command takes, with their one default each."""
 
-from typing import Annotated, Any, List, Optional
+from typing import Annotated, Any, List, Literal, Optional
 
 import typer
 
@@ -157,4 +157,4 @@ ModeOpt = Annotated[
 
 # Every group's help takes rich markup ([b]Examples[/b]); Typer before 0.13 defaulted to
 # none for a group, and showed the tags as they are.
-MARKUP = "rich"
+MARKUP: Literal["rich"] = "rich"

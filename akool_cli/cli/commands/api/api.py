@@ -2,8 +2,6 @@
 ``gh api`` does: fields become a JSON body (or the query of a GET), the answer is printed
 as JSON whatever its code, and the exit code follows the API's business code."""
 
-from __future__ import annotations
-
 import json
 import re
 from dataclasses import dataclass, field
@@ -48,7 +46,7 @@ def api_path(path: str) -> str:
     return path if path.startswith("/") else f"{API_PREFIX}/{path}"
 
 
-def _read(source: str, app_ctx: AppContext, what: str) -> str:
+def _read(source: str, app_ctx: "AppContext", what: str) -> str:
     """The text of a file, or of stdin for ``-`` (bounded either way)."""
     from akool_cli.cli.core.input import read_small_file
 
@@ -65,7 +63,7 @@ def _read(source: str, app_ctx: AppContext, what: str) -> str:
     return data
 
 
-def typed_value(text: str, app_ctx: AppContext) -> Any:
+def typed_value(text: str, app_ctx: "AppContext") -> Any:
     """``-F``: true, false, null, a number, ``@file`` (its text) — else the string."""
     literals = {"true": True, "false": False, "null": None}
     if text in literals:
@@ -84,7 +82,7 @@ def typed_value(text: str, app_ctx: AppContext) -> Any:
     return text
 
 
-def parse_fields(opts: ApiOptions, app_ctx: AppContext) -> Dict[str, Any]:
+def parse_fields(opts: ApiOptions, app_ctx: "AppContext") -> Dict[str, Any]:
     from akool_cli.cli.ui.text import sanitize_line
 
     fields: Dict[str, Any] = {}
@@ -103,7 +101,7 @@ def parse_fields(opts: ApiOptions, app_ctx: AppContext) -> Dict[str, Any]:
 
 
 def _request_parts(
-    opts: ApiOptions, app_ctx: AppContext
+    opts: ApiOptions, app_ctx: "AppContext"
 ) -> Tuple[str, Dict[str, Any], Optional[bytes]]:
     """(method, query parameters, body) from the options."""
     from akool_cli._json import strict_json
@@ -131,7 +129,7 @@ def _request_parts(
     return method, fields, body
 
 
-def _show_head(app_ctx: AppContext, response: Any) -> None:
+def _show_head(app_ctx: "AppContext", response: Any) -> None:
     from akool_cli.cli.ui.text import sanitize_line
 
     app_ctx.io.err(f"HTTP {response.status_code}")
@@ -151,7 +149,7 @@ def _failure(response: Any) -> Optional[Exception]:
     return None
 
 
-def _print_body(app_ctx: AppContext, response: Any) -> None:
+def _print_body(app_ctx: "AppContext", response: Any) -> None:
     from akool_cli.cli.ui.text import sanitize_text
 
     try:
@@ -165,7 +163,7 @@ def _print_body(app_ctx: AppContext, response: Any) -> None:
     app_ctx.io.json(data)
 
 
-def run_api(opts: ApiOptions, app_ctx: AppContext) -> int:
+def run_api(opts: ApiOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.core.boundary import report
 
     path = api_path(opts.path)
@@ -184,7 +182,7 @@ def run_api(opts: ApiOptions, app_ctx: AppContext) -> int:
     return report(app_ctx, failure) if failure is not None else 0
 
 
-def _paginate(app_ctx: AppContext, path: str, params: Dict[str, Any]) -> int:
+def _paginate(app_ctx: "AppContext", path: str, params: Dict[str, Any]) -> int:
     """Follow ``page`` until ``count`` items came; one JSON array of every ``data.result``
     item, streamed as the pages come."""
     from akool_cli.api.pagination import Page, iter_pages
@@ -195,7 +193,7 @@ def _paginate(app_ctx: AppContext, path: str, params: Dict[str, Any]) -> int:
     start = int(params.get("page", 1)) if str(params.get("page", "1")).isdigit() else 1
     failures: List[Exception] = []
 
-    def fetch(number: int) -> Page[Any]:
+    def fetch(number: int) -> "Page[Any]":
         response = client.raw_request(
             "GET", path, params={**params, "page": number, "size": size}, retry=True
         )

@@ -1,7 +1,5 @@
 """``akool auth login``: store a credential for the profile, checked first."""
 
-from __future__ import annotations
-
 import getpass
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -25,7 +23,7 @@ class LoginOptions:
     as_json: bool = False
 
 
-def _read_secret_from_stdin(app_ctx: AppContext, what: str) -> str:
+def _read_secret_from_stdin(app_ctx: "AppContext", what: str) -> str:
     from akool_cli.cli.core.input import MAX_SECRET_LINE, read_stdin_lines
 
     lines = read_stdin_lines(app_ctx.io.stdin, what, MAX_SECRET_LINE)
@@ -34,7 +32,7 @@ def _read_secret_from_stdin(app_ctx: AppContext, what: str) -> str:
     return lines[0]
 
 
-def _ask(app_ctx: AppContext, label: str, *, hidden: bool = False) -> str:
+def _ask(app_ctx: "AppContext", label: str, *, hidden: bool = False) -> str:
     """One answer from the person at the terminal (hidden for a secret). Ctrl-C or
     Ctrl-D (end of input) means they changed their mind: exit 130, nothing stored."""
 
@@ -53,7 +51,7 @@ def _ask(app_ctx: AppContext, label: str, *, hidden: bool = False) -> str:
         raise Interrupted("login cancelled; nothing was stored") from None
 
 
-def _ask_until(app_ctx: AppContext, label: str, valid: Any, *, hidden: bool = False) -> str:
+def _ask_until(app_ctx: "AppContext", label: str, valid: Any, *, hidden: bool = False) -> str:
     """Ask until ``valid(answer)`` is None; otherwise it is what to say before asking again."""
     while True:
         answer = _ask(app_ctx, label, hidden=hidden)
@@ -67,7 +65,7 @@ def _not_empty(what: str) -> Any:
     return lambda answer: None if answer else f"the {what} cannot be empty"
 
 
-def _obtain(opts: LoginOptions, app_ctx: AppContext) -> Any:
+def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
     """The credential to store, from stdin, a prompt, or a token exchange."""
     from akool_cli.api.auth import Credential
 
@@ -109,7 +107,7 @@ def _obtain(opts: LoginOptions, app_ctx: AppContext) -> Any:
     return Credential("token", app_ctx.client().get_token(client_id, secret))
 
 
-def run_login(opts: LoginOptions, app_ctx: AppContext) -> int:
+def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
     credential = _obtain(opts, app_ctx)
     if credential.problem is not None:
         raise UsageError(f"that credential cannot be used: {credential.problem}")

@@ -1,7 +1,5 @@
 """``akool auth status``: the profiles, and where the credential in use comes from."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +19,7 @@ class StatusOptions:
     check: bool = False
 
 
-def _describe_credential(app_ctx: AppContext, credential: Any) -> dict:
+def _describe_credential(app_ctx: "AppContext", credential: Any) -> dict:
     from akool_cli.api.auth import ClientCredentials, mask
 
     if isinstance(credential, ClientCredentials):
@@ -38,7 +36,7 @@ def _describe_credential(app_ctx: AppContext, credential: Any) -> dict:
     return {"kind": None, "credential": None}
 
 
-def status_data(app_ctx: AppContext) -> dict:
+def status_data(app_ctx: "AppContext") -> dict:
     """The profile in use (with where its credential comes from), and every profile."""
 
     credential, source = app_ctx.credential()
@@ -76,7 +74,7 @@ def _masked(value: str) -> str:
     return mask(value)
 
 
-def run_status(opts: StatusOptions, app_ctx: AppContext) -> int:
+def run_status(opts: StatusOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.ui.table import Column, Table
 
     data = status_data(app_ctx)

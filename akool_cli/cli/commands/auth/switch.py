@@ -1,7 +1,5 @@
 """``akool auth switch PROFILE``: the profile every command uses from now on."""
 
-from __future__ import annotations
-
 import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
@@ -23,7 +21,7 @@ class SwitchOptions:
     as_json: bool = False
 
 
-def run_switch(opts: SwitchOptions, app_ctx: AppContext) -> int:
+def run_switch(opts: SwitchOptions, app_ctx: "AppContext") -> int:
     name = validate.profile_name(opts.profile)
     store = app_ctx.store()
     known = store.profile_names()

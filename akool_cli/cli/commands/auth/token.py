@@ -1,7 +1,5 @@
 """``akool auth token``: print the credential in use, for scripts."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,7 +16,7 @@ class TokenOptions:
     header: bool = False
 
 
-def run_token(opts: TokenOptions, app_ctx: AppContext) -> int:
+def run_token(opts: TokenOptions, app_ctx: "AppContext") -> int:
     credential, _ = app_ctx.credential()
     if credential is None:
         raise NoCredentialError("not logged in")

@@ -1,7 +1,5 @@
 """``akool avatar create``: upload your own streaming avatar from a video."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -36,7 +34,7 @@ class AvatarCreateOptions:
     quiet: bool = False
 
 
-def run_create(opts: AvatarCreateOptions, app_ctx: AppContext) -> int:
+def run_create(opts: AvatarCreateOptions, app_ctx: "AppContext") -> int:
     from akool_cli.api.resources.avatars import URL_FROM
     from akool_cli.cli.commands.avatar._rows import avatar_rows
     from akool_cli.cli.ui.table import render_fields
@@ -74,13 +72,13 @@ def run_create(opts: AvatarCreateOptions, app_ctx: AppContext) -> int:
     return 0
 
 
-def _wait(app_ctx: AppContext, record_id: str, timeout: float) -> Any:
+def _wait(app_ctx: "AppContext", record_id: str, timeout: float) -> Any:
     from akool_cli.cli.commands.avatar._rows import AVATAR_STATES
     from akool_cli.cli.ui.progress import with_progress
 
     avatars = app_ctx.client().avatars
 
-    def wait(update: Optional[Update]) -> Any:
+    def wait(update: "Optional[Update]") -> Any:
         def on_status(avatar: Any, elapsed: float) -> None:
             if update is not None:
                 state = AVATAR_STATES.get(avatar.status or 0, "unknown")

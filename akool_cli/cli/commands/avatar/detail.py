@@ -1,7 +1,5 @@
 """``akool avatar detail RECORD_ID``: an uploaded avatar, as the API describes it."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +20,7 @@ class AvatarDetailOptions:
     as_json: bool = False
 
 
-def run_detail(opts: AvatarDetailOptions, app_ctx: AppContext) -> int:
+def run_detail(opts: AvatarDetailOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.avatar._rows import avatar_rows
     from akool_cli.cli.ui.table import render_fields
 

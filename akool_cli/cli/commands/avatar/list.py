@@ -1,7 +1,5 @@
 """``akool avatar list``: the avatars a session can stream, page by page."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -60,7 +58,7 @@ class AvatarListOptions:
     concurrency: int = DEFAULT_CONCURRENCY
 
 
-def run_list(opts: AvatarListOptions, app_ctx: AppContext) -> int:
+def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
     from akool_cli.api.resources.avatars import AVATAR_SOURCES
     from akool_cli.cli.ui.listing import print_pages, summarize
 

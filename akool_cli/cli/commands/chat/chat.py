@@ -4,8 +4,6 @@ Three modes: an interactive prompt (stdin is a terminal), one question
 (``--message``), or one question per line of piped stdin.
 """
 
-from __future__ import annotations
-
 import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -71,7 +69,7 @@ def parse_mode(value: str) -> int:
         raise UsageError(str(exc)) from None
 
 
-def with_defaults(opts: ChatOptions, app_ctx: AppContext) -> ChatOptions:
+def with_defaults(opts: ChatOptions, app_ctx: "AppContext") -> ChatOptions:
     """The options with what was left out taken from the profile: the mode (else
     dialogue), the voice and the language."""
     mode_type = opts.mode_type
@@ -99,7 +97,7 @@ def _prompt(opts: ChatOptions) -> Any:
     return None
 
 
-def check(opts: ChatOptions, stdin: Any = None) -> Tuple[ChatOptions, ChatSettings]:
+def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSettings]":
     """Refuse bad input before anything is sent; the options with the ids checked, and
     the chat settings. A session id of ``-`` is the first line of ``stdin`` (its other
     lines are then the questions)."""
@@ -140,7 +138,7 @@ def check(opts: ChatOptions, stdin: Any = None) -> Tuple[ChatOptions, ChatSettin
     )
 
 
-def run_chat(opts: ChatOptions, app_ctx: AppContext) -> int:
+def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.chat.talk import chat_in_a_new_session, converse, questions, waiter
 
     opts, settings = check(with_defaults(opts, app_ctx), app_ctx.io.stdin)

@@ -1,14 +1,13 @@
 """``akool completion [SHELL]``: print the shell completion script, or install it."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from akool_cli.cli.core.completion_scripts import SHELLS
+
 if TYPE_CHECKING:
-    from akool_cli.cli.core.completion_scripts import SHELLS
     from akool_cli.cli.core.context import AppContext
 
 
@@ -18,7 +17,7 @@ class CompletionOptions:
     install: bool = False
 
 
-def run_completion(opts: CompletionOptions, app_ctx: AppContext) -> int:
+def run_completion(opts: CompletionOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.core.completion_scripts import (
         SHELLS,
         detect_shell,

@@ -1,8 +1,6 @@
 """``akool config``: per-profile settings — the avatar, voice, language and mode commands
 use when their option is left out, the base URL and the timeout."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional, Tuple
 
@@ -42,7 +40,7 @@ def _shown(key: str, value: Any) -> Any:
     return value
 
 
-def _setting(app_ctx: AppContext, key: str) -> Tuple[Any, str]:
+def _setting(app_ctx: "AppContext", key: str) -> Tuple[Any, str]:
     """(value to show, source); a stored value that cannot be used is shown as such."""
 
     try:
@@ -53,7 +51,7 @@ def _setting(app_ctx: AppContext, key: str) -> Tuple[Any, str]:
     return _shown(key, value), source
 
 
-def _warn_unknown_avatar(app_ctx: AppContext, avatar_id: str) -> None:
+def _warn_unknown_avatar(app_ctx: "AppContext", avatar_id: str) -> None:
     """A warning (the value is kept: the list may be stale) for an avatar id that neither
     the built-ins nor the cached avatar list know."""
     from akool_cli.cli.core.avatar_hints import cached_avatars, known_avatars, look_alikes
@@ -70,7 +68,7 @@ def _warn_unknown_avatar(app_ctx: AppContext, avatar_id: str) -> None:
     app_ctx.io.warn(f"{avatar_id!r} {where}; {advice}akool avatar list shows (and caches) them")
 
 
-def run_config(opts: ConfigOptions, app_ctx: AppContext) -> int:
+def run_config(opts: ConfigOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.core.settings import SETTINGS, setting
     from akool_cli.cli.ui.table import Column, Table
 

@@ -1,7 +1,5 @@
 """``akool emulator``: serve the offline emulator until Ctrl-C."""
 
-from __future__ import annotations
-
 import json
 import shlex
 import subprocess
@@ -100,7 +98,7 @@ def banner(base_url: str, state: Any, opts: EmulatorOptions, livekit: str = "") 
     ).rstrip()
 
 
-def run_in_background(opts: EmulatorOptions, app_ctx: AppContext) -> int:
+def run_in_background(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
     """``--env``: start the emulator as a process of its own, detached from this shell,
     and print the lines that point a shell at it (for ``eval "$(akool emulator --env)"``);
     ``kill $AKOOL_EMULATOR_PID`` stops it."""
@@ -134,7 +132,7 @@ def run_in_background(opts: EmulatorOptions, app_ctx: AppContext) -> int:
     return 0
 
 
-def run_emulator(opts: EmulatorOptions, app_ctx: AppContext) -> int:
+def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
     from akool_cli.emulator.state import ANSWER_MODES
 
     if opts.answer_mode not in ANSWER_MODES:

@@ -1,8 +1,6 @@
 """``akool help [TOPIC|COMMAND…]``: topics an installed user needs without the README
 (environment variables, exit codes), and the help of any command."""
 
-from __future__ import annotations
-
 import sys
 import textwrap
 from typing import Annotated, List, Optional, Tuple

@@ -1,8 +1,6 @@
 """``akool logs [list]``: the chat log's latest exchanges — every question `chat` and `say`
 sent, with its answer."""
 
-from __future__ import annotations
-
 import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Dict, Optional
@@ -18,7 +16,7 @@ if TYPE_CHECKING:
 DEFAULT_COUNT = 10
 
 
-def log_path(app_ctx: AppContext) -> Any:
+def log_path(app_ctx: "AppContext") -> Any:
     from akool_cli.local.files import state_dir
     from akool_cli.local.logs import FILE_NAME
 
@@ -57,7 +55,7 @@ def _show(io: Any, row: Dict[str, Any]) -> None:
 TSV_FIELDS = ("id", "time", "session_id", "mode", "outcome", "elapsed_ms", "question", "answer")
 
 
-def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
+def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.core.input import one_session_id
     from akool_cli.cli.ui.listing import print_json_array
     from akool_cli.cli.ui.text import sanitize_line

@@ -1,7 +1,5 @@
 """``akool say``: make the avatar say a text as it is (retelling mode)."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,7 +22,7 @@ if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
 
 
-def run_say(opts: ChatOptions, app_ctx: AppContext) -> int:
+def run_say(opts: "ChatOptions", app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.chat.chat import run_chat
 
     if opts.message is not None:

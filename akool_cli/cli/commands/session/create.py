@@ -1,7 +1,5 @@
 """``akool session create``: start a live avatar session (and wait until it is live)."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -32,7 +30,7 @@ class CreateOptions:
     quiet: bool = False
 
 
-def chosen_avatar(option: Optional[str], app_ctx: AppContext) -> str:
+def chosen_avatar(option: Optional[str], app_ctx: "AppContext") -> str:
     """--avatar-id, else the profile's avatar_id; a usage error if neither is given."""
 
     avatar_id = option if option is not None else app_ctx.setting("avatar_id")[0]
@@ -44,7 +42,7 @@ def chosen_avatar(option: Optional[str], app_ctx: AppContext) -> str:
     return avatar_id
 
 
-def run_create(opts: CreateOptions, app_ctx: AppContext) -> int:
+def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.session._show import show_session
     from akool_cli.cli.core.lifecycle import close_created, wait_until_live
     from akool_cli.cli.ui.iostreams import OutputError

@@ -1,8 +1,6 @@
 """``akool session list``: pages of sessions as a table, tab-separated lines or JSON
 (``--watch``: ``session watch``'s view)."""
 
-from __future__ import annotations
-
 import re
 import time
 from dataclasses import dataclass
@@ -61,7 +59,7 @@ def parse_duration(value: str, option: str = "--older-than") -> float:
     return total
 
 
-def older_than(pages: Iterator[PageOf], seconds: float, now: float) -> Iterator[PageOf]:
+def older_than(pages: "Iterator[PageOf]", seconds: float, now: float) -> "Iterator[PageOf]":
     """Only the sessions created more than ``seconds`` ago (a session whose age cannot be
     told is left out); the count stays the list's."""
     for items, models, count in pages:
@@ -73,7 +71,7 @@ def older_than(pages: Iterator[PageOf], seconds: float, now: float) -> Iterator[
         yield [item for item, _ in kept], [model for _, model in kept], count
 
 
-def run_list(opts: ListOptions, app_ctx: AppContext) -> int:
+def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
     from akool_cli.cli.commands.session._listing import (
         Walk,

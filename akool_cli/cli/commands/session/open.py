@@ -1,8 +1,6 @@
 """``akool session open``: hand a session's pull URL to a video player, started detached
 so the terminal stays free for ``akool chat``."""
 
-from __future__ import annotations
-
 import os
 import shlex
 import shutil
@@ -69,7 +67,7 @@ def _plain_url(url: str) -> bool:
     return url.isascii() and all(" " < c < "\x7f" for c in url)
 
 
-def run_open(opts: OpenOptions, app_ctx: AppContext) -> int:
+def run_open(opts: OpenOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.core.input import one_session_id
     from akool_cli.services.sessions import ended_error, merged_stream_urls
 

@@ -14,8 +14,6 @@ warning on stderr, or with --json a line ``{"event": "unreachable", …}`` and t
 ``create --wait`` does.
 """
 
-from __future__ import annotations
-
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Dict, List, Optional, TextIO, Tuple, Type
@@ -115,7 +113,7 @@ def outage_errors() -> Tuple[Type[BaseException], ...]:
 class _Outage:
     """Says once when the service stops answering, and once when it answers again."""
 
-    def __init__(self, app_ctx: AppContext, as_json: bool) -> None:
+    def __init__(self, app_ctx: "AppContext", as_json: bool) -> None:
         self.app_ctx = app_ctx
         self.as_json = as_json
         self.since: Optional[float] = None
@@ -154,7 +152,7 @@ def _first_page(client: Any, statuses: Optional[Tuple[int, ...]], size: int) -> 
     return []  # pragma: no cover - a first page always comes
 
 
-def run_watch(opts: WatchOptions, app_ctx: AppContext) -> int:
+def run_watch(opts: WatchOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.session._live_view import LiveView
 
     statuses, session_id = check(opts, app_ctx.io.stdin)
@@ -218,7 +216,7 @@ def _timed_out(opts: WatchOptions, session_id: Optional[str], target: Any, outag
     )
 
 
-def _say_reached(app_ctx: AppContext, session: Any, code: int) -> None:
+def _say_reached(app_ctx: "AppContext", session: Any, code: int) -> None:
     from akool_cli.services.sessions import ended_error
 
     if code == 0:
@@ -228,7 +226,7 @@ def _say_reached(app_ctx: AppContext, session: Any, code: int) -> None:
 
 
 def _print_changes(
-    app_ctx: AppContext, changed: List[Any], avatars: Dict[str, str], as_json: bool
+    app_ctx: "AppContext", changed: List[Any], avatars: Dict[str, str], as_json: bool
 ) -> None:
     from akool_cli.cli.commands.session._listing import session_listing
     from akool_cli.cli.ui.table import Table

@@ -1,7 +1,5 @@
 """``akool voice list``: the voices a chat can speak with."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -47,7 +45,7 @@ def voice_listing() -> Any:
     )
 
 
-def run_list(opts: VoiceListOptions, app_ctx: AppContext) -> int:
+def run_list(opts: VoiceListOptions, app_ctx: "AppContext") -> int:
     from akool_cli.api.resources.voices import VOICE_SOURCES
     from akool_cli.cli.ui.listing import one_page, print_pages, summarize
 
