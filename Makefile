@@ -39,8 +39,8 @@ check: lint
 # The lowest Typer and click the pyproject allows, in a venv of their own: the parsing,
 # completion and help tests again (CI runs it; tools/lowest_typer.py).
 LOWEST ?= .venv-lowest
-LOWEST_TESTS := tests/cli/test_help.py tests/cli/test_help_rendering.py \
-	tests/cli/test_completion.py tests/hostile/test_arguments.py tests/unit/test_validate.py
+LOWEST_TESTS := tests/cli/help tests/cli/completion tests/cli/core/test_scripting.py \
+	tests/hostile/test_arguments.py tests/unit/test_validate.py
 lowest-typer: setup
 	$(BIN)/python tools/lowest_typer.py $(LOWEST)
 	$(LOWEST)/bin/python -m pytest -q -n $(WORKERS) -p no:cacheprovider -W ignore::DeprecationWarning \

@@ -186,9 +186,6 @@ def test_a_log_from_a_newer_version_is_refused_not_damaged(cli, private_env):
     assert result.exit_code == 1 and "written by a newer akool" in result.stderr
 
 
-# -- the pager ------------------------------------------------------------------------
-
-
 def _fake_pager(tmp_path):
     """A pager that copies what it is given to a file."""
     seen = tmp_path / "paged.txt"

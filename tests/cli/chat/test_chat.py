@@ -6,20 +6,12 @@ import json
 import subprocess
 import threading
 
-import pexpect
 import pytest
 import websocket
 
-from tests.helpers import AKOOL, spawn, wait_for
+from tests.cli.helpers import FAST
+from tests.helpers import AKOOL, wait_for
 from tests.reliability.fault_matrix import SIGNAL_CASES, run_signal_case
-
-FAST = ["--answer-idle", "0.15", "--answer-timeout", "10"]
-
-
-@pytest.fixture
-def session_id(cli, logged_in) -> str:
-    result = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
-    return result.stdout.strip()
 
 
 def test_one_shot_prints_the_answer(cli, logged_in, session_id):
@@ -87,34 +79,6 @@ def test_transcripts_of_a_person_are_never_part_of_an_answer(cli, logged_in, ses
     assert "a person said 'Hi there'" in result.stderr
     plain = cli(["chat", session_id, "-m", "Hi there", *FAST])
     assert plain.stdout == "You said: Hi there\n" and "person" not in plain.stderr
-
-
-def test_say_makes_the_avatar_say_the_text(cli, logged_in, session_id):
-    result = cli(["say", session_id, "Welcome to the show", *FAST[:2]])
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Welcome to the show\n"
-    assert logged_in.snapshot()["payloads"][-1]["mode_type"] == 1
-
-
-def test_say_json_and_lines_from_stdin(cli, logged_in, session_id):
-    result = cli(["say", session_id, "-", "--json"], input="One\n\nTwo\n")
-    assert result.exit_code == 0, result.stderr
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(d["question"], d["answer"], d["mode_type"]) for d in lines] == [
-        ("One", "One", 1),
-        ("Two", "Two", 1),
-    ]
-    assert set(lines[0]) >= {"message_id", "question", "answer", "elapsed_ms"}
-
-
-def test_say_no_wait_only_sends(cli, logged_in, session_id):
-    logged_in.config(chat_fault="silent")  # nothing would ever come back
-    result = cli(["say", session_id, "Be right back", "--no-wait", "--json"])
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["question"] == "Be right back"
-    wait_for(lambda: logged_in.snapshot()["questions"] == ["Be right back"], what="the text")
-    plain = cli(["say", session_id, "Again", "--no-wait"])
-    assert plain.exit_code == 0 and plain.stdout == ""
 
 
 @pytest.mark.parametrize("command", [["chat", "{sid}", "-m", "Hi"], ["say", "{sid}", "Hi"]])
@@ -318,50 +282,6 @@ def test_avatar_id_closes_its_session_on_signals(emu, name, args, signame, code)
     assert seen["left"] == [] and "Traceback" not in seen["stderr"]
 
 
-def _repl(session_id: str) -> pexpect.spawn:
-    child = spawn(["chat", session_id, "--answer-idle", "0.15"])
-    child.expect("you>")
-    return child
-
-
-def test_repl_streams_answers_and_exits(logged_in, session_id):
-    logged_in.config(answer_mode="delta", chunks=5, chunk_delay=0.02)
-    child = _repl(session_id)
-    child.sendline("Hello avatar")
-    child.expect("avatar> ")
-    child.expect("You said: Hello avatar")
-    child.expect("you>")
-    child.sendline("/voice v42")
-    child.expect("Voice set to v42")
-    child.sendline("/session")
-    child.expect(f"session +{session_id}")
-    child.sendline("/pause")
-    child.expect("Paused session")
-    child.sendline("/exit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert logged_in.snapshot()["paused"] == [session_id]
-
-
-def test_repl_ctrl_c_abandons_an_answer_and_ctrl_d_leaves(logged_in, session_id):
-    logged_in.config(chat_fault="silent", chat_fault_times=1)
-    child = _repl(session_id)
-    child.sendline("are you there?")
-    child.expect("avatar> ")
-    wait_for(lambda: logged_in.snapshot()["questions"], what="the question")
-    child.sendintr()
-    child.expect("answer abandoned")
-    child.expect("you>")
-    child.sendline("second try")
-    child.expect("You said: second try")
-    child.expect("you>")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-
-
 @pytest.mark.parametrize(
     "option", ["--timeout", "--wait-timeout", "--answer-timeout", "--answer-idle"]
 )
@@ -373,9 +293,6 @@ def test_a_number_that_is_no_number_is_refused_before_anything_billable(
     result = cli(args)
     assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
     assert logged_in.snapshot()["requests"] == 0  # no session created, nothing sent
-
-
-# -- how an answer ended, for scripts --------------------------------------------------
 
 
 @pytest.mark.parametrize("marks, ended_by", [("never", "quiet"), ("last", "marker")])
@@ -404,7 +321,7 @@ def _readme_ci_check() -> str:
     """The README's CI check, as printed there."""
     from pathlib import Path
 
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
     block = readme.split("Start a session in CI")[1].split("```sh\n")[1].split("```")[0]
     return "\n".join(block.splitlines()[-3:])
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers import AKOOL
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

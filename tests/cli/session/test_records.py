@@ -10,6 +10,7 @@ import pytest
 
 FAST = ["--answer-idle", "0.1", "--answer-timeout", "10"]
 
+
 BROKEN = {
     "not JSON": lambda path: path.write_text("{corrupt"),
     "not UTF-8": lambda path: path.write_bytes(b"\xff\xfe[]"),

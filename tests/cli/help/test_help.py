@@ -11,7 +11,9 @@ import pytest
 from akool_cli.cli.commands.help.help import ENVIRONMENT
 from akool_cli.cli.core.errors import MEANINGS, ExitCode
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
+
+
 INTERNAL = {"AKOOL_COMPLETE", "AKOOL_COMPLETE_ARGS"}  # between completion scripts and akool
 
 

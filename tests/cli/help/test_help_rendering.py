@@ -9,7 +9,7 @@ import re
 import pytest
 
 from akool_cli.cli.ui.root_help import _plain
-from tests.cli.test_help import _commands
+from tests.cli.help.test_help import _commands
 from tests.helpers import run_akool
 
 BOX = "│╭╮╰╯─"
