@@ -67,6 +67,12 @@ class Emu:
     def snapshot(self) -> dict:
         return self.state.snapshot()
 
+    def answered_after(self, seen: int) -> bool:
+        """Whether a request after the first ``seen`` has been answered (none is being
+        answered now): what a waiting command saw in it is settled."""
+        with self.state.lock:
+            return self.state.requests > seen and self.state.in_flight == 0
+
     def create(
         self, avatar_id: str = "Kai_1080P_back", stream_type: Optional[str] = None, **headers
     ) -> dict:

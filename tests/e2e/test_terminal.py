@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -166,6 +167,9 @@ def test_repl_tab_completes_commands_and_ctrl_c_clears_a_line(logged_in, private
         term.send("never sent")
         term.wait_for("you> never sent")
         term.ctrl_c()  # clears the line; the prompt stays
+        # Typed only once the prompt is drawn again, empty: keys sent before the redraw
+        # raced with it (prompt_toolkit redraws the line it cleared).
+        term.wait_for(re.compile(r"^you>\s*$", re.M))
         term.send("/his\t")
         term.wait_for("you> /history")
         term.enter()

@@ -111,3 +111,43 @@ def test_internal_errors_are_one_line_and_exit_1():
     failure = internal_failure(RuntimeError("boom"))
     assert failure.exit_code == 1 and failure.message == "internal error: RuntimeError: boom"
     assert "--debug" in failure.hint
+
+
+def _wrapped(inner: BaseException, *, as_cause: bool) -> RuntimeError:
+    """``inner`` inside another error, the way Python reports a signal that landed while
+    it ran other code (a class body's ``__set_name__``, an import)."""
+    try:
+        try:
+            raise inner
+        except BaseException as exc:
+            if as_cause:
+                raise RuntimeError("Error calling __set_name__ on '_Field' instance") from exc
+            raise RuntimeError("Error calling __set_name__ on '_Field' instance")  # noqa: B904
+    except RuntimeError as outer:
+        return outer
+
+
+@pytest.mark.parametrize("as_cause", [True, False], ids=["cause", "context"])
+@pytest.mark.parametrize(
+    "inner, code, line",
+    [
+        (Interrupted("interrupted: the terminal closed (SIGHUP)"), 130, "(SIGHUP)"),
+        (Interrupted("terminated", exit_code=143), 143, "terminated"),
+        (KeyboardInterrupt(), 130, "interrupted"),
+    ],
+    ids=["SIGHUP", "SIGTERM", "SIGINT"],
+)
+def test_a_signal_inside_another_error_exits_as_the_signal(capsys, inner, code, line, as_cause):
+    from akool_cli.cli.core.boundary import interruption_in, last_resort
+
+    outer = _wrapped(inner, as_cause=as_cause)
+    assert interruption_in(outer) is inner
+    assert last_resort(outer) == code
+    err = capsys.readouterr().err
+    assert line in err and "internal error" not in err and "__set_name__" not in err
+
+
+def test_an_error_without_a_signal_in_its_chain_is_still_a_bug():
+    from akool_cli.cli.core.boundary import interruption_in
+
+    assert interruption_in(_wrapped(ValueError("no"), as_cause=True)) is None

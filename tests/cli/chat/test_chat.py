@@ -101,9 +101,19 @@ def test_a_session_created_elsewhere_that_ended_exits_8_before_connecting(cli, l
 def test_a_queueing_session_is_waited_for(cli, logged_in, refuse_queueing):
     # Whether the room takes a client while the session queues (the service) or refuses
     # it (a fault), the CLI waits until the session is live and then chats.
-    logged_in.config(ready_after=0.6, chat_refuse_queueing=refuse_queueing)
+    logged_in.config(ready_after=3600, chat_refuse_queueing=refuse_queueing)
     sid = cli(["session", "create", "--avatar-id", "Kai_1080P_back", "-q"]).stdout.strip()
+    seen = logged_in.snapshot()["requests"]
+
+    def live_once_the_chat_has_looked():  # it found the session queueing: now it goes live
+        wait_for(lambda: logged_in.answered_after(seen), what="the chat's detail")
+        with logged_in.state.lock:
+            logged_in.state.get(sid).ready_after = 0.0
+
+    thread = threading.Thread(target=live_once_the_chat_has_looked)
+    thread.start()
     result = cli(["chat", sid, "-m", "Hi", *FAST])
+    thread.join()
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "You said: Hi\n"
     assert "queueing; waiting until it is live" in result.stderr

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 
 import pexpect
 import pytest
 
-from tests.helpers import AKOOL, spawn
+from tests.helpers import AKOOL, spawn, wait_for
 
 FAST = ["--interval", "0.1"]
 
@@ -74,12 +75,22 @@ def test_wait_timeout_exits_9(cli, logged_in):
 
 
 def test_a_watch_of_one_session_asks_for_that_session_and_no_list(cli, logged_in):
-    logged_in.config(ready_after=0.3)
+    logged_in.config(ready_after=3600)  # queueing until the watch has seen it so
     sid = logged_in.create()["_id"]
     logged_in.config(ready_after=0)
     for _ in range(3):
         logged_in.create()
+    seen = logged_in.snapshot()["requests"]
+
+    def live_once_watched():
+        wait_for(lambda: logged_in.answered_after(seen), what="the watch's first look")
+        with logged_in.state.lock:
+            logged_in.state.get(sid).ready_after = 0.0
+
+    thread = threading.Thread(target=live_once_watched)
+    thread.start()
     result = cli(["session", "watch", sid, "--until", "live", "--debug", *FAST])
+    thread.join()
     assert result.exit_code == 0
     assert [line.split("\t")[:2] for line in result.stdout.splitlines()] == [
         [sid, "queueing"],
