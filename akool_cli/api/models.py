@@ -1,39 +1,18 @@
 """The models' old home, kept so that ``from akool_cli.api.models import Session`` goes on
-working: they live in :mod:`akool_cli.api.types` now."""
+working: they live in :mod:`akool_cli.api.types` now (``Avatar``, ``Voice`` and
+``Language`` too, loaded when first asked for)."""
 
-from typing import Any
+from akool_cli.api import types
+from akool_cli.api.types import STATUS_BY_NAME as STATUS_BY_NAME
+from akool_cli.api.types import STREAM_LABELS as STREAM_LABELS
+from akool_cli.api.types import Session as Session
+from akool_cli.api.types import StreamUrls as StreamUrls
+from akool_cli.api.types import is_secret_key as is_secret_key
+from akool_cli.api.types import object_id_time as object_id_time
+from akool_cli.api.types import parse_status as parse_status
+from akool_cli.api.types import status_label as status_label
+from akool_cli.api.types import status_word as status_word
+from akool_cli.api.types._shape import expect_list as expect_list
+from akool_cli.api.types._shape import expect_object as expect_object
 
-from akool_cli.api.types import (
-    STATUS_BY_NAME,
-    STREAM_LABELS,
-    Session,
-    StreamUrls,
-    is_secret_key,
-    object_id_time,
-    parse_status,
-    status_label,
-    status_word,
-)
-from akool_cli.api.types._shape import expect_list, expect_object
-
-__all__ = [
-    "STATUS_BY_NAME",
-    "STREAM_LABELS",
-    "Session",
-    "StreamUrls",
-    "expect_list",
-    "expect_object",
-    "is_secret_key",
-    "object_id_time",
-    "parse_status",
-    "status_label",
-    "status_word",
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("Avatar", "Voice", "Language"):
-        from akool_cli.api.types import catalog
-
-        return getattr(catalog, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = types.__getattr__

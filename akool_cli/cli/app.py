@@ -153,6 +153,18 @@ def _completion(install: bool) -> Any:
     return callback
 
 
+def _completion_option(verb: str, help: str) -> Any:
+    """``--install-completion`` or ``--show-completion``: acted on as soon as it is read."""
+    install = verb == "--install"
+    return typer.Option(
+        f"{verb}-completion",
+        callback=_completion(install=install),
+        is_eager=True,
+        expose_value=False,
+        help=help,
+    )
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -163,24 +175,10 @@ def root(
         ),
     ] = None,
     install_completion: Annotated[
-        bool,
-        typer.Option(
-            "--install-completion",
-            callback=_completion(install=True),
-            is_eager=True,
-            expose_value=False,
-            help="Install completion for the shell in $SHELL.",
-        ),
+        bool, _completion_option("--install", "Install completion for the shell in $SHELL.")
     ] = False,
     show_completion: Annotated[
-        bool,
-        typer.Option(
-            "--show-completion",
-            callback=_completion(install=False),
-            is_eager=True,
-            expose_value=False,
-            help="Print the completion script for the shell in $SHELL.",
-        ),
+        bool, _completion_option("--show", "Print the completion script for the shell in $SHELL.")
     ] = False,
 ) -> None:
     """Work with Akool's Live Avatar API from the terminal.

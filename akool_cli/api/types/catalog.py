@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from akool_cli.api.types._shape import expect_object
 
@@ -24,30 +24,58 @@ def _number(data: Dict[str, Any], key: str) -> Optional[int]:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+# Each model's fields and the keys of the API's object they are read from: the first key
+# that holds text (or a number) wins; ``#`` marks a whole number.
+_AVATAR = {
+    "record_id": ("_id",),  # what avatar/detail takes
+    "avatar_id": ("avatar_id",),  # what a session takes
+    "name": ("name",),
+    "status": ("#status",),
+    "source": ("#from",),
+    "url": ("thumbnailUrl", "url"),  # a preview
+    "gender": ("gender",),
+}
+_VOICE = {
+    "voice_id": ("voice_id",),
+    "name": ("name",),
+    "gender": ("gender",),
+    "accent": ("accent", "language"),
+    "description": ("description", "useCase"),
+    "preview": ("preview",),
+}
+_LANGUAGE: Dict[str, Tuple[str, ...]] = {
+    "code": ("lang_code",),
+    "name": ("lang_name",),
+    "icon": ("url",),
+}
+
+
+def _fields(data: Any, what: str, spec: Dict[str, Tuple[str, ...]]) -> Dict[str, Any]:
+    """The model's fields from the API's object (``raw`` among them)."""
+    found = expect_object(data, what)
+    fields: Dict[str, Any] = {"raw": found}
+    for name, keys in spec.items():
+        if keys[0].startswith("#"):
+            fields[name] = _number(found, keys[0][1:])
+        else:
+            fields[name] = _text(found, *keys)
+    return fields
+
+
 @dataclass(frozen=True)
 class Avatar:
-    record_id: Optional[str]  # ``_id``: what avatar/detail takes
-    avatar_id: Optional[str]  # what a session takes
+    record_id: Optional[str]
+    avatar_id: Optional[str]
     name: Optional[str]
     status: Optional[int]
     source: Optional[int]  # ``from``
-    url: Optional[str]  # a preview
+    url: Optional[str]
     gender: Optional[str]
     raw: Dict[str, Any] = field(repr=False, compare=False)
 
     @classmethod
     def from_api(cls, data: Any) -> Avatar:
-        data = expect_object(data, "an avatar")
-        return cls(
-            record_id=_text(data, "_id"),
-            avatar_id=_text(data, "avatar_id"),
-            name=_text(data, "name"),
-            status=_number(data, "status"),
-            source=_number(data, "from"),
-            url=_text(data, "thumbnailUrl", "url"),
-            gender=_text(data, "gender"),
-            raw=data,
-        )
+        return cls(**_fields(data, "an avatar", _AVATAR))
 
 
 @dataclass(frozen=True)
@@ -62,16 +90,7 @@ class Voice:
 
     @classmethod
     def from_api(cls, data: Any) -> Voice:
-        data = expect_object(data, "a voice")
-        return cls(
-            voice_id=_text(data, "voice_id"),
-            name=_text(data, "name"),
-            gender=_text(data, "gender"),
-            accent=_text(data, "accent", "language"),
-            description=_text(data, "description", "useCase"),
-            preview=_text(data, "preview"),
-            raw=data,
-        )
+        return cls(**_fields(data, "a voice", _VOICE))
 
 
 @dataclass(frozen=True)
@@ -83,10 +102,4 @@ class Language:
 
     @classmethod
     def from_api(cls, data: Any) -> Language:
-        data = expect_object(data, "a language")
-        return cls(
-            code=_text(data, "lang_code"),
-            name=_text(data, "lang_name"),
-            icon=_text(data, "url"),
-            raw=data,
-        )
+        return cls(**_fields(data, "a language", _LANGUAGE))

@@ -14,9 +14,7 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass, replace
-from typing import Any, Callable, List, NoReturn, Optional, Tuple, Type, TypeVar
-
-import typer
+from typing import Any, Callable, List, Optional, Tuple, Type
 
 from akool_cli.api import errors as api
 from akool_cli.chat import errors as chat
@@ -217,23 +215,10 @@ def internal_failure(exc: BaseException) -> Failure:
 
 # -- running a command ------------------------------------------------------------------
 
-Opts = TypeVar("Opts")
 # what the boundary catches as a failure it can name (anything else is a bug)
 NAMED = (api.AkoolError, chat.ChatError, CLIError, LocalError, KeyboardInterrupt)
 # what writing to a standard output that cannot take it raises: closed, full, broken
 _OUTPUT_ERRNOS = (32, 9, 28, 5)  # EPIPE, EBADF, ENOSPC, EIO
-
-
-def invoke(ctx: typer.Context, run: Callable[[Opts, AppContext], int], opts: Opts) -> NoReturn:
-    """``run(opts, app_ctx)``, with every failure turned into one line and an exit code
-    (one line of JSON on stderr when the command was asked for ``--json``)."""
-    app_ctx = AppContext.for_command(ctx, json_errors=bool(getattr(opts, "as_json", False)))
-    raise typer.Exit(int(run_command(app_ctx, _checked, run, opts, app_ctx)))
-
-
-def _checked(run: Callable[[Opts, AppContext], int], opts: Opts, app_ctx: AppContext) -> int:
-    app_ctx.check_globals()  # they may come from the environment: the parser cannot
-    return run(opts, app_ctx)
 
 
 def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -> int:

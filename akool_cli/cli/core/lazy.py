@@ -8,7 +8,9 @@ help needs it). So start-up does not grow with the number of groups.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+
+import typer
 
 from akool_cli.cli.core import click_compat as click
 from akool_cli.cli.core.click_compat import TyperCommand, TyperGroup
@@ -88,3 +90,37 @@ class LazyGroup(TyperGroup):
             attach_help(real)
             self.add_command(real, name)
         return real
+
+
+def group(
+    help: Optional[str] = None,
+    commands: Optional[Dict[str, Callable[..., Any]]] = None,
+    *,
+    callback: Optional[Callable[..., Any]] = None,
+    one_of_many: bool = False,
+    no_args_is_help: bool = False,
+    invoke_without_command: bool = False,
+) -> typer.Typer:
+    """A group's ``app`` (what an ``Entry``'s module defines): its ``commands`` (name ->
+    Typer function, in the order they are listed), and rich markup in every help —
+    Typer before 0.13 gave a group none, and showed the tags as they are.
+    ``one_of_many``: a group of one command that stays a group (``akool voice list``
+    reads as the group will grow), not a lone command."""
+    app = typer.Typer(
+        add_completion=False,
+        rich_markup_mode="rich",
+        help=help,
+        no_args_is_help=no_args_is_help,
+        invoke_without_command=invoke_without_command,
+    )
+    if callback is None and one_of_many:
+        callback = _a_group
+    if callback is not None:
+        app.callback()(callback)
+    for name, function in (commands or {}).items():
+        app.command(name)(function)
+    return app
+
+
+def _a_group() -> None:
+    """The callback of a group that has one command for now."""

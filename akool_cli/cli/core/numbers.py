@@ -30,19 +30,3 @@ def seconds(low: float, high: float) -> Callable[[Any], float]:
 
     parse.__name__ = "SECONDS"
     return parse
-
-
-def age(seconds: float) -> str:
-    """A short, rounded-down age: ``45s``, ``12m``, ``3h``, ``2d``, ``5w``."""
-    seconds = max(0, int(seconds))
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
-def iso_utc(epoch: float) -> str:
-    """``2026-11-25T10:31:02Z``."""
-    import time
-
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))

@@ -1,6 +1,6 @@
 """Options and arguments that more than one command takes, with their one default each."""
 
-from typing import Annotated, Any, List, Literal, Optional
+from typing import Annotated, Any, List, Optional, Tuple
 
 import typer
 
@@ -33,6 +33,11 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")
 NoLogOpt = Annotated[
     bool, typer.Option("--no-log", help="Do not record this chat in the chat log (akool logs).")
 ]
+
+
+def seconds_option(flag: str, limits: Tuple[float, float], help: str) -> Any:
+    """An option that takes a number of seconds within ``limits`` (checked as it is parsed)."""
+    return typer.Option(flag, metavar="SECONDS", parser=seconds(*limits), help=help)
 
 
 def _session_arg(help: str) -> Any:
@@ -75,13 +80,7 @@ StatusOpt = Annotated[
     ),
 ]
 WaitTimeoutOpt = Annotated[
-    float,
-    typer.Option(
-        "--wait-timeout",
-        metavar="SECONDS",
-        parser=seconds(*WAIT_RANGE),
-        help="Seconds to wait for a live session.",
-    ),
+    float, seconds_option("--wait-timeout", WAIT_RANGE, "Seconds to wait for a live session.")
 ]
 DEFAULT_CONCURRENCY = 6  # requests at once: enough to hide a network's latency, still gentle
 ConcurrencyOpt = Annotated[
@@ -98,13 +97,7 @@ ConcurrencyOpt = Annotated[
 ]
 DEFAULT_INTERVAL = 2.0
 IntervalOpt = Annotated[
-    float,
-    typer.Option(
-        "--interval",
-        metavar="SECONDS",
-        parser=seconds(*INTERVAL_RANGE),
-        help="Seconds between refreshes.",
-    ),
+    float, seconds_option("--interval", INTERVAL_RANGE, "Seconds between refreshes.")
 ]
 VoiceIdOpt = Annotated[
     Optional[str],
@@ -126,21 +119,17 @@ LanguageOpt = Annotated[
 ]
 AnswerIdleOpt = Annotated[
     float,
-    typer.Option(
+    seconds_option(
         "--answer-idle",
-        metavar="SECONDS",
-        parser=seconds(*ANSWER_IDLE_RANGE),
-        help="Seconds without a frame that end an answer, in a room that does not mark "
+        ANSWER_IDLE_RANGE,
+        "Seconds without a frame that end an answer, in a room that does not mark "
         "its answers' end (answer_ended).",
     ),
 ]
 AnswerTimeoutOpt = Annotated[
     float,
-    typer.Option(
-        "--answer-timeout",
-        metavar="SECONDS",
-        parser=seconds(*ANSWER_TIMEOUT_RANGE),
-        help="Seconds an answer may take (exit 9).",
+    seconds_option(
+        "--answer-timeout", ANSWER_TIMEOUT_RANGE, "Seconds an answer may take (exit 9)."
     ),
 ]
 ModeOpt = Annotated[
@@ -154,7 +143,3 @@ ModeOpt = Annotated[
         autocompletion=complete_mode,
     ),
 ]
-
-# Every group's help takes rich markup ([b]Examples[/b]); Typer before 0.13 defaulted to
-# none for a group, and showed the tags as they are.
-MARKUP: Literal["rich"] = "rich"

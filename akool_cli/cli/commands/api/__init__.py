@@ -1,9 +1,11 @@
 """``akool api``: call any endpoint of the API."""
 
-import typer
-
 from akool_cli.cli.commands.api import api
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(add_completion=False, rich_markup_mode=MARKUP)
-app.command("api")(api.api)
+app = group(
+    None,
+    {
+        "api": api.api,
+    },
+)

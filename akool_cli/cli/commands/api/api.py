@@ -13,6 +13,7 @@ import typer
 from akool_cli.api import API_PREFIX
 from akool_cli.api.errors import AkoolError
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.validate import is_text
 
 if TYPE_CHECKING:
@@ -268,8 +269,6 @@ def api(
       $ akool api avatar/list --paginate -F size=100 | jq length
       $ akool api faceswap/quota/info -i
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = ApiOptions(
         path=path,
         method=method,

@@ -1,18 +1,16 @@
 """``akool auth``: log in, show status, switch profiles, print the token, log out."""
 
-import typer
-
 from akool_cli.cli.commands.auth import login, logout, status, switch, token
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(
-    add_completion=False,
-    rich_markup_mode=MARKUP,
-    help="Log in to the API and manage the stored credential.",
+app = group(
+    "Log in to the API and manage the stored credential.",
+    {
+        "login": login.login,
+        "status": status.status,
+        "switch": switch.switch,
+        "token": token.token,
+        "logout": logout.logout,
+    },
     no_args_is_help=True,
 )
-app.command("login")(login.login)
-app.command("status")(status.status)
-app.command("switch")(switch.switch)
-app.command("token")(token.token)
-app.command("logout")(logout.logout)

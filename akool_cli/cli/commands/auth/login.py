@@ -8,6 +8,7 @@ import typer
 
 from akool_cli.api.errors import AuthenticationError
 from akool_cli.cli.core.errors import Interrupted, LoginRejected, UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -170,8 +171,6 @@ def login(
       $ akool auth login --with-api-key < key.txt
       $ akool auth login --client-id "$ID" --with-client-secret < secret.txt
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = LoginOptions(
         with_api_key=with_api_key,
         client_id=client_id,

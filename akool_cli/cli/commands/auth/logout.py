@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -42,6 +43,4 @@ def logout(ctx: typer.Context, as_json: JsonOpt = False) -> None:
       $ akool auth logout
       $ akool --profile staging auth logout
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_logout, LogoutOptions(as_json=as_json))

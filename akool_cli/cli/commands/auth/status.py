@@ -7,6 +7,7 @@ import typer
 
 from akool_cli.api import redact_url
 from akool_cli.api.errors import NoCredentialError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -130,6 +131,4 @@ def status(
       $ akool auth status --check
       $ akool auth status --json | jq -r '.profiles[].name'
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_status, StatusOptions(as_json=as_json, check=check))

@@ -9,6 +9,7 @@ import typer
 from akool_cli.cli.core import validate
 from akool_cli.cli.core.completers import complete_profile
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -58,6 +59,4 @@ def switch(
       $ akool auth switch staging
       $ akool auth switch default
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_switch, SwitchOptions(profile=name, as_json=as_json))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from akool_cli.api.errors import NoCredentialError
+from akool_cli.cli.core.invoke import invoke
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -47,6 +48,4 @@ def token(
       $ curl -H "$(akool auth token --header)" https://openapi.akool.com/api/open/v3/voice/list
       $ akool auth token | wc -c
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_token, TokenOptions(header=header))

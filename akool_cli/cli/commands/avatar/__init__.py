@@ -1,17 +1,15 @@
 """``akool avatar``: the avatars a session can stream — Akool's, and your own uploads."""
 
-import typer
-
 from akool_cli.cli.commands.avatar import create, detail
 from akool_cli.cli.commands.avatar import list as list_
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(
-    add_completion=False,
-    rich_markup_mode=MARKUP,
-    help="The avatars a session can stream: list, inspect, upload your own.",
+app = group(
+    "The avatars a session can stream: list, inspect, upload your own.",
+    {
+        "list": list_.list_,
+        "detail": detail.detail,
+        "create": create.create,
+    },
     no_args_is_help=True,
 )
-app.command("list")(list_.list_)
-app.command("detail")(detail.detail)
-app.command("create")(create.create)

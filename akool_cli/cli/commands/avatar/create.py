@@ -9,6 +9,7 @@ from akool_cli import _ids
 from akool_cli.api.errors import ProtocolError
 from akool_cli.cli.core import validate
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_WAIT_TIMEOUT,
     JsonOpt,
@@ -124,8 +125,6 @@ def create(
       $ akool avatar create --url https://example.com/me.mp4 --avatar-id Me2024 --wait
       $ RECORD=$(akool avatar create --url "$URL" --avatar-id Me2024 -q)
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = AvatarCreateOptions(
         url=url,
         avatar_id=avatar_id,

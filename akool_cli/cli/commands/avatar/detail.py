@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from akool_cli.cli.core import validate
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     JsonOpt,
 )
@@ -52,6 +53,4 @@ def detail(
       $ akool avatar detail 66a1a02d591ad336275eda62
       $ akool avatar detail "$RECORD" --json | jq '.[0].status'
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_detail, AvatarDetailOptions(record_id=record_id, as_json=as_json))

@@ -7,6 +7,7 @@ import typer
 
 from akool_cli import _ids as ids
 from akool_cli.cli.core.completers import remember_choices
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
     ConcurrencyOpt,
@@ -123,8 +124,6 @@ def list_(
       $ akool avatar list --from mine --all -q
       $ akool avatar list --json | jq -r '.[] | select(.status == 3) | .avatar_id'
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = AvatarListOptions(
         source=source,
         page=page,

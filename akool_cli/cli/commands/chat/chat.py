@@ -15,6 +15,7 @@ from akool_cli.chat import DIALOGUE
 from akool_cli.cli.core import validate
 from akool_cli.cli.core.completers import complete_avatar
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
@@ -238,8 +239,6 @@ def chat(
       $ akool chat "$ID" --mode retell -m "Hello, I am Kai"
       $ akool chat --avatar-id Kai_1080P_back
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = ChatOptions(
         session_id=session_id,
         avatar_id=avatar_id,

@@ -1,9 +1,11 @@
 """``akool completion``: print or install shell completion."""
 
-import typer
-
 from akool_cli.cli.commands.completion import completion
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(add_completion=False, rich_markup_mode=MARKUP)
-app.command("completion")(completion.completion)
+app = group(
+    None,
+    {
+        "completion": completion.completion,
+    },
+)

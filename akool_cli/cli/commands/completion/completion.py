@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from akool_cli.cli.core.completion_scripts import SHELLS
+from akool_cli.cli.core.invoke import invoke
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -78,6 +79,4 @@ def completion(
       $ akool completion fish > ~/.config/fish/completions/akool.fish
       $ akool completion zsh --install
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_completion, CompletionOptions(shell=shell, install=do_install))

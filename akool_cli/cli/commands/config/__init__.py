@@ -1,17 +1,15 @@
 """``akool config``: per-profile settings and defaults."""
 
-import typer
-
 from akool_cli.cli.commands.config import config
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(
-    add_completion=False,
-    rich_markup_mode=MARKUP,
-    help="Per-profile settings: defaults for avatar, voice, language, mode, URL, timeout.",
+app = group(
+    "Per-profile settings: defaults for avatar, voice, language, mode, URL, timeout.",
+    {
+        "list": config.list_,
+        "get": config.get,
+        "set": config.set_,
+        "unset": config.unset,
+    },
     no_args_is_help=True,
 )
-app.command("list")(config.list_)
-app.command("get")(config.get)
-app.command("set")(config.set_)
-app.command("unset")(config.unset)

@@ -8,6 +8,7 @@ import typer
 
 from akool_cli.api import redact_url
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -121,8 +122,6 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
       $ akool config list
       $ akool --profile staging config list --json
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_config, ConfigOptions(action="list", as_json=as_json))
 
 
@@ -133,8 +132,6 @@ def get(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 
       $ akool config get voice_id
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_config, ConfigOptions(action="get", key=key, as_json=as_json))
 
 
@@ -154,8 +151,6 @@ def set_(
       $ akool config set voice_id 21m00Tcm4TlvDq8ikWAM
       $ akool --profile staging config set base_url http://127.0.0.1:8080
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_config, ConfigOptions(action="set", key=key, value=value, as_json=as_json))
 
 
@@ -166,6 +161,4 @@ def unset(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
 
       $ akool config unset language
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_config, ConfigOptions(action="unset", key=key, as_json=as_json))

@@ -1,9 +1,11 @@
 """``akool credit``: the account's credit balance."""
 
-import typer
-
 from akool_cli.cli.commands.credit import credit
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(add_completion=False, rich_markup_mode=MARKUP)
-app.command("credit")(credit.credit)
+app = group(
+    None,
+    {
+        "credit": credit.credit,
+    },
+)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -39,6 +40,4 @@ def credit(ctx: typer.Context, as_json: JsonOpt = False) -> None:
       $ akool credit
       $ akool credit --json | jq .credit
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_credit, CreditOptions(as_json=as_json))

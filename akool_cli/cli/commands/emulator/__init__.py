@@ -1,9 +1,11 @@
 """``akool emulator``: serve the offline emulator."""
 
-import typer
-
 from akool_cli.cli.commands.emulator import emulator
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(add_completion=False, rich_markup_mode=MARKUP)
-app.command("emulator")(emulator.emulator)
+app = group(
+    None,
+    {
+        "emulator": emulator.emulator,
+    },
+)

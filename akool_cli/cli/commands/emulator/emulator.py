@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any, List, Optional, Tuple
 import typer
 
 from akool_cli.cli.core.errors import EmulatorError, UsageError
-from akool_cli.cli.core.numbers import EMULATOR_DELAY_RANGE, seconds
+from akool_cli.cli.core.invoke import invoke
+from akool_cli.cli.core.numbers import EMULATOR_DELAY_RANGE
+from akool_cli.cli.core.options import seconds_option
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -199,20 +201,16 @@ def emulator(
     ] = None,
     ready_after: Annotated[
         float,
-        typer.Option(
-            "--ready-after",
-            metavar="SECONDS",
-            parser=seconds(*EMULATOR_DELAY_RANGE),
-            help="Seconds until a new session is live.",
+        seconds_option(
+            "--ready-after", EMULATOR_DELAY_RANGE, "Seconds until a new session is live."
         ),
     ] = 3.0,
     idle_timeout: Annotated[
         float,
-        typer.Option(
+        seconds_option(
             "--idle-timeout",
-            metavar="SECONDS",
-            parser=seconds(*EMULATOR_DELAY_RANGE),
-            help="Seconds a paused session may stay silent before it ends.",
+            EMULATOR_DELAY_RANGE,
+            "Seconds a paused session may stay silent before it ends.",
         ),
     ] = 120.0,
     answer_mode: Annotated[
@@ -235,11 +233,10 @@ def emulator(
     ] = None,
     latency: Annotated[
         float,
-        typer.Option(
+        seconds_option(
             "--latency",
-            metavar="SECONDS",
-            parser=seconds(0.0, 60.0),
-            help="Answer every API request this much later, as a distant service would.",
+            (0.0, 60.0),
+            "Answer every API request this much later, as a distant service would.",
         ),
     ] = 0.0,
     verbose: Annotated[
@@ -270,8 +267,6 @@ def emulator(
       $ akool emulator --ready-after 0 --answer-mode delta &
       $ akool emulator --latency 0.05      # 50 ms from the API, like a real network
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = EmulatorOptions(
         host=host,
         port=port,

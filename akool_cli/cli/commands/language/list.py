@@ -9,6 +9,7 @@ import typer
 
 from akool_cli import _ids as ids
 from akool_cli.cli.core.completers import remember_choices
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt, QuietOpt
 from akool_cli.cli.core.validate import check_output_flags
 
@@ -70,6 +71,4 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False, quiet: QuietOpt = False)
       $ akool language list
       $ akool language list -q
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_list, LanguageListOptions(as_json=as_json, quiet=quiet))

@@ -1,15 +1,18 @@
 """``akool logs``: the chat log — every question `chat` and `say` sent, with its answer."""
 
-import typer
-
 from akool_cli.cli.commands.logs import list as list_
 from akool_cli.cli.commands.logs import recording
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode=MARKUP)
-app.command("list")(list_.list_)
-app.callback()(list_.logs)
-app.command("path")(recording.path)
-app.command("status")(recording.status)
-app.command("off")(recording.off)
-app.command("on")(recording.on)
+app = group(
+    None,
+    {
+        "list": list_.list_,
+        "path": recording.path,
+        "status": recording.status,
+        "off": recording.off,
+        "on": recording.on,
+    },
+    callback=list_.logs,
+    invoke_without_command=True,
+)

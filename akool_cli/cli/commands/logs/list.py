@@ -9,6 +9,7 @@ import typer
 
 from akool_cli.cli.core.completers import complete_session_id
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -125,8 +126,6 @@ def list_(
       $ akool logs list -n 1 --json | jq -r '.[0].answer'
       $ akool logs list --session "$ID" -n 0
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_list, ListOptions(count=count, session_id=session_id, as_json=as_json))
 
 
@@ -143,7 +142,5 @@ def logs(ctx: typer.Context) -> None:
       $ akool logs list -n 0 --json > chats.json
       $ akool logs off
     """
-    from akool_cli.cli.core.boundary import invoke
-
     if ctx.invoked_subcommand is None:
         invoke(ctx, run_list, ListOptions())

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt
 
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ def path(ctx: typer.Context) -> None:
 
       $ sqlite3 "$(akool logs path)" 'select count(*) from exchanges'
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_state, StateOptions(action="path"))
 
 
@@ -66,8 +65,6 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
       $ akool logs status
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_state, StateOptions(action="status", as_json=as_json))
 
 
@@ -78,8 +75,6 @@ def off(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
       $ akool logs off
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_state, StateOptions(action="off", as_json=as_json))
 
 
@@ -90,6 +85,4 @@ def on(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
       $ akool logs on
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_state, StateOptions(action="on", as_json=as_json))

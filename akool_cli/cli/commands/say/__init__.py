@@ -1,9 +1,11 @@
 """``akool say``: make the avatar say a text as it is (retelling mode)."""
 
-import typer
-
 from akool_cli.cli.commands.say import say
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(add_completion=False, rich_markup_mode=MARKUP)
-app.command("say")(say.say)
+app = group(
+    None,
+    {
+        "say": say.say,
+    },
+)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from akool_cli.chat import RETELL
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_ANSWER_IDLE,
     DEFAULT_ANSWER_TIMEOUT,
@@ -61,7 +62,6 @@ def say(
       $ akool say "$ID" "Back in five minutes" --no-wait
     """
     from akool_cli.cli.commands.chat.chat import ChatOptions
-    from akool_cli.cli.core.boundary import invoke
 
     opts = ChatOptions(
         session_id=session_id,

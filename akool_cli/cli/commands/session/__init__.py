@@ -1,21 +1,19 @@
 """``akool session``: create, inspect, list, watch, open, pause and close sessions."""
 
-import typer
-
 from akool_cli.cli.commands.session import close, create, detail, open, pause, watch
 from akool_cli.cli.commands.session import list as list_
-from akool_cli.cli.core.options import MARKUP
+from akool_cli.cli.core.lazy import group
 
-app = typer.Typer(
-    add_completion=False,
-    rich_markup_mode=MARKUP,
-    help="Create, inspect, list, pause and close live avatar sessions.",
+app = group(
+    "Create, inspect, list, pause and close live avatar sessions.",
+    {
+        "create": create.create,
+        "detail": detail.detail,
+        "close": close.close,
+        "pause": pause.pause,
+        "list": list_.list_,
+        "watch": watch.watch,
+        "open": open.open_,
+    },
     no_args_is_help=True,
 )
-app.command("create")(create.create)
-app.command("detail")(detail.detail)
-app.command("close")(close.close)
-app.command("pause")(pause.pause)
-app.command("list")(list_.list_)
-app.command("watch")(watch.watch)
-app.command("open")(open.open_)

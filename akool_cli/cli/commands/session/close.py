@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
     ConcurrencyOpt,
@@ -32,7 +33,6 @@ def close(
       $ akool session close "$A" "$B" --json | jq -r 'select(.ok | not) | ._id'
     """
     from akool_cli.cli.commands.session._each import EachOptions, run_each
-    from akool_cli.cli.core.boundary import invoke
 
     opts = EachOptions("close", ids, quiet=quiet, as_json=as_json, concurrency=concurrency)
     invoke(ctx, run_each, opts)

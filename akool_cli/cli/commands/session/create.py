@@ -7,6 +7,7 @@ import typer
 
 from akool_cli.cli.core import validate
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_WAIT_TIMEOUT,
     AvatarIdOpt,
@@ -106,8 +107,6 @@ def create(
       $ akool session create --avatar-id Kai_1080P_back --json | jq .stream_urls
       $ akool session create --avatar-id "$(akool avatar list --from mine -q | head -n 1)"
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = CreateOptions(
         avatar_id=avatar_id, wait=wait, wait_timeout=wait_timeout, as_json=as_json, quiet=quiet
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     JsonOpt,
     SessionIdArg,
@@ -48,6 +49,4 @@ def detail(ctx: typer.Context, session_id: SessionIdArg, as_json: JsonOpt = Fals
       $ akool session detail 6698c9d69cf7b0d61d1b6420
       $ akool session detail "$ID" --json | jq -r .status
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_detail, DetailOptions(session_id=session_id, as_json=as_json))

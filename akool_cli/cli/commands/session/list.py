@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Iterator, List, Optional
 import typer
 
 from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
     DEFAULT_INTERVAL,
@@ -160,8 +161,6 @@ def list_(
       $ akool session list --all --json | jq -r '.[] | select(.status == 2) | ._id'
       $ akool session list --watch --status live
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = ListOptions(
         page=page,
         size=size,

@@ -13,6 +13,7 @@ import typer
 
 from akool_cli.api.errors import ProtocolError
 from akool_cli.cli.core.errors import NotAvailable, UsageError
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt, SessionIdArg
 
 if TYPE_CHECKING:
@@ -140,7 +141,5 @@ def open_(
       $ akool session open "$ID" --player "mpv --no-audio"
       $ curl -s "$(akool session open "$ID" --print)" | head -c 9 | xxd
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = OpenOptions(session_id=session_id, player=player, print_only=print_only, as_json=as_json)
     invoke(ctx, run_open, opts)

@@ -25,8 +25,15 @@ from akool_cli.api.errors import (
     WaitTimeoutError,
 )
 from akool_cli.cli.core.errors import ExitCode, UsageError
-from akool_cli.cli.core.numbers import WAIT_RANGE, seconds
-from akool_cli.cli.core.options import DEFAULT_INTERVAL, IntervalOpt, StatusOpt, WatchedSessionIdArg
+from akool_cli.cli.core.invoke import invoke
+from akool_cli.cli.core.numbers import WAIT_RANGE
+from akool_cli.cli.core.options import (
+    DEFAULT_INTERVAL,
+    IntervalOpt,
+    StatusOpt,
+    WatchedSessionIdArg,
+    seconds_option,
+)
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -273,11 +280,10 @@ def watch(
     ] = None,
     wait_timeout: Annotated[
         Optional[float],
-        typer.Option(
+        seconds_option(
             "--wait-timeout",
-            metavar="SECONDS",
-            parser=seconds(*WAIT_RANGE),
-            help="With --until: give up after this long (exit 9) \\[default: never].",
+            WAIT_RANGE,
+            "With --until: give up after this long (exit 9) \\[default: never].",
         ),
     ] = None,
     as_json: Annotated[
@@ -299,8 +305,6 @@ def watch(
       $ akool session watch "$ID" --until live --wait-timeout 120
       $ akool session watch --json | jq -c '{id: ._id, status}'
     """
-    from akool_cli.cli.core.boundary import invoke
-
     opts = WatchOptions(
         interval=interval,
         status=status,

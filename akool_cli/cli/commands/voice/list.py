@@ -7,6 +7,7 @@ import typer
 
 from akool_cli import _ids as ids
 from akool_cli.cli.core.completers import remember_choices
+from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import JsonOpt, QuietOpt
 from akool_cli.cli.core.validate import check_output_flags, choice
 
@@ -83,6 +84,4 @@ def list_(
       $ akool voice list --from mine -q
       $ akool chat "$ID" --voice-id "$(akool voice list -q | head -n 1)"
     """
-    from akool_cli.cli.core.boundary import invoke
-
     invoke(ctx, run_list, VoiceListOptions(source=source, as_json=as_json, quiet=quiet))
