@@ -12,7 +12,10 @@ console script's ``main()`` until it returns. Counted:
 - room changes (package): on the main thread, how often the directory of the executing
   akool_cli function (``cli``, ``cli/core``, ``api/resources`` …) differs from that of the
   akool_cli function called before it;
-- room changes (file): the same with the file as the room.
+- room changes (file): the same with the file as the room;
+- the same two counts for the work only: calls made while an akool_cli module loads (its
+  body, its classes, its imports) left out, so that what is left is the path the
+  command's work takes.
 
 Frames outside akool_cli (the standard library, Typer, requests) are passed over: the
 next akool_cli call is compared with the last one.
@@ -30,11 +33,20 @@ from pathlib import Path
 CHILD = "--child"
 
 
+def _loading(frame, package: str) -> bool:  # noqa: ANN001
+    """Whether ``frame`` runs as part of loading an akool_cli module."""
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_code.co_filename.startswith(package):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def child(root: str) -> None:
     package = os.path.join(root, "akool_cli") + os.sep
     files = set()
-    rooms = {"package": 0, "file": 0}
-    last = {"package": None, "file": None}
+    rooms = {"package": 0, "file": 0, "package-calls": 0, "file-calls": 0}
+    last = {"package": None, "file": None, "package-calls": None, "file-calls": None}
     main = threading.main_thread()
 
     def profile(frame, event, arg):  # noqa: ANN001
@@ -47,7 +59,10 @@ def child(root: str) -> None:
         files.add(relative)
         if threading.current_thread() is not main:
             return
-        for kind, room in (("package", os.path.dirname(relative) or "."), ("file", relative)):
+        kinds = [("package", os.path.dirname(relative) or "."), ("file", relative)]
+        if not _loading(frame, package):
+            kinds += [(kind + "-calls", room) for kind, room in kinds]
+        for kind, room in kinds:
             if last[kind] is not None and last[kind] != room:
                 rooms[kind] += 1
             last[kind] = room
@@ -104,6 +119,8 @@ def parent(root: str) -> int:
     print(f"files entered: {len(found['files'])}")
     print(f"room changes, by package: {found['rooms']['package']}")
     print(f"room changes, by file: {found['rooms']['file']}")
+    print(f"room changes at work (loading left out), by package: {found['rooms']['package-calls']}")
+    print(f"room changes at work (loading left out), by file: {found['rooms']['file-calls']}")
     for name in found["files"]:
         print(f"  {name}")
     return 0

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 from akool_cli.api import CONNECT_TIMEOUT_CAP
 from akool_cli.chat import MAX_QUESTION
 from akool_cli.chat.errors import AnswerTimeoutError
-from akool_cli.cli.commands.chat.repl_terminal import run_repl
 from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.input import iter_stdin_lines
@@ -210,6 +209,9 @@ def converse(
                     since = None
                 return 0
             conversation.connect()
+
+            # the interactive prompt loads only when there is one
+            from akool_cli.cli.commands.chat.repl_terminal import run_repl
 
             return run_repl(
                 app_ctx,
