@@ -96,8 +96,8 @@ class ChatRooms:
     async def client_socket(self, request: web.Request) -> web.StreamResponse:
         session = self._room_session(request)
         refused = self._refuse(session)
-        if refused is not None:
-            return refused
+        if refused is not None or session is None:  # (_refuse answers for no session)
+            return refused or web.Response(status=404)
         if self.brain(session).take_fault("connect") == "refuse":
             return web.Response(status=403, text="handshake refused")
         ws = web.WebSocketResponse(heartbeat=None)
@@ -156,8 +156,8 @@ class ChatRooms:
     async def server_socket(self, request: web.Request) -> web.StreamResponse:
         session = self._room_session(request)
         refused = self._refuse(session)
-        if refused is not None:
-            return refused
+        if refused is not None or session is None:  # (_refuse answers for no session)
+            return refused or web.Response(status=404)
         ws = web.WebSocketResponse(heartbeat=None)
         await ws.prepare(request)
         room = session.room

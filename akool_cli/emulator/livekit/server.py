@@ -363,8 +363,8 @@ class LiveKitServer:
         if self.faults.refuse_join is not None:
             return _refuse(self.faults.refuse_join, self.faults.refuse_text)
         if self.admit is not None:
-            refused = self.admit(grant, joining)
-            return grant if refused is None else _refuse(*refused)
+            problem = self.admit(grant, joining)
+            return grant if problem is None else _refuse(*problem)
         if grant.room not in self.rooms and not self.auto_create:
             return _refuse(404, "requested room does not exist")
         return grant
