@@ -29,19 +29,26 @@ def _answer(ws) -> dict:
     return json.loads(json.loads(ws.recv())["payload"])
 
 
+def _go_live(emu, session_id: str) -> None:
+    with emu.state.lock:
+        emu.state.get(session_id).ready_after = 0.0
+
+
 def _status(emu) -> int:
     return emu.snapshot()["sessions"][0]["status"]
 
 
 @pytest.mark.parametrize("stream_type", [None, "agora"])
 def test_a_client_joins_while_queueing_and_is_answered_once_live(emu, stream_type):
-    emu.config(ready_after=0.8)
-    urls = emu.create(stream_type=stream_type)["stream_urls"]
+    emu.config(ready_after=3600)  # queueing until the test lets it go live
+    created = emu.create(stream_type=stream_type)
+    urls = created["stream_urls"]
     ws = websocket.create_connection(urls["client_chat_room_url"], timeout=10)
     try:
         assert _status(emu) == 1  # joined while queueing
         _ask(ws, urls, "first", "msg-1")
         _ask(ws, urls, "second", "msg-2")
+        _go_live(emu, created["_id"])
         first = _answer(ws)
         assert _status(emu) == 2  # nothing was answered before the session went live
         second = _answer(ws)
@@ -52,11 +59,13 @@ def test_a_client_joins_while_queueing_and_is_answered_once_live(emu, stream_typ
 
 
 def test_refusing_a_queueing_sessions_client_is_a_fault_switch(emu):
-    emu.config(ready_after=0.6, chat_refuse_queueing=True)
-    urls = emu.create()["stream_urls"]
+    emu.config(ready_after=3600, chat_refuse_queueing=True)
+    created = emu.create()
+    urls = created["stream_urls"]
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(urls["client_chat_room_url"], timeout=10)
     assert refused.value.status_code == 403
+    _go_live(emu, created["_id"])
     wait_for(lambda: _status(emu) == 2, what="the session to go live")
     ws = websocket.create_connection(urls["client_chat_room_url"], timeout=10)
     try:

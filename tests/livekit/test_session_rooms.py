@@ -105,13 +105,15 @@ def talk(lk):
 
 
 def test_create_join_the_avatar_comes_when_live_chat_and_close_sends_the_leave(lk):
-    lk.config(ready_after=0.6)
+    lk.config(ready_after=3600)  # queueing until the test lets it go live
     session = lk.create()
     credentials = session["credentials"]
     assert credentials["livekit_url"] == lk.emulator.livekit_url == lk.emulator.room_url
     assert credentials["livekit_url"] != "ws://" + lk.emulator.base_url.split("://")[1]
     with join(session) as transport:  # straight after create, as the vendor's clients do
         assert lk.status(session["_id"]) == 1 and not transport.participant_present
+        with lk.state.lock:  # in the room while queueing: now the session goes live
+            lk.state.get(session["_id"]).ready_after = 0.0
         assert transport.wait_participant(WAIT)
         assert lk.status(session["_id"]) == 2  # not before the session was live
         assert event(transport, "joined").identity == credentials["livekit_server_identity"]
