@@ -157,6 +157,19 @@ def test_a_group_loads_only_its_own_module(group):
     assert loaded == [GROUPS[group].module]
 
 
+def test_a_verb_loads_only_its_own_module():
+    """Nested laziness: `akool session detail` imports the detail verb, not its siblings;
+    the group's own help imports them all (it lists them)."""
+    from akool_cli.cli.commands.session import app as session_app
+
+    verbs = sorted({where.partition(":")[0] for where in session_app.verbs.values()})
+    assert len(verbs) > 3
+    assert _loaded_after(["session", "detail", "--help"], verbs) == [
+        "akool_cli.cli.commands.session.detail"
+    ]
+    assert sorted(_loaded_after(["session", "--help"], verbs)) == verbs
+
+
 def test_session_detail_help_stays_light():
     loaded = _loaded_after(["session", "detail", "--help"], HEAVY)
     assert loaded == [""]

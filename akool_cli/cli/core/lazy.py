@@ -69,19 +69,18 @@ class LazyGroup(TyperGroup):
 
     def load(self, name: str, only: Optional[str] = None) -> click.Command:
         """Import the module of ``name`` and register its real command. ``only``: the
-        subcommand about to run, when it comes right after the group's name; then the
-        group is built with that subcommand alone (building each costs time)."""
+        subcommand about to run, when it comes right after the group's name; then only
+        that verb's module is imported and the group is built with it alone (importing
+        and building each costs time)."""
         real = self.commands.get(name)
         if real is None:
             module: Any = importlib.import_module(self.entries[name].module)
-            app = module.app
-            infos = {click.command_name(info): info for info in app.registered_commands}
-            if only in infos and len(infos) > 1 and not app.registered_groups:
-                import copy
-
-                app = copy.copy(app)
-                app.registered_commands = [infos[only]]
-                real = click.get_group(app)  # still a group, though of one
+            app: typer.Typer = module.app
+            verbs: Dict[str, str] = getattr(app, "verbs", {})
+            if verbs:
+                picked = [only] if only in verbs else list(verbs)
+                app = _with_verbs(app, {verb: verbs[verb] for verb in picked})
+                real = click.get_group(app) if len(verbs) > 1 else click.get_command(app)
             else:
                 real = click.get_command(app)
             real.name = name
@@ -92,9 +91,29 @@ class LazyGroup(TyperGroup):
         return real
 
 
+class LazyTyper(typer.Typer):
+    """A group's app whose verbs are named by where they live (``verbs``: name ->
+    ``"module:function"``), imported when the group is loaded: all of them for the
+    group's help and completion, the one about to run otherwise."""
+
+    verbs: Dict[str, str]
+
+
+def _with_verbs(app: typer.Typer, verbs: Dict[str, str]) -> typer.Typer:
+    """A copy of ``app`` with ``verbs`` imported and registered, in their order."""
+    import copy
+
+    built = copy.copy(app)
+    built.registered_commands = list(app.registered_commands)
+    for verb, where in verbs.items():
+        module_name, _, attr = where.partition(":")
+        built.command(verb)(getattr(importlib.import_module(module_name), attr))
+    return built
+
+
 def group(
     help: Optional[str] = None,
-    commands: Optional[Dict[str, Callable[..., Any]]] = None,
+    commands: Optional[Dict[str, str]] = None,
     *,
     callback: Optional[Callable[..., Any]] = None,
     one_of_many: bool = False,
@@ -102,23 +121,22 @@ def group(
     invoke_without_command: bool = False,
 ) -> typer.Typer:
     """A group's ``app`` (what an ``Entry``'s module defines): its ``commands`` (name ->
-    Typer function, in the order they are listed), and rich markup in every help —
-    Typer before 0.13 gave a group none, and showed the tags as they are.
-    ``one_of_many``: a group of one command that stays a group (``akool voice list``
-    reads as the group will grow), not a lone command."""
-    app = typer.Typer(
+    ``"module:function"``, in the order they are listed, each imported only when needed),
+    and rich markup in every help — Typer before 0.13 gave a group none, and showed the
+    tags as they are. ``one_of_many``: a group of one command that stays a group
+    (``akool voice list`` reads as the group will grow), not a lone command."""
+    app = LazyTyper(
         add_completion=False,
         rich_markup_mode="rich",
         help=help,
         no_args_is_help=no_args_is_help,
         invoke_without_command=invoke_without_command,
     )
+    app.verbs = dict(commands or {})
     if callback is None and one_of_many:
         callback = _a_group
     if callback is not None:
         app.callback()(callback)
-    for name, function in (commands or {}).items():
-        app.command(name)(function)
     return app
 
 

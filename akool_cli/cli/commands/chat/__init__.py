@@ -1,11 +1,10 @@
 """``akool chat``: talk to an avatar over the session's websocket."""
 
-from akool_cli.cli.commands.chat import chat
 from akool_cli.cli.core.lazy import group
 
 app = group(
     None,
     {
-        "chat": chat.chat,
+        "chat": "akool_cli.cli.commands.chat.chat:chat",
     },
 )

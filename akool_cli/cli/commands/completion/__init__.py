@@ -1,11 +1,10 @@
 """``akool completion``: print or install shell completion."""
 
-from akool_cli.cli.commands.completion import completion
 from akool_cli.cli.core.lazy import group
 
 app = group(
     None,
     {
-        "completion": completion.completion,
+        "completion": "akool_cli.cli.commands.completion.completion:completion",
     },
 )

@@ -1,15 +1,14 @@
 """``akool config``: per-profile settings and defaults."""
 
-from akool_cli.cli.commands.config import config
 from akool_cli.cli.core.lazy import group
 
 app = group(
     "Per-profile settings: defaults for avatar, voice, language, mode, URL, timeout.",
     {
-        "list": config.list_,
-        "get": config.get,
-        "set": config.set_,
-        "unset": config.unset,
+        "list": "akool_cli.cli.commands.config.config:list_",
+        "get": "akool_cli.cli.commands.config.config:get",
+        "set": "akool_cli.cli.commands.config.config:set_",
+        "unset": "akool_cli.cli.commands.config.config:unset",
     },
     no_args_is_help=True,
 )

@@ -1,11 +1,10 @@
 """``akool credit``: the account's credit balance."""
 
-from akool_cli.cli.commands.credit import credit
 from akool_cli.cli.core.lazy import group
 
 app = group(
     None,
     {
-        "credit": credit.credit,
+        "credit": "akool_cli.cli.commands.credit.credit:credit",
     },
 )

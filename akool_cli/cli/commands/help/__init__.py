@@ -1,11 +1,10 @@
 """``akool help``: help topics, and the help of any command."""
 
-from akool_cli.cli.commands.help import help
 from akool_cli.cli.core.lazy import group
 
 app = group(
     None,
     {
-        "help": help.help_,
+        "help": "akool_cli.cli.commands.help.help:help_",
     },
 )
