@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Optional, Protocol
 
-TOKEN = "token"
-API_KEY = "api_key"
-KINDS = (TOKEN, API_KEY)
+from akool_cli._credential_kinds import API_KEY, SENT, TOKEN
+
+KINDS = SENT  # the kinds a Credential may be (the vocabulary: akool_cli._credential_kinds)
+__all__ = ["API_KEY", "KINDS", "TOKEN", "Credential", "ClientCredentials", "mask"]
 
 
 def mask(secret: str) -> str:

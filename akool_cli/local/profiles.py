@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from akool_cli._credential_kinds import SENT
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError
 from akool_cli.local.files import NO_CHANGE, read_json, update_json
 
 __all__ = ["DEFAULT_PROFILE", "KINDS", "Store"]
 
-KINDS = ("api_key", "token")  # what a stored credential is sent as
+KINDS = SENT  # what a stored credential is sent as
 
 
 class Store:

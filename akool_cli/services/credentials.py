@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Mapping, Optional, Tuple, Union
 
+from akool_cli._credential_kinds import FROM_ENV
 from akool_cli.api.auth import ClientCredentials, Credential, TokenCache, header_problem
 from akool_cli.api.errors import InvalidCredentialError
 from akool_cli.local.errors import SettingError
@@ -28,7 +29,7 @@ def resolve_credential(
 
     A value that cannot be sent in a header is refused here, before any request: from the
     environment as a SettingError, from the profile as an InvalidCredentialError."""
-    for name, kind in (("AKOOL_TOKEN", "token"), ("AKOOL_API_KEY", "api_key")):
+    for name, kind in FROM_ENV:
         value = env.get(name)
         if value:
             problem = header_problem(value)

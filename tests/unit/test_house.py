@@ -147,3 +147,17 @@ def test_typer_and_click_internals_are_touched_in_one_module_only():
             if any(i == x or i.startswith(x + ".") for i in imported for x in INTERNALS):
                 touching.add(name)
     assert touching == {"akool_cli.cli.core.click_compat"}
+
+
+def test_the_leaves_at_the_top_import_nothing_of_ours():
+    """The leaves (docs/architecture.md) serve every room, so they import no room."""
+    graph = _graph()
+    leaves = [
+        name
+        for name in graph
+        if name.count(".") == 1
+        and name.split(".")[1].startswith("_")
+        and not name.endswith("__main__")
+    ]
+    assert "akool_cli._credential_kinds" in leaves and "akool_cli._ids" in leaves
+    assert {leaf: graph[leaf] for leaf in leaves if graph[leaf]} == {}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from akool_cli._credential_kinds import API_KEY, TOKEN, label
 from akool_cli.api.errors import AuthenticationError
 from akool_cli.cli.core.errors import Interrupted, LoginRejected, UsageError
 from akool_cli.cli.core.invoke import invoke
@@ -76,7 +77,7 @@ def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
     if opts.with_client_secret and not opts.client_id:
         raise UsageError("--with-client-secret needs --client-id")
     if opts.with_api_key:
-        return Credential("api_key", _read_secret_from_stdin(app_ctx, "API key"))
+        return Credential(API_KEY, _read_secret_from_stdin(app_ctx, label(API_KEY)))
     client_id = opts.client_id.strip() if opts.client_id else None
     if opts.client_id is not None and not client_id:
         raise UsageError("--client-id cannot be empty")
@@ -102,10 +103,10 @@ def _obtain(opts: LoginOptions, app_ctx: "AppContext") -> Any:
         )
         if choice in ("", "1"):
             key = _ask_until(app_ctx, "API key", _not_empty("API key"), hidden=True)
-            return Credential("api_key", key)
+            return Credential(API_KEY, key)
         client_id = _ask_until(app_ctx, "Client id", _not_empty("client id"))
         secret = _ask_until(app_ctx, "Client secret", secret_valid, hidden=True)
-    return Credential("token", app_ctx.client().get_token(client_id, secret))
+    return Credential(TOKEN, app_ctx.client().get_token(client_id, secret))
 
 
 def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
@@ -133,7 +134,7 @@ def run_login(opts: LoginOptions, app_ctx: "AppContext") -> int:
             }
         )
         return 0
-    kind = "API key" if credential.kind == "api_key" else "token"
+    kind = label(credential.kind)
     checked = "" if opts.verify else " (not verified)"
     app_ctx.io.info(
         f"Logged in to {app_ctx.shown_base_url()} with {kind} {credential.masked} "

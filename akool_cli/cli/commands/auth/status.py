@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from akool_cli._credential_kinds import CLIENT_CREDENTIALS, SENT, label
 from akool_cli.api import redact_url
 from akool_cli.api.errors import NoCredentialError
 from akool_cli.cli.core.invoke import invoke
@@ -28,7 +29,7 @@ def _describe_credential(app_ctx: "AppContext", credential: Any) -> dict:
             app_ctx.base_url(), credential.client_id, credential.client_secret
         )
         return {
-            "kind": "client_credentials",
+            "kind": CLIENT_CREDENTIALS,
             "credential": f"client id {credential.client_id}",
             "token": mask(token) if token else None,
         }
@@ -86,12 +87,13 @@ def run_status(opts: StatusOptions, app_ctx: "AppContext") -> int:
     if opts.as_json:
         io.json(data)
     else:
-        kinds = {"api_key": "API key ", "token": "token ", "client_credentials": ""}
         table = Table(
             Column(" "), Column("PROFILE"), Column("BASE URL"), Column("CREDENTIAL"), Column("FROM")
         )
         for entry in data["profiles"]:
-            shown = f"{kinds.get(entry['kind'] or '', '')}{entry['credential']}"
+            # "API key ab…yz", "token ab…yz"; "client id X" says what it is already
+            kind = entry["kind"] if entry["kind"] in SENT else None
+            shown = f"{label(kind)} {entry['credential']}" if kind else entry["credential"]
             table.add_row(
                 "*" if entry["current"] else "",
                 entry["name"],
@@ -100,7 +102,7 @@ def run_status(opts: StatusOptions, app_ctx: "AppContext") -> int:
                 entry["source"],
             )
         table.print(io)
-        if data["kind"] == "client_credentials":
+        if data["kind"] == CLIENT_CREDENTIALS:
             cached = data["token"]
             io.info(f"token: {cached} (cached)" if cached else "token: exchanged on first use")
         if data.get("checked"):
