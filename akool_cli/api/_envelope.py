@@ -8,7 +8,7 @@ from akool_cli.api._constants import SUCCESS
 from akool_cli.api.errors import ProtocolError, ServerError, error_for_code
 
 if TYPE_CHECKING:
-    from akool_cli.api._transport import HTTPResponse
+    from akool_cli.api._response import HTTPResponse
 
 
 def parse_envelope(response: HTTPResponse) -> Dict[str, Any]:

@@ -7,86 +7,48 @@ What a hostile or broken server cannot do here:
   the connection's socket when the deadline passes;
 - make the client read or decompress more than ``MAX_RESPONSE_BYTES``.
 
-Where the bytes go: a base URL on this machine (loopback) never goes through a proxy,
-whatever ``http_proxy`` says (as if ``NO_PROXY`` named it); any other host uses the
-environment's proxy, and ``proxy`` says which, so that the rule "no credential over
-plain http to another machine" can look at where the bytes really go. The CA bundle
-the environment names (``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) must be a regular
-file or a directory: a FIFO or a device would hang or flood the TLS handshake.
+Where the bytes go (loopback never through a proxy; the CA bundle checked as a local
+file) and what a failure on this side of the network was: ``_network.py``.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
-import re
 import socket
-import stat
 import threading
 import time
-import urllib.request
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Optional
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
-from requests.utils import should_bypass_proxies
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from akool_cli import __version__
 from akool_cli._deadline import SocketDeadline
-from akool_cli._json import strict_json
-from akool_cli._urls import is_loopback, redact_url
+from akool_cli._urls import redact_url
 from akool_cli.api._body import read_body
 from akool_cli.api._constants import CONNECT_TIMEOUT_CAP
+from akool_cli.api._network import (
+    Proxy,
+    broke_mid_answer,
+    ca_bundle,
+    local_cause,
+    proxy_for,
+    short_reason,
+)
+from akool_cli.api._response import HTTPResponse, code_note
 from akool_cli.api.errors import (
     APIConnectionError,
     APITimeoutError,
-    CABundleError,
-    CertificateError,
     IncompleteResponseError,
-    ProxyConnectionError,
     RedirectError,
 )
 
 USER_AGENT = f"akool-cli/{__version__}"
 SECRET_HEADERS = ("Authorization", "x-api-key")
-
-
-class HTTPResponse:
-    """What came back: status, headers and the whole body. ``json()`` parses once.
-
-    ``request`` is the request that was sent, with its credential headers replaced by
-    ``***``: an error carries its response, and the response must not carry the secret.
-    """
-
-    def __init__(
-        self, status_code: int, headers: Mapping[str, str], content: bytes, request: Any = None
-    ) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        self.request = request
-        self._json: Any = None
-        self._parsed = False
-
-    def json(self) -> Any:
-        """The body as JSON; ValueError if it is not (NaN, Infinity and deep nesting
-        count as not JSON)."""
-        if not self._parsed:
-            try:
-                text = self.content.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValueError("not UTF-8") from None
-            self._json = strict_json(text)
-            self._parsed = True
-        return self._json
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
 
 
 # -- the deadline -----------------------------------------------------------------------
@@ -143,127 +105,6 @@ class _Adapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
-def short_reason(exc: BaseException) -> str:
-    """The useful tail of a requests/urllib3 exception, without its wall of text."""
-    text = str(exc)
-    found = re.findall(r"\[Errno -?\d+\] ([^'\")]+)", text)
-    if found:
-        reason = str(found[-1]).strip().rstrip(".")
-        return reason[:1].lower() + reason[1:]
-    for needle, reason in (
-        ("Connection refused", "connection refused"),
-        ("Connection reset", "connection reset by the server"),
-        ("RemoteDisconnected", "the server closed the connection"),
-        ("IncompleteRead", "the answer was cut off"),
-        ("Connection broken", "the connection broke"),
-        ("Name or service not known", "unknown host"),
-    ):
-        if needle in text:
-            return reason
-    return type(exc).__name__
-
-
-def _broke_mid_answer(exc: BaseException) -> bool:
-    """True when the server was reached but the answer did not arrive whole."""
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return True
-    text = str(exc)
-    return any(s in text for s in ("IncompleteRead", "Connection broken", "RemoteDisconnected"))
-
-
-def _local_cause(exc: BaseException, http: requests.Session, base_url: str) -> Optional[Exception]:
-    """The error for a failure whose cause is on this side of the network — the proxy,
-    the CA bundle, a certificate not trusted here — or None for any other."""
-    text = str(exc)
-    reason = short_reason(exc)
-    host = redact_url(base_url)
-    if isinstance(exc, requests.exceptions.ProxyError):
-        scheme = base_url.split("://", 1)[0]
-        proxy = http.proxies.get(scheme) or http.proxies.get("all") or "the proxy"
-        return ProxyConnectionError(
-            f"cannot reach the proxy {redact_url(proxy)} (from the environment) on the way to "
-            f"{host}: {reason}",
-            proxy=proxy,
-        )
-    bundle = http.verify if isinstance(http.verify, str) else None
-    variable = next(
-        (n for n in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(n) == bundle),
-        "REQUESTS_CA_BUNDLE",
-    )
-    broken_bundle = "CA certificate bundle" in text or "X509" in text or "PEM" in text
-    if bundle is not None and broken_bundle:  # not found, or not certificates
-        what = "no such file" if not os.path.exists(bundle) else "not a file of certificates"
-        return CABundleError(
-            f"cannot use the CA bundle {bundle} ({variable}): {what}", variable=variable
-        )
-    if isinstance(exc, requests.exceptions.SSLError) or "SSLError" in text:
-        found = re.search(r"certificate verify failed: ([^(]+?)\s*\(_ssl", text)
-        if found or "CERTIFICATE_VERIFY_FAILED" in text:
-            why = found.group(1).strip() if found else "verify failed"
-            if bundle is not None:
-                why += f"; checked against {variable}={bundle}"
-            return CertificateError(
-                f"cannot reach {host}: its TLS certificate is not trusted here ({why})",
-                untrusted=True,
-            )
-        found = re.search(r"\[SSL: [A-Z_]+\] ([^(']+?)\s*\(_ssl", text)
-        why = found.group(1).strip() if found else reason
-        return CertificateError(
-            f"cannot reach {host}: the TLS handshake failed ({why})", untrusted=False
-        )
-    return None
-
-
-Proxy = Tuple[str, str]  # (where it was set: a variable's name, the proxy's URL)
-
-
-def proxy_for(base_url: str) -> Optional[Proxy]:
-    """The proxy requests to ``base_url`` go through, and where it was set; None for a
-    host on this machine (never proxied), one ``NO_PROXY`` exempts, or no proxy at all."""
-    parts = urlsplit(base_url)
-    if is_loopback(parts.hostname or ""):
-        return None
-    if should_bypass_proxies(base_url, no_proxy=None):
-        return None
-    proxies = urllib.request.getproxies()
-    url = proxies.get(parts.scheme) or proxies.get("all")
-    if not url:
-        return None
-    scheme = parts.scheme
-    for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
-        if os.environ.get(name):
-            return name, url
-    return "the system's proxy settings", url
-
-
-def proxy_host(proxy: Proxy) -> str:
-    url = proxy[1] if "://" in proxy[1] else f"http://{proxy[1]}"
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-
-
-def _ca_bundle() -> Optional[str]:
-    """The CA bundle the environment names, checked as a local file: a regular file or a
-    directory of certificates. A missing one is left to the TLS layer to report."""
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-        path = os.environ.get(name)
-        if not path:
-            continue
-        try:
-            mode = os.stat(path).st_mode
-        except OSError:
-            return path
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a FIFO or a device: a hang
-            raise CABundleError(
-                f"cannot use the CA bundle {path} ({name}): not a regular file or a directory",
-                variable=name,
-            )
-        return path
-    return None
-
-
 def _http_session(base_url: str, proxy: Optional[Proxy]) -> requests.Session:
     """A keep-alive session whose environment settings are read once, not per request.
 
@@ -282,7 +123,7 @@ def _http_session(base_url: str, proxy: Optional[Proxy]) -> requests.Session:
     if proxy is not None:
         http.proxies = {urlsplit(base_url).scheme: proxy[1]}
     if base_url.startswith("https:"):
-        bundle = _ca_bundle()
+        bundle = ca_bundle()
         if bundle:
             http.verify = bundle
     return http
@@ -379,10 +220,10 @@ class Transport:
                     ) from None
                 reason = short_reason(exc)
                 self._log(f"{method} {shown} -> {reason} ({elapsed_ms(started)} ms)")
-                local = _local_cause(exc, self._http, self.base_url)
+                local = local_cause(exc, self._http, self.base_url)
                 if local is not None:
                     raise local from None
-                if _broke_mid_answer(exc):
+                if broke_mid_answer(exc):
                     raise IncompleteResponseError(
                         f"the connection to {self.shown_url} broke mid-answer ({reason})"
                     ) from None
@@ -394,7 +235,7 @@ class Transport:
             response.status_code, response.headers, content, _redact(response.request)
         )
         self._log(
-            f"{method} {shown} -> HTTP {response.status_code}{_code_note(result)} "
+            f"{method} {shown} -> HTTP {response.status_code}{code_note(result)} "
             f"({elapsed_ms(started)} ms)"
         )
         return result
@@ -404,12 +245,3 @@ class Transport:
         """Drop a connection whose answer was not read to the end: it cannot serve again."""
         if response is not None:
             response.close()
-
-
-def _code_note(response: HTTPResponse) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    code = body.get("code") if isinstance(body, dict) else None
-    return f", code {code}" if isinstance(code, int) else ""

@@ -21,7 +21,9 @@ from akool_cli.api._constants import (
     DEFAULT_TIMEOUT,
 )
 from akool_cli.api._envelope import envelope_code, parse_envelope
-from akool_cli.api._transport import USER_AGENT, HTTPResponse, Transport, proxy_host
+from akool_cli.api._network import proxy_host
+from akool_cli.api._response import HTTPResponse
+from akool_cli.api._transport import USER_AGENT, Transport
 from akool_cli.api.auth import ClientCredentials, Credential, header_problem
 from akool_cli.api.errors import (
     TOKEN_REJECTED,

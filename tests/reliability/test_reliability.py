@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from akool_cli.api import errors
-from akool_cli.api._transport import HTTPResponse
+from akool_cli.api._response import HTTPResponse
 from akool_cli.api.client import parse_envelope
 from akool_cli.api.errors import AkoolError
 from akool_cli.api.models import Session

@@ -6,7 +6,7 @@ import pytest
 
 from akool_cli.api import _retry
 from akool_cli.api._constants import BACKOFF_CAP
-from akool_cli.api._transport import HTTPResponse
+from akool_cli.api._response import HTTPResponse
 from akool_cli.api.errors import (
     APIConnectionError,
     APIError,
