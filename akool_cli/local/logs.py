@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from akool_cli.local.errors import ForeignFileError, LocalError
-from akool_cli.local.files import check_directory, check_own_file, ensure_private_dir
+from akool_cli.local.ownership import check_directory, check_own_file, ensure_private_dir
 
 FILE_NAME = "logs.db"
 SCHEMA_VERSION = 2  # 2: ended_by

@@ -18,15 +18,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 from akool_cli._ids import is_session_id, is_word, shown
 from akool_cli.local.errors import LocalError
-from akool_cli.local.files import (
-    LOCK_TIMEOUT,
-    NO_CHANGE,
-    check_directory,
-    check_own_file,
-    lock_path,
-    read_json,
-    update_json,
-)
+from akool_cli.local.files import LOCK_TIMEOUT, NO_CHANGE, lock_path, read_json, update_json
+from akool_cli.local.ownership import check_directory, check_own_file
 
 MAX_SESSION_RECORDS = 200  # older records fall off; a session rarely lives long
 MAX_RECORD_AGE = 30 * 86400  # seconds a record is kept after its session was created

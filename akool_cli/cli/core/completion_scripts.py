@@ -235,7 +235,8 @@ def install(shell: str, env: Mapping[str, str] = os.environ) -> List[str]:
     Whatever the umask: the directories it creates are 0700, the script 0644, a new rc
     file 0644. The script is written atomically: a link in its place is replaced, never
     written through. A directory another user prepared is refused (LocalError)."""
-    from akool_cli.local.files import atomic_write_text, ensure_private_dir
+    from akool_cli.local.files import atomic_write_text
+    from akool_cli.local.ownership import ensure_private_dir
 
     home = Path(env.get("HOME") or Path.home())
     done: List[str] = []
