@@ -16,9 +16,11 @@ import requests
 from typer.testing import CliRunner
 
 from akool_cli.cli.app import app
+from akool_cli.emulator.avatar import AvatarSettings
 from akool_cli.emulator.control import apply_config
+from akool_cli.emulator.faults import Fault
 from akool_cli.emulator.runner import Emulator
-from akool_cli.emulator.state import DEFAULT_API_KEY, AvatarSettings, Fault
+from akool_cli.emulator.state import DEFAULT_API_KEY
 
 AKOOL = str(Path(sys.executable).with_name("akool"))
 

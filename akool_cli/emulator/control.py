@@ -20,9 +20,11 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from akool_cli.emulator.codes import MESSAGES
+from akool_cli.emulator.faults import Fault
 from akool_cli.emulator.http_api import PREFIX, json_body
 from akool_cli.emulator.http_v4 import PREFIX_V4
-from akool_cli.emulator.state import VERSIONS, Fault, State
+from akool_cli.emulator.session import VERSIONS
+from akool_cli.emulator.state import State
 from akool_cli.emulator.switches import apply_config
 
 API_PREFIXES = ((PREFIX, "v3"), (PREFIX_V4, "v4"))

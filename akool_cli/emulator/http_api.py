@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 from aiohttp import web
 
 from akool_cli.emulator.codes import MESSAGES
-from akool_cli.emulator.state import EmuSession, State
+from akool_cli.emulator.session import EmuSession
+from akool_cli.emulator.state import State
 
 if TYPE_CHECKING:
     from akool_cli.emulator.rooms import ChatRooms

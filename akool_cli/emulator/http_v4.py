@@ -31,7 +31,8 @@ from aiohttp import web
 from akool_cli.emulator.catalog import PLATFORMS
 from akool_cli.emulator.http_api import authorized, detail_answer, envelope, json_value
 from akool_cli.emulator.livekit_auth import LiveKitUnavailable, mint_token
-from akool_cli.emulator.state import EmuSession, State
+from akool_cli.emulator.session import EmuSession
+from akool_cli.emulator.state import State
 from akool_cli.emulator.v4 import (
     CreateRequest,
     agora_credentials,

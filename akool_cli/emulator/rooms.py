@@ -23,7 +23,8 @@ from aiohttp import WSMsgType, web
 
 from akool_cli.emulator.avatar import AvatarBrain
 from akool_cli.emulator.catalog import LANGUAGE_NAMES
-from akool_cli.emulator.state import ENDED, FAILED, QUEUEING, EmuSession, State, shown
+from akool_cli.emulator.session import ENDED, FAILED, QUEUEING, EmuSession
+from akool_cli.emulator.state import State, shown
 
 
 class ChatRooms:

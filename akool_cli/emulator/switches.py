@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from akool_cli.emulator.avatar import ANSWER_MARKS, ANSWER_MIDS, ANSWER_MODES, FAULTS
-from akool_cli.emulator.state import EmuSession, State
+from akool_cli.emulator.session import EmuSession
+from akool_cli.emulator.state import State
 
 
 def _one_of(choices: Tuple[Any, ...], name: str) -> Callable[[Any], Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 from akool_cli.emulator.codes import MESSAGES
-from akool_cli.emulator.state import Fault
+from akool_cli.emulator.faults import Fault
 from tests.helpers import wait_for
 
 AKOOL_ENV = "AKOOL_TEST_BIN"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from akool_cli.emulator.control import apply_config
-from akool_cli.emulator.state import DEFAULT_API_KEY, DEFAULT_TOKEN, EmuSession, Fault, State
+from akool_cli.emulator.faults import Fault
+from akool_cli.emulator.session import EmuSession
+from akool_cli.emulator.state import DEFAULT_API_KEY, DEFAULT_TOKEN, State
 
 
 def _session(**kw) -> EmuSession:

@@ -7,14 +7,10 @@ from __future__ import annotations
 import pytest
 
 from akool_cli.emulator.control import api_version, endpoint_name
+from akool_cli.emulator.faults import Fault
 from akool_cli.emulator.knowledge import KnowledgeStore, text_length
 from akool_cli.emulator.livekit_auth import mint_token, read_token
-from akool_cli.emulator.state import (
-    DEFAULT_LIVEKIT_API_KEY,
-    DEFAULT_LIVEKIT_API_SECRET,
-    Fault,
-    State,
-)
+from akool_cli.emulator.state import DEFAULT_LIVEKIT_API_KEY, DEFAULT_LIVEKIT_API_SECRET, State
 from akool_cli.emulator.v4 import (
     brought_credentials,
     check_create,

@@ -33,7 +33,8 @@ from akool_cli.emulator.control import refusal
 from akool_cli.emulator.livekit import tokens
 from akool_cli.emulator.livekit.brain import V4Avatar
 from akool_cli.emulator.livekit.server import Avatar, LiveKitServer
-from akool_cli.emulator.state import ENDED, FAILED, LIVE, EmuSession, State
+from akool_cli.emulator.session import ENDED, FAILED, LIVE, EmuSession
+from akool_cli.emulator.state import State
 
 TICK = 0.02  # seconds between two looks at the sessions
 NO_ROOM = (404, "requested room does not exist")

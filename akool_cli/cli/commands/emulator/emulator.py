@@ -135,13 +135,14 @@ def run_in_background(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
 
 
 def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
-    from akool_cli.emulator.state import ANSWER_MODES
+    from akool_cli.emulator.avatar import ANSWER_MODES
 
     if opts.answer_mode not in ANSWER_MODES:
         raise UsageError(f"--answer-mode is one of {', '.join(ANSWER_MODES)}")
     try:
+        from akool_cli.emulator.avatar import AvatarSettings
         from akool_cli.emulator.runner import Emulator
-        from akool_cli.emulator.state import AvatarSettings, State
+        from akool_cli.emulator.state import State
     except ImportError:
         raise EmulatorError(
             "the emulator needs the 'emulator' extra (aiohttp)",
