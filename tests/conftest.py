@@ -49,10 +49,14 @@ def emu(_emulator: Emulator) -> Iterator[Emu]:
 
 @pytest.fixture(autouse=True)
 def private_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own HOME, config and state dir, and no AKOOL_* from outside."""
+    """Every test gets its own HOME, config and state dir, and no AKOOL_* from outside
+    but ``AKOOL_API_VERSION=v3``: the version most of the suite was written for (also
+    in the installed ``akool`` the tests run). A test of v4, or of the default, asks
+    for ``v4_default`` (or ``logged_in_v4``), which takes it away."""
     for name in list(os.environ):
         if name.startswith(("AKOOL_", "XDG_")) or name in ("NO_COLOR", "PAGER"):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AKOOL_API_VERSION", "v3")
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -68,6 +72,18 @@ def logged_in(emu: Emu, monkeypatch: pytest.MonkeyPatch) -> Emu:
     monkeypatch.setenv("AKOOL_API_KEY", DEFAULT_API_KEY)
     monkeypatch.setenv("AKOOL_MAX_RETRIES", "0")
     return emu
+
+
+@pytest.fixture
+def v4_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No API version chosen in the environment: the default, v4."""
+    monkeypatch.delenv("AKOOL_API_VERSION", raising=False)
+
+
+@pytest.fixture
+def logged_in_v4(logged_in: Emu, v4_default: None) -> Emu:
+    """As ``logged_in``, with no API version chosen: the default, v4."""
+    return logged_in
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
     from akool_cli.api import Client, Credential
 
-    with Client(credential=Credential("api_key", key)) as client:
-        session = client.sessions.create("Kai_1080P_back")
+    with Client(credential=Credential("api_key", key)) as client:  # v4 unless api_version
+        session = client.sessions.create("dvp_Tristan_cloth2_1080P", duration=600)
         client.sessions.wait_live(session.id, timeout=120)
 
 Importing this package is cheap: the HTTP stack (requests) loads with :class:`Client`.
@@ -13,13 +13,18 @@ from typing import Any
 
 from akool_cli.api._constants import (
     API_PREFIX,
+    API_VERSIONS,
     BUILTIN_AVATARS,
     CONNECT_TIMEOUT_CAP,
+    DEFAULT_API_VERSION,
     DEFAULT_BASE_URL,
+    DEFAULT_DURATION,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
+    DURATION_RANGE,
     MAX_RETRIES_LIMIT,
+    V4_AVATAR,
 )
 from akool_cli.api.types.status import (
     ENDED,
@@ -33,12 +38,16 @@ from akool_cli.api.types.status import (
 
 __all__ = [
     "API_PREFIX",
+    "API_VERSIONS",
     "BUILTIN_AVATARS",
     "CONNECT_TIMEOUT_CAP",
+    "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
+    "DEFAULT_DURATION",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
+    "DURATION_RANGE",
     "ENDED",
     "FAILED",
     "LIVE",
@@ -47,6 +56,7 @@ __all__ = [
     "QUEUEING",
     "STATUS_NAMES",
     "STATUS_WORDS",
+    "V4_AVATAR",
     "Client",
     "ClientCredentials",
     "Credential",

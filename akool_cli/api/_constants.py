@@ -2,7 +2,20 @@
 status numbers are a vocabulary of their own: :mod:`akool_cli.api.types.status`.)"""
 
 DEFAULT_BASE_URL = "https://openapi.akool.com"
-API_PREFIX = "/api/open/v3"  # every documented path starts with it
+API_ROOT = "/api/open"  # every documented path starts with it, then the version
+API_PREFIX = f"{API_ROOT}/v3"  # the v3 routes (getToken, the language list, credit)
+
+# The two versions of the API: v3 (the page the project started from) and v4 (what the
+# vendor has documented since 2024-12, and the default). A few v4 routes stay under v3,
+# as the vendor has them: getToken, the language list, the credit info, avatar create.
+API_VERSIONS = ("v3", "v4")
+DEFAULT_API_VERSION = "v4"
+
+# A v4 session's duration, in seconds: charged up front when it is created, the unused
+# part refunded on close; it ends once the duration runs out. The vendor documents no
+# default, so the client always sends one.
+DURATION_RANGE = (1, 3600)
+DEFAULT_DURATION = 600
 
 # Timeouts (seconds). A whole request — connect, send, every byte of the answer — must be
 # done within ``DEFAULT_TIMEOUT`` (a deadline, not a per-read timeout: a server trickling
@@ -50,3 +63,4 @@ STATUS_WORDS = {QUEUEING: "queueing", LIVE: "live", ENDED: "ended", FAILED: "fai
 OVER = (ENDED, FAILED)
 
 BUILTIN_AVATARS = ("Kai_1080P_back", "Katha_1080P_back", "Olivia_1080P_back", "who_1080P_back")
+V4_AVATAR = "dvp_Tristan_cloth2_1080P"  # the official v4 avatar of the vendor's docs

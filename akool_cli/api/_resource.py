@@ -30,6 +30,11 @@ class Resource:
     def __init__(self, client: Client) -> None:
         self._client = client
 
+    @property
+    def version(self) -> str:
+        """The API version this resource speaks: its client's."""
+        return self._client.api_version
+
     def _wait_for(
         self,
         look: Callable[[float], Optional[T]],

@@ -9,13 +9,15 @@ every secret the client knows replaced by ``***``.
 from __future__ import annotations
 
 import time
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, TypeVar, Union
 
 from akool_cli._urls import is_loopback, redact_url
 from akool_cli.api import _retry
+from akool_cli.api._attached import Attached
 from akool_cli.api._constants import (
-    API_PREFIX,
+    API_ROOT,
+    API_VERSIONS,
+    DEFAULT_API_VERSION,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -35,26 +37,23 @@ from akool_cli.api.errors import (
     ProtocolError,
 )
 
-if TYPE_CHECKING:  # each resource's module is imported when it is first used
-    from akool_cli.api.resources.avatars import Avatars
-    from akool_cli.api.resources.credit import Credit
-    from akool_cli.api.resources.languages import Languages
-    from akool_cli.api.resources.sessions import Sessions
-    from akool_cli.api.resources.voices import Voices
-
 __all__ = ["USER_AGENT", "Client", "HTTPResponse", "parse_envelope", "redact_url"]
 
 DebugHook = Callable[[str], None]
 T = TypeVar("T")
 
 
-class Client:
+class Client(Attached):
     """The API client. Resources hang off it: ``client.sessions.create(...)``.
 
     ``credential`` is a :class:`Credential` (API key or token) or
     :class:`ClientCredentials`, exchanged for a token on first use. Credentials are never
     sent over plain ``http://`` to a host that is not this machine unless
     ``allow_insecure``.
+
+    ``api_version`` (``"v3"`` or ``"v4"``, the default) is the version of the API its
+    resources speak; ``at_version`` gives a client of the other one, on the same
+    connection (a v3 session is found only through v3, a v4 one only through v4).
     """
 
     def __init__(
@@ -67,7 +66,11 @@ class Client:
         debug: Optional[DebugHook] = None,
         sleep: Callable[[float], None] = time.sleep,
         allow_insecure: bool = False,
+        api_version: str = DEFAULT_API_VERSION,
     ) -> None:
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"unknown API version {api_version!r}; use v3 or v4")
+        self.api_version = api_version
         self.base_url = base_url.rstrip("/")
         self.allow_insecure = allow_insecure
         self.credential = credential
@@ -77,42 +80,14 @@ class Client:
         self._sleep = sleep
         self._token: Optional[Credential] = None  # exchanged from ClientCredentials
         self._transport = Transport(self.base_url, log=self._log)
-
-    @cached_property
-    def sessions(self) -> Sessions:
-        from akool_cli.api.resources.sessions import Sessions
-
-        return Sessions(self)
-
-    @cached_property
-    def avatars(self) -> Avatars:
-        from akool_cli.api.resources.avatars import Avatars
-
-        return Avatars(self)
-
-    @cached_property
-    def voices(self) -> Voices:
-        from akool_cli.api.resources.voices import Voices
-
-        return Voices(self)
-
-    @cached_property
-    def languages(self) -> Languages:
-        from akool_cli.api.resources.languages import Languages
-
-        return Languages(self)
-
-    @cached_property
-    def credit(self) -> Credit:
-        from akool_cli.api.resources.credit import Credit
-
-        return Credit(self)
+        self._versions: Dict[str, Client] = {api_version: self}
 
     # -- plumbing ---------------------------------------------------------------
 
-    def copy(self) -> Client:
+    def copy(self, *, api_version: Optional[str] = None) -> Client:
         """A client like this one (the same URL, credential, token once exchanged,
-        timeouts, retries and debug hook) on a connection of its own: one per thread."""
+        timeouts, retries, debug hook and version unless ``api_version``) on a connection
+        of its own: one per thread."""
         twin = Client(
             base_url=self.base_url,
             credential=self.credential,
@@ -121,8 +96,23 @@ class Client:
             debug=self._debug,
             sleep=self._sleep,
             allow_insecure=self.allow_insecure,
+            api_version=api_version or self.api_version,
         )
         twin._token = self._token
+        return twin
+
+    def at_version(self, api_version: str) -> Client:
+        """This client, speaking ``api_version``: itself when it already does, else a
+        twin on the same connection (made once; closed with this one)."""
+        twin = self._versions.get(api_version)
+        if twin is None:
+            twin = self.copy(api_version=api_version)
+            twin._transport.close()
+            twin._transport = self._transport
+            twin._versions = self._versions
+            self._versions[api_version] = twin
+        if twin._token is None:
+            twin._token = self._token
         return twin
 
     def close(self) -> None:
@@ -289,12 +279,14 @@ class Client:
         authenticated: bool = True,
         retry: bool = False,
         deadline: Optional[float] = None,
+        version: Optional[str] = None,
     ) -> Dict[str, Any]:
-        """Call ``path`` (under ``/api/open/v3``) and return the envelope of a success;
-        any other business code raises its error. ``retry``: the call is safe to repeat."""
+        """Call ``path`` (under ``/api/open/<version>``: the client's unless ``version``
+        names the one a route stays on) and return the envelope of a success; any other
+        business code raises its error. ``retry``: the call is safe to repeat."""
         return self._call(
             method,
-            f"{self.base_url}{API_PREFIX}{path}",
+            f"{self.base_url}{API_ROOT}/{version or self.api_version}{path}",
             parse_envelope,
             params=params,
             json=json,
@@ -334,6 +326,7 @@ class Client:
             "/getToken",
             json={"clientId": client_id, "clientSecret": client_secret},
             authenticated=False,
+            version="v3",  # getToken stays under v3 in both versions
             # Safe to repeat: an exchange has no side effect a second one would double.
             retry=True,
         )

@@ -36,11 +36,11 @@ class APIError(AkoolError):
 
 
 class InvalidParameterError(APIError):
-    """1003: a parameter is wrong or missing."""
+    """1003: a parameter is wrong or missing; 1233: a knowledge base's name is taken."""
 
 
 class NotFoundError(APIError):
-    """1008, 1014, 1216: no such content, resource or session."""
+    """1008, 1014, 1216, 1232: no such content, resource, session or knowledge base."""
 
 
 class PermissionDeniedError(APIError):
@@ -148,6 +148,15 @@ class InvalidCredentialError(AuthenticationError):
     character outside printable ASCII); nothing was sent."""
 
 
+class UnsupportedError(AkoolError):
+    """What the client's API version lacks (a v4 session cannot be paused, a v3 create
+    takes no duration); nothing was sent. ``api_version`` is the version that lacks it."""
+
+    def __init__(self, message: str, *, api_version: str) -> None:
+        super().__init__(message)
+        self.api_version = api_version
+
+
 # -- outcomes of waiting for a session ----------------------------------------------------
 
 
@@ -166,7 +175,10 @@ class AvatarFailedError(AkoolError):
 # Business codes -> classes (API-NOTES, "Business codes and what the CLI does with them").
 _BY_CODE = {
     1003: InvalidParameterError,
-    **dict.fromkeys((1008, 1014, 1216), NotFoundError),
+    # 1232 (v4: no such knowledge base) and 1233 (its name is taken: a parameter to
+    # change) are on the vendor's knowledge page, not in its error table.
+    **dict.fromkeys((1008, 1014, 1216, 1232), NotFoundError),
+    1233: InvalidParameterError,
     **dict.fromkeys((1009, 1010, 1200), PermissionDeniedError),
     **dict.fromkeys((1101, 1102, 1109, 1004), AuthenticationError),
     **dict.fromkeys((1006, 1103, 1104, 1213, 1221), PaymentRequiredError),

@@ -1,9 +1,12 @@
 """The record of sessions this CLI created, with what ``create`` said about them.
 
-``detail`` does not return a session's chat-room URLs, so ``chat`` needs what ``create``
-said: ``sessions.json`` in the state dir keeps it, newest last. A session closed here
-keeps its record, marked ``ended_at`` (``session list`` still names its avatar); records
-older than ``MAX_RECORD_AGE`` are dropped whenever the file is written.
+``detail`` does not return a session's chat-room URLs (v3) or its room's tokens (v4), so
+``chat`` needs what ``create`` said: ``sessions.json`` in the state dir (0600) keeps it,
+newest last. A record names the API version that made the session (``api_version``;
+a record from before there were two is v3), and for v4 its ``stream_type``, the create
+answer's ``credentials`` and the ``duration`` asked for; ``created_at`` is when. A
+session closed here keeps its record, marked ``ended_at`` (``session list`` still names
+its avatar); records older than ``MAX_RECORD_AGE`` are dropped whenever the file is written.
 
 Anyone may have written that file: a record whose id (or avatar id) breaks the rule for
 ids (``akool_cli._ids``) is skipped, with a note to ``note`` (``--debug``), and never
@@ -21,6 +24,7 @@ from akool_cli.local.errors import LocalError
 from akool_cli.local.files import LOCK_TIMEOUT, NO_CHANGE, lock_path, read_json, update_json
 from akool_cli.local.ownership import check_directory, check_own_file
 
+API_VERSIONS = ("v3", "v4")  # the API's, repeated: this room imports nothing of ours
 MAX_SESSION_RECORDS = 200  # older records fall off; a session rarely lives long
 MAX_RECORD_AGE = 30 * 86400  # seconds a record is kept after its session was created
 
@@ -34,7 +38,15 @@ def _problem(item: Any) -> Optional[str]:
     avatar = item.get("avatar_id")
     if avatar is not None and not is_word(avatar):
         return f"{shown(avatar)} is not an avatar id"
+    if item.get("api_version", "v3") not in API_VERSIONS:
+        return f"{shown(item.get('api_version'))} is not an API version"
     return None
+
+
+def record_version(record: Dict[str, Any]) -> str:
+    """The API version that made a record's session (a record older than v4 is v3)."""
+    version = record.get("api_version", "v3")
+    return version if version in API_VERSIONS else "v3"
 
 
 class SessionRecords:
@@ -107,19 +119,33 @@ class SessionRecords:
         *,
         base_url: str,
         avatar_id: str,
-        stream_urls: Dict[str, Any],
+        stream_urls: Optional[Dict[str, Any]] = None,
+        api_version: str = "v3",
+        stream_type: Optional[str] = None,
+        credentials: Optional[Dict[str, Any]] = None,
+        duration: Optional[float] = None,
         timeout: float = LOCK_TIMEOUT,
     ) -> None:
-        """Keep what ``create`` said; a LocalError for an id that breaks the rule, or a file
-        that cannot be used (its lock waited for at most ``timeout`` seconds)."""
+        """Keep what ``create`` said (v3: its ``stream_urls``; v4: its ``stream_type``,
+        ``credentials`` and the ``duration`` asked for); a LocalError for an id that
+        breaks the rule, or a file that cannot be used (its lock waited for at most
+        ``timeout`` seconds)."""
         now = int(time.time())
         record: Dict[str, Any] = {
             "id": session_id,
             "base_url": base_url,
             "avatar_id": avatar_id,
-            "stream_urls": stream_urls,
+            "api_version": api_version,
             "created_at": now,
         }
+        if api_version == "v3" or stream_urls:
+            record["stream_urls"] = stream_urls or {}
+        if stream_type is not None:
+            record["stream_type"] = stream_type
+        if credentials is not None:
+            record["credentials"] = credentials
+        if duration is not None:
+            record["duration"] = duration
 
         problem = _problem(record)
         if problem is not None:

@@ -1,6 +1,11 @@
 """The life of a session, for every command that creates one or chats: create and
 remember, wait until live, find the chat room, close.
 
+Which API version a session speaks — one rule (``version_for``): the version its local
+record names (the one that created it), else the chosen one (``--api-version``,
+``AKOOL_API_VERSION``, the profile's ``api_version``, else v4). ``client_for`` is the
+client of that version; every call about one session goes through it.
+
 Records are best effort: the local record (``sessions.json``) only helps; a record that
 cannot be read or written is a warning and "no record", never a failure once a session
 exists — a billing session must never be lost behind a broken file. A state directory
@@ -25,13 +30,12 @@ Finding a chat room — one rule, in this order:
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
 from akool_cli._ids import is_session_id, shown
-from akool_cli.api import FAILED, QUEUEING, backoff_delay
+from akool_cli.api import DEFAULT_DURATION, FAILED, QUEUEING, backoff_delay
 from akool_cli.api.errors import (
     AkoolError,
     ProtocolError,
@@ -40,9 +44,10 @@ from akool_cli.api.errors import (
     TransportError,
 )
 from akool_cli.api.types.session import Session
-from akool_cli.local.errors import LocalError, UnsafePathError
+from akool_cli.local.errors import UnsafePathError
 from akool_cli.local.records import SessionRecords
 from akool_cli.services.errors import NoChatRoomError
+from akool_cli.services.recorded import RECORD_SECONDS, RecordedSessions, bounded
 
 if TYPE_CHECKING:  # the HTTP stack loads with the client, when a command builds one
     from akool_cli.api.client import Client
@@ -52,7 +57,6 @@ Warn = Callable[[str], None]
 CLEANUP_ATTEMPTS = 4
 CLEANUP_SECONDS = 15.0
 CHAT_KEYS = ("client_chat_room_url", "server_chat_room_url")
-RECORD_SECONDS = 3.0  # remembering a new session, at most; the lock may take most of it
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,10 @@ def merged_stream_urls(
     return urls
 
 
-class SessionService:
+class SessionService(RecordedSessions):
+    """Sessions over the API (the client of the chosen version, or of the version a
+    session's record names) and the local record of those this CLI created."""
+
     def __init__(
         self,
         client: Callable[[], Client],
@@ -96,117 +103,85 @@ class SessionService:
         *,
         base_url: str,
         warn: Warn,
+        api_version: str = "v4",
     ) -> None:
+        super().__init__(records, warn=warn, api_version=api_version)
         self._client = client
-        self._records = records
         self.base_url = base_url
-        self._warn = warn
-        self._record_broken = False
 
     def client(self) -> Client:
-        return self._client()
+        """The client of the chosen version."""
+        return self._client().at_version(self.api_version)
+
+    def client_for(self, session_id: str) -> Client:
+        """The client of the version ``version_for`` names."""
+        return self._client().at_version(self.version_for(session_id))
 
     def with_client(self, client: Client) -> SessionService:
         """The same service over another client (a worker's own connection)."""
         twin = SessionService(
-            lambda: client, self._records, base_url=self.base_url, warn=self._warn
+            lambda: client,
+            self._records,
+            base_url=self.base_url,
+            warn=self._warn,
+            api_version=self.api_version,
         )
         twin._record_broken = self._record_broken
         return twin
 
-    # -- the local record: best effort ------------------------------------------------
-
-    def record(self, session_id: str) -> Optional[Dict[str, Any]]:
-        """What ``create`` said about the session, if this CLI created it and can tell."""
-        if self._record_broken:
-            return None
-        try:
-            return self._records().get(session_id)
-        except UnsafePathError:
-            raise  # another user's directory or file: refused, not ignored
-        except LocalError as exc:
-            self._record_broken = True
-            self._warn(f"ignoring the local record of sessions: {exc}")
-            return None
-
-    def avatars(self) -> Dict[str, str]:
-        """Session id -> avatar id, for the sessions this CLI created and remembers."""
-        if self._record_broken:
-            return {}
-        try:
-            records = self._records().all()
-        except UnsafePathError:
-            raise
-        except LocalError as exc:
-            self._record_broken = True
-            self._warn(f"ignoring the local record of sessions: {exc}")
-            return {}
-        return {r["id"]: r["avatar_id"] for r in records if isinstance(r.get("avatar_id"), str)}
-
-    def ended(self, session_id: str) -> None:
-        """Mark a closed session's record ended (it is kept, for its avatar's name), within
-        ``RECORD_SECONDS``: a cleanup runs while signals are held back. The close itself
-        succeeded either way."""
-        self._bounded(
-            lambda: self._records().mark_ended(session_id, timeout=RECORD_SECONDS * 0.8),
-            RECORD_SECONDS,
-        )
-
     # -- lifecycle ----------------------------------------------------------------------
 
-    def create(self, avatar_id: str, *, record_seconds: float = RECORD_SECONDS) -> Session:
-        """Create a session and remember what ``create`` said (its chat URLs), spending at
-        most ``record_seconds`` on the record. ProtocolError for an id that is not one;
-        UnsafePathError, before anything is created, for a state directory another user
-        prepared."""
-        problem = self._bounded(lambda: self._records().check(), record_seconds)
+    def create(
+        self,
+        avatar_id: str,
+        *,
+        duration: Optional[int] = None,
+        stream_type: Optional[str] = None,
+        options: Optional[Dict[str, Any]] = None,
+        record_seconds: float = RECORD_SECONDS,
+    ) -> Session:
+        """Create a session with the chosen version (v4: ``duration``, ``stream_type``
+        and ``options`` as ``Sessions.create`` takes them) and remember what ``create``
+        said (v3: its chat URLs; v4: its stream type, credentials and duration),
+        spending at most ``record_seconds`` on the record. ProtocolError for an id that
+        is not one; UnsafePathError, before anything is created, for a state directory
+        another user prepared."""
+        problem = bounded(lambda: self._records().check(), record_seconds)
         if isinstance(problem, UnsafePathError):
             raise problem
-        session = self._client().sessions.create(avatar_id)
+        client = self.client()
+        session = client.sessions.create(
+            avatar_id, duration=duration, stream_type=stream_type, options=options
+        )
         if not is_session_id(session.id):
-            raise self._unusable(session.id)
+            raise self._unusable(client, session.id)
         raw_urls = session.raw.get("stream_urls")
-        problem = self._bounded(
+        v4 = client.api_version == "v4"
+        problem = bounded(
             lambda: self._records().remember(
                 session.id,
                 base_url=self.base_url,
                 avatar_id=avatar_id,
                 stream_urls=raw_urls if isinstance(raw_urls, dict) else {},
+                api_version=client.api_version,
+                stream_type=session.stream_type or (stream_type or "livekit" if v4 else None),
+                credentials=session.credentials if v4 else None,
+                duration=(duration or DEFAULT_DURATION) if v4 else None,
                 timeout=record_seconds * 0.8,
             ),
             record_seconds,
         )
         if problem is not None:
             # The session exists and is billing: losing its record must not lose it.
-            self._warn(f"could not remember session {session.id}'s chat URLs: {problem}")
+            what = "room credentials" if v4 else "chat URLs"
+            self._warn(f"could not remember session {session.id}'s {what}: {problem}")
         return session
 
-    @staticmethod
-    def _bounded(work: Callable[[], None], seconds: float) -> Optional[Exception]:
-        """Run ``work`` (local file I/O) for at most ``seconds``; what it raised, or a
-        LocalError if it did not finish (it is left to finish or not on its own thread:
-        a file on a hung network share blocks even a non-blocking open)."""
-        outcome: List[Optional[Exception]] = []
-
-        def run() -> None:
-            try:
-                work()
-                outcome.append(None)
-            except Exception as exc:  # a record never costs a session
-                outcome.append(exc)
-
-        worker = threading.Thread(target=run, name="akool-record", daemon=True)
-        worker.start()
-        worker.join(seconds)
-        if not outcome:
-            return LocalError(f"the state directory did not answer within {seconds:g} s")
-        return outcome[0]
-
-    def _unusable(self, raw_id: str) -> ProtocolError:
+    def _unusable(self, client: Client, raw_id: str) -> ProtocolError:
         """The error for a new session whose id breaks the rule, once it is closed (the id
         travels back only in a JSON body, never to a shell)."""
         try:
-            self._client().sessions.close(raw_id, deadline=time.monotonic() + CLEANUP_SECONDS)
+            client.sessions.close(raw_id, deadline=time.monotonic() + CLEANUP_SECONDS)
             outcome = "it was closed"
         except SessionEndedError:
             outcome = "it had already ended"
@@ -225,7 +200,7 @@ class SessionService:
         *,
         just_queueing: bool = False,
     ) -> Session:
-        return self._client().sessions.wait_live(
+        return self.client_for(session_id).sessions.wait_live(
             session_id, timeout=timeout, on_status=on_status, just_queueing=just_queueing
         )
 
@@ -233,7 +208,7 @@ class SessionService:
         """Close a session: True if this closed it, False if it had already ended.
         Closing is idempotent; any other failure raises."""
         try:
-            self._client().sessions.close(session_id, deadline=deadline)
+            self.client_for(session_id).sessions.close(session_id, deadline=deadline)
         except SessionEndedError:
             self.ended(session_id)
             return False
@@ -267,7 +242,7 @@ class SessionService:
     def live(self, session_id: str, on_queueing: Callable[[], Session]) -> Session:
         """The session as ``detail`` says, once it is live: one that is over raises
         SessionEndedError; for one still queueing, ``on_queueing`` waits until it is."""
-        session = self._client().sessions.detail(session_id)
+        session = self.client_for(session_id).sessions.detail(session_id)
         if session.is_over:
             raise ended_error(session)
         if session.status == QUEUEING:
@@ -315,7 +290,7 @@ class SessionService:
         until it is live)."""
 
         def check() -> None:
-            session = self._client().sessions.detail(session_id)
+            session = self.client_for(session_id).sessions.detail(session_id)
             if session.is_over:
                 raise ended_error(session)
             if session.status == QUEUEING:

@@ -15,6 +15,7 @@ from akool_cli.emulator.state import DEFAULT_API_KEY
 
 def _client(emu, **kw) -> Client:
     kw.setdefault("max_retries", 0)
+    kw.setdefault("api_version", "v3")
     return Client(base_url=emu.url, credential=Credential("api_key", DEFAULT_API_KEY), **kw)
 
 

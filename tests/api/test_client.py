@@ -17,6 +17,7 @@ KEY = Credential("api_key", DEFAULT_API_KEY)
 
 def make_client(emu, credential=KEY, **kw) -> Client:
     kw.setdefault("max_retries", 0)
+    kw.setdefault("api_version", "v3")
     kw.setdefault("timeout", 5)
     return Client(base_url=emu.url, credential=credential, **kw)
 
@@ -320,6 +321,7 @@ def test_wait_live_after_seeing_it_queueing_waits_first_and_polls_about_once_a_s
         credential=Credential("api_key", "emulator-key"),
         sleep=lambda seconds: (pauses.append(seconds), events.append("sleep")),
         debug=lambda line: events.append("request") if "liveAvatar" in line else None,
+        api_version="v3",
     )
     sid = client.sessions.create("Kai_1080P_back").id
     events.clear()

@@ -64,7 +64,7 @@ def test_proxy_variables_are_honoured_once_per_client(emu, monkeypatch):
         monkeypatch.setenv("NO_PROXY", "api.example.test")  # read when a client is made, once
         assert through.sessions.list().count == 0
         [first, second] = [r["target"] for r in proxy.seen.requests]
-        assert first.startswith(f"{remote}/api/open/v3/") and second.startswith(remote)
+        assert first.startswith(f"{remote}/api/open/v4/") and second.startswith(remote)
     direct = Client(base_url=remote, credential=key, allow_insecure=True)
     assert direct._transport.proxy is None  # (not sent: the host is not on loopback)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there

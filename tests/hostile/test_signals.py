@@ -197,10 +197,12 @@ def test_a_record_file_that_hangs_costs_a_create_at_most_its_bound(emu, tmp_path
             release.wait(30)
 
     records = HungRecords(tmp_path)
-    client = Client(base_url=emu.url, credential=Credential("api_key", DEFAULT_API_KEY))
+    client = Client(
+        base_url=emu.url, credential=Credential("api_key", DEFAULT_API_KEY), api_version="v3"
+    )
     warnings = []
     service = SessionService(
-        lambda: client, lambda: records, base_url=emu.url, warn=warnings.append
+        lambda: client, lambda: records, base_url=emu.url, warn=warnings.append, api_version="v3"
     )
     started = time.monotonic()
     try:

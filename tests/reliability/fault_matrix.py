@@ -227,7 +227,9 @@ def run_case(case: Case, emulator, akool: str) -> Observed:
     args = list(case.args)
     if case.needs_session:
         with Client(
-            base_url=emulator.base_url, credential=Credential("api_key", "emulator-key")
+            base_url=emulator.base_url,
+            credential=Credential("api_key", "emulator-key"),
+            api_version="v3",
         ) as client:
             created = client.sessions.create("Kai_1080P_back")
         # remember its chat URLs as `akool session create` would

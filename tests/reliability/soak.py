@@ -30,7 +30,7 @@ def soak(
 ) -> Dict:
     """Run the load against the emulator at ``base_url`` (sessions live at once, answers
     without delay); returns counts and latencies. Stops by itself at ``deadline``."""
-    with Client(base_url=base_url, credential=KEY) as client:
+    with Client(base_url=base_url, credential=KEY, api_version="v3") as client:
         rooms = [client.sessions.create("Kai_1080P_back").stream_urls for _ in range(chat_clients)]
     stop_at = time.monotonic() + deadline
     lock = threading.Lock()

@@ -14,7 +14,9 @@ class Credit(Resource):
 
     def info(self) -> Dict[str, Any]:
         """The answer's ``data`` (``{"credit": <number>}``), checked to carry a number."""
-        data = self._client.request("GET", "/faceswap/quota/info", retry=True).get("data")
+        # The credit info stays under v3 in both versions.
+        body = self._client.request("GET", "/faceswap/quota/info", retry=True, version="v3")
+        data = body.get("data")
         info = expect_object(data, "the credit info")
         credit = info.get("credit")
         if not isinstance(credit, (int, float)) or isinstance(credit, bool):

@@ -13,6 +13,6 @@ class Languages(Resource):
     """``/language/list``."""
 
     def list(self) -> List[Language]:
-        data = self._client.request("GET", "/language/list", retry=True).get("data")
+        data = self._client.request("GET", "/language/list", retry=True, version="v3").get("data")
         found = expect_object(data, "the language list").get("lang_list")
         return [Language.from_api(item) for item in expect_list(found, "'lang_list'")]

@@ -1,13 +1,23 @@
-"""``/liveAvatar/session/*``: live avatar sessions."""
+"""``/liveAvatar/session/*``: live avatar sessions, of the client's API version.
+
+The two versions share the routes' names and the statuses. They differ in what create
+takes (v3: the avatar alone; v4: a duration, the stream type and the session's voice,
+language, mode and knowledge base) and answers (v3: ``stream_urls``; v4: ``stream_type``
+and ``credentials``, whose tokens only create's answer carries), and v4 has no pause."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional
 
-from akool_cli.api._constants import DEFAULT_WAIT_TIMEOUT, WAIT_FIRST_DELAY, WAIT_MAX_DELAY
+from akool_cli.api._constants import (
+    DEFAULT_DURATION,
+    DEFAULT_WAIT_TIMEOUT,
+    WAIT_FIRST_DELAY,
+    WAIT_MAX_DELAY,
+)
 from akool_cli.api._resource import Resource
-from akool_cli.api.errors import SessionEndedError, SessionFailedError
+from akool_cli.api.errors import SessionEndedError, SessionFailedError, UnsupportedError
 from akool_cli.api.pagination import Page, walk
 from akool_cli.api.types.session import Session
 from akool_cli.api.types.status import ENDED, FAILED, LIVE
@@ -22,11 +32,33 @@ class Sessions(Resource):
     # create and pause are not marked safe to repeat: once the request may have reached
     # the server, repeating it could start a second billable session or act twice.
     # close is: closing twice is harmless (see close).
-    def create(self, avatar_id: str) -> Session:
-        body = self._client.request(
-            "POST", "/liveAvatar/session/create", json={"avatar_id": avatar_id}
-        )
-        return Session.from_api(body.get("data"))
+    def create(
+        self,
+        avatar_id: str,
+        *,
+        duration: Optional[int] = None,
+        stream_type: Optional[str] = None,
+        options: Optional[Dict[str, Any]] = None,
+    ) -> Session:
+        """Start a session. v4: ``duration`` seconds (charged up front, the unused part
+        refunded on close; ``DEFAULT_DURATION`` if None), ``stream_type`` (``livekit``
+        if None: the room a Python client can join), and ``options``, the rest of v4's
+        create body as the API names it (``mode_type``, ``voice_id``, ``voice_url``,
+        ``language``, ``knowledge_id``, ``background_url``, ``voice_params``). v3 takes
+        the avatar alone: anything more is an UnsupportedError, and nothing is sent."""
+        body: Dict[str, Any] = {"avatar_id": avatar_id}
+        if self.version == "v3":
+            if duration is not None or stream_type is not None or options:
+                raise UnsupportedError(
+                    "a v3 session takes no duration, stream type or session options",
+                    api_version="v3",
+                )
+        else:
+            body["duration"] = DEFAULT_DURATION if duration is None else duration
+            body["stream_type"] = stream_type or "livekit"
+            body.update({k: v for k, v in (options or {}).items() if v is not None})
+        data = self._client.request("POST", "/liveAvatar/session/create", json=body)
+        return Session.from_api(data.get("data"), self.version)
 
     def close(self, session_id: str, *, deadline: Optional[float] = None) -> None:
         """Close a session. One that is already over raises SessionEndedError (1219).
@@ -42,7 +74,10 @@ class Sessions(Resource):
         )
 
     def pause(self, session_id: str) -> None:
-        """Pause its streaming until the next chat message."""
+        """Pause its streaming until the next chat message (v3; v4 has no pause: an
+        UnsupportedError, and nothing is sent)."""
+        if self.version != "v3":
+            raise UnsupportedError("v4 sessions cannot be paused", api_version=self.version)
         self._client.request("POST", "/liveAvatar/session/pause", json={"id": session_id})
 
     def detail(self, session_id: str, *, deadline: Optional[float] = None) -> Session:
@@ -53,7 +88,7 @@ class Sessions(Resource):
             retry=True,
             deadline=deadline,
         )
-        return Session.from_api(body.get("data"))
+        return Session.from_api(body.get("data"), self.version)
 
     def list(
         self, *, page: int = 1, size: int = 100, status: Optional[int] = None
@@ -62,7 +97,8 @@ class Sessions(Resource):
         if status is not None:
             params["status"] = status
         body = self._client.request("GET", "/liveAvatar/session/list", params=params, retry=True)
-        return Page.from_api(body.get("data"), Session.from_api)
+        version = self.version
+        return Page.from_api(body.get("data"), lambda item: Session.from_api(item, version))
 
     def iter_pages(
         self,

@@ -1,5 +1,6 @@
-"""A live avatar session as the API describes it, and its ``stream_urls``. Each keeps the
-raw ``data`` it came from, so ``--json`` can print exactly what the API sent."""
+"""A live avatar session as the API describes it, and its ``stream_urls`` (v3) or
+``stream_type`` and ``credentials`` (v4). Each keeps the raw ``data`` it came from, so
+``--json`` can print exactly what the API sent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from akool_cli.api.errors import ProtocolError
 from akool_cli.api.types._shape import opt_str
 from akool_cli.api.types.status import LIVE, OVER, status_label, status_word
 
-__all__ = ["STREAM_LABELS", "Session", "StreamUrls", "is_secret_key", "object_id_time"]
+__all__ = [
+    "STREAM_LABELS",
+    "STREAM_TYPES",
+    "Session",
+    "StreamUrls",
+    "is_secret_key",
+    "object_id_time",
+]
 
 
 def object_id_time(value: Any) -> Optional[int]:
@@ -34,11 +42,15 @@ STREAM_LABELS = {
     "client_chat_room_url": "chat room",
     "server_chat_room_url": "server room",
 }
-_SECRET_WORDS = ("token", "secret", "password", "signature", "credential")
+_SECRET_WORDS = ("token", "secret", "password", "signature", "credential", "_sig")
+# v4's stream types: the room a session's avatar talks in. LiveKit is the one a Python
+# program can join (the ``livekit`` package); Agora and TRTC are for other clients.
+STREAM_TYPES = ("livekit", "agora", "trtc")
 
 
 def is_secret_key(key: str) -> bool:
-    """Whether a ``stream_urls`` key holds something to mask in human output."""
+    """Whether a ``stream_urls`` or ``credentials`` key holds something to mask in human
+    output (``agora_token``, ``livekit_token``, ``trtc_user_sig``…)."""
     lowered = key.lower()
     return any(word in lowered for word in _SECRET_WORDS)
 
@@ -94,6 +106,9 @@ class Session:
     task_id: Optional[str]
     stream_urls: StreamUrls
     raw: Dict[str, Any] = field(repr=False, compare=False)
+    api_version: str = "v3"  # the version whose answer this is
+    stream_type: Optional[str] = None  # v4: livekit, agora or trtc
+    credentials: Dict[str, Any] = field(default_factory=dict, repr=False)  # v4
 
     @property
     def status_word(self) -> str:
@@ -118,10 +133,11 @@ class Session:
         return self.status in OVER
 
     @classmethod
-    def from_api(cls, data: Any) -> Session:
-        """A session as the API describes it. Only ``_id`` is required: a field of the
-        wrong shape is taken as missing, so that a session that exists (and bills) is
-        never lost to a parse error — its id is what everything else needs."""
+    def from_api(cls, data: Any, api_version: str = "v3") -> Session:
+        """A session as the API (of ``api_version``) describes it. Only ``_id`` is
+        required: a field of the wrong shape is taken as missing, so that a session that
+        exists (and bills) is never lost to a parse error — its id is what everything
+        else needs."""
         if not isinstance(data, dict):
             raise ProtocolError("unexpected answer from the API: the session is not an object")
         sid = data.get("_id")
@@ -140,4 +156,15 @@ class Session:
             urls = StreamUrls.from_api(data.get("stream_urls"))
         except ProtocolError:
             urls = StreamUrls()
-        return cls(id=sid, status=status, task_id=task_id, stream_urls=urls, raw=data)
+        stream_type = data.get("stream_type")
+        credentials = data.get("credentials")
+        return cls(
+            id=sid,
+            status=status,
+            task_id=task_id,
+            stream_urls=urls,
+            raw=data,
+            api_version=api_version,
+            stream_type=stream_type if isinstance(stream_type, str) and stream_type else None,
+            credentials=dict(credentials) if isinstance(credentials, dict) else {},
+        )

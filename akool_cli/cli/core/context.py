@@ -50,6 +50,7 @@ class AppContext:
     io: IOStreams
     base_url_option: Optional[str] = None
     profile_option: Optional[str] = None  # --profile / AKOOL_PROFILE; None: the chosen one
+    api_version_option: Optional[str] = None  # --api-version / AKOOL_API_VERSION
     timeout: float = DEFAULT_TIMEOUT
     debug: bool = False
     insecure: bool = False
@@ -76,6 +77,7 @@ class AppContext:
             io=IOStreams.system(),
             base_url_option=given["base_url"][0],
             profile_option=given["profile"][0],
+            api_version_option=given["api_version"][0],
             timeout=given["timeout"][0],
             debug=given["debug"][0],
             insecure=given["insecure"][0],
@@ -156,16 +158,25 @@ class AppContext:
         """A setting's value and where it came from: "flag", "env", "profile", "default".
         The command line wins, then the environment, then the profile, then the default."""
         spec = setting(key)
-        option = {"base_url": self.base_url_option, "timeout": self.timeout}.get(key)
-        if key in ("base_url", "timeout") and self.sources.get(key) in ("flag", "env"):
-            return option, self.sources[key]
+        options = {
+            "base_url": self.base_url_option,
+            "timeout": self.timeout,
+            "api_version": self.api_version_option,
+        }
+        if key in options and self.sources.get(key) in ("flag", "env"):
+            return options[key], self.sources[key]
+        if key == "api_version" and not self.sources:  # an AppContext made by hand
+            if self.api_version_option is not None:
+                return spec.check(self.api_version_option), "flag"
+            if self.env.get(spec.env or ""):
+                return spec.check(self.env[spec.env or ""]), "env"
         profile = self._once("profile_settings", lambda: self.store().profile(self.profile))
         stored = profile.get(key)
         if stored is not None:
             try:
                 return spec.check(stored), "profile"
             except Exception:
-                if key in ("base_url", "timeout"):
+                if key in ("base_url", "timeout", "api_version"):
                     # Never fall back to the real service (with this profile's credential)
                     # or to another timeout behind the user's back: say so and stop.
                     shown = redact_url(str(stored)) if key == "base_url" else stored
@@ -184,6 +195,10 @@ class AppContext:
         if self.base_url_option:
             return self.base_url_option.rstrip("/")
         return self._once("base_url", lambda: str(self.setting("base_url")[0]).rstrip("/"))
+
+    def api_version(self) -> str:
+        """--api-version / AKOOL_API_VERSION, else the profile's, else v4."""
+        return self._once("api_version", lambda: str(self.setting("api_version")[0]))
 
     def request_timeout(self) -> float:
         """--timeout / AKOOL_TIMEOUT, else the profile's, else the default."""
@@ -231,6 +246,7 @@ class AppContext:
                 max_retries=self.max_retries(),
                 debug=self.debug_line if self.debug else None,
                 allow_insecure=self.insecure,
+                api_version=self.api_version(),
             )
             self._cache["client"] = client
         elif credential is not None:
@@ -244,7 +260,11 @@ class AppContext:
             from akool_cli.services.sessions import SessionService
 
             return SessionService(
-                self.client, self.records, base_url=self.base_url(), warn=self.io.warn
+                self.client,
+                self.records,
+                base_url=self.base_url(),
+                warn=self.io.warn,
+                api_version=self.api_version(),
             )
 
         return self._once("sessions", build)

@@ -1,7 +1,7 @@
-"""The global options — ``--base-url``, ``--profile``, ``--timeout``, ``--debug``,
-``--insecure``, ``--no-pager`` — accepted anywhere on the line, like gh's persistent flags:
-``akool session list --debug --profile staging`` is ``akool --debug --profile staging
-session list``.
+"""The global options — ``--base-url``, ``--profile``, ``--api-version``, ``--timeout``,
+``--debug``, ``--insecure``, ``--no-pager`` — accepted anywhere on the line, like gh's
+persistent flags: ``akool session list --debug --profile staging`` is ``akool --debug
+--profile staging session list``.
 
 The root command declares them (with their environment variables and defaults); every
 group and command gets a copy (``attach``) that only records what was typed there. What
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from akool_cli.api import DEFAULT_TIMEOUT
+from akool_cli.api import API_VERSIONS, DEFAULT_TIMEOUT
 from akool_cli.cli.core import click_compat as click
 from akool_cli.cli.core.click_compat import TyperOption
 from akool_cli.cli.core.numbers import TIMEOUT_RANGE, seconds
@@ -33,6 +33,22 @@ class Spec(NamedTuple):  # a NamedTuple: made at every start-up, and cheaper tha
     is_flag: bool = False
     parse: Optional[Callable[[Any], Any]] = None
     complete: Optional[Callable[[Any, Any, str], List[str]]] = None  # click's signature
+
+
+def _api_version(value: Any) -> str:
+    from typer import BadParameter
+
+    text = str(value).strip().lower()
+    if text not in API_VERSIONS:
+        raise BadParameter(f"{value!r} is not an API version; use v3 or v4")
+    return text
+
+
+_api_version.__name__ = "VERSION"
+
+
+def _complete_version(ctx: Any, param: Any, incomplete: str) -> List[str]:
+    return [v for v in API_VERSIONS if v.startswith(incomplete)]
 
 
 def _complete_profile(ctx: Any, param: Any, incomplete: str) -> List[str]:
@@ -56,6 +72,16 @@ SPECS: Sequence[Spec] = (
         "AKOOL_PROFILE",
         metavar="NAME",
         complete=_complete_profile,
+    ),
+    Spec(
+        "api_version",
+        "--api-version",
+        "API version: v3 or v4 \\[default: the profile's, else v4]. A session's "
+        "record keeps the version that created it.",
+        "AKOOL_API_VERSION",
+        metavar="v3|v4",
+        parse=_api_version,
+        complete=_complete_version,
     ),
     Spec(
         "timeout",

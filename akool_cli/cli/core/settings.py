@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, NamedTuple, Optional
 
-from akool_cli.api import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from akool_cli.api import (
+    API_VERSIONS,
+    DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL,
+    DEFAULT_DURATION,
+    DEFAULT_TIMEOUT,
+    DURATION_RANGE,
+)
 from akool_cli.chat.modes import mode_name, parse_mode
 from akool_cli.cli.core import validate
 from akool_cli.cli.core.errors import UsageError
@@ -65,6 +72,25 @@ def _timeout(value: Any) -> float:
         raise UsageError(f"timeout: {getattr(exc, 'message', exc)}") from None
 
 
+def _api_version(value: Any) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in API_VERSIONS:
+        raise UsageError(f"api_version: {value!r} is not an API version; use v3 or v4")
+    return str(text)
+
+
+def duration(value: Any) -> int:
+    """A v4 session's duration: whole seconds in DURATION_RANGE."""
+    low, high = DURATION_RANGE
+    text = str(value).strip() if isinstance(value, (str, int)) else None
+    if isinstance(value, bool) or text is None or not (text.isascii() and text.isdigit()):
+        raise UsageError(f"duration: {value!r} is not a whole number of seconds")
+    number = int(text)
+    if not low <= number <= high:
+        raise UsageError(f"duration: {number} s is not from {low} to {high} seconds")
+    return number
+
+
 class Setting(NamedTuple):
     help: str
     check: Callable[[Any], Any]
@@ -83,6 +109,14 @@ SETTINGS: Dict[str, Setting] = {
         "the language `chat` and `say` use when --language is left out", _word("language")
     ),
     "mode": Setting("`chat`'s mode when --mode is left out: dialogue or retell", _mode, "dialogue"),
+    "api_version": Setting(
+        "the API version: v3 or v4", _api_version, DEFAULT_API_VERSION, "AKOOL_API_VERSION"
+    ),
+    "duration": Setting(
+        "seconds a v4 session lasts when --duration is left out (charged up front)",
+        duration,
+        DEFAULT_DURATION,
+    ),
     "base_url": Setting("the API's base URL", _base_url, DEFAULT_BASE_URL, "AKOOL_BASE_URL"),
     "timeout": Setting(
         "seconds one HTTP request may take", _timeout, DEFAULT_TIMEOUT, "AKOOL_TIMEOUT"

@@ -47,6 +47,8 @@ def status_data(app_ctx: "AppContext") -> dict:
     data = {
         "profile": current,
         "base_url": app_ctx.shown_base_url(),
+        "api_version": app_ctx.api_version(),
+        "api_version_source": app_ctx.setting("api_version")[1],
         "source": source,
         **_describe_credential(app_ctx, credential),
     }
@@ -102,6 +104,7 @@ def run_status(opts: StatusOptions, app_ctx: "AppContext") -> int:
                 entry["source"],
             )
         table.print(io)
+        io.info(f"API version: {data['api_version']} ({data['api_version_source']})")
         if data["kind"] == CLIENT_CREDENTIALS:
             cached = data["token"]
             io.info(f"token: {cached} (cached)" if cached else "token: exchanged on first use")
@@ -122,6 +125,8 @@ def status(
     """List the profiles and say where the credential in use comes from.
 
     Each profile with its base URL and credential (masked); * marks the one in use.
+    Then the API version in use and where it comes from (see `akool help
+    api-versions`).
 
     The credential comes from AKOOL_TOKEN, AKOOL_API_KEY, AKOOL_CLIENT_ID with
     AKOOL_CLIENT_SECRET, or the profile, in that order. Exits 3 when there is none

@@ -17,6 +17,7 @@ ENVIRONMENT: Tuple[Tuple[str, str], ...] = (
     ("AKOOL_CLIENT_SECRET", "see AKOOL_CLIENT_ID"),
     ("AKOOL_BASE_URL", "the API's base URL (--base-url)"),
     ("AKOOL_PROFILE", "the profile to use (--profile)"),
+    ("AKOOL_API_VERSION", "v3 or v4 (the default): the API version to speak (--api-version)"),
     ("AKOOL_TIMEOUT", "seconds one HTTP request may take (--timeout)"),
     ("AKOOL_DEBUG", "1: one stderr line per HTTP exchange, secrets redacted (--debug)"),
     ("AKOOL_INSECURE", "1: allow a credential over plain http:// to another host"),
@@ -63,7 +64,41 @@ def exit_codes_text() -> str:
     return "\n".join(lines)
 
 
+API_VERSIONS_TEXT = """\
+Akool's API has two versions; akool speaks both, v4 by default.
+
+  v4  what the vendor documents since 2024-12. A session has a duration (1-3600 s,
+      --duration, default 600 or the profile's `duration`): charged up front, the
+      unused part refunded on close; it ends when the duration runs out. Its room is
+      LiveKit (the default --stream-type, the one akool chats over), Agora or TRTC.
+      Knowledge bases (`akool knowledge`). No pause.
+  v3  the API this tool started from: sessions with stream URLs and a chat
+      websocket, `session pause`; no duration, no knowledge bases.
+
+Choosing: --api-version v3|v4 (anywhere on the line), else AKOOL_API_VERSION, else
+the profile's api_version (`akool config set api_version v3`), else v4. `akool auth
+status` and `akool config list` show which is in use and where it comes from.
+
+A session remembers the version that created it: `session detail`, `close`,
+`watch`, `open`, `chat` and `say` of an id this machine created use that version
+whatever is chosen; an id without a local record uses the chosen one. Each version
+lists only its own sessions: `session list` asks the chosen version, and the other
+one too while this machine holds a record of a session it created there and has not
+seen end (a VERSION column tells them apart). Avatars differ: v3's are the
+*_1080P_back ones, v4's official one is dvp_Tristan_cloth2_1080P. Avatar upload,
+languages, the credit balance and getToken stay on v3's routes in both.
+
+What one version lacks is refused before anything is sent (exit 2): `session
+pause` on v4, `akool knowledge` and --duration on v3. Chat over v4 is not available
+yet: `chat` and `say` on a v4 session exit 2; use --api-version v3 for chat."""
+
+
+def api_versions_text() -> str:
+    return API_VERSIONS_TEXT
+
+
 TOPICS = {
+    "api-versions": ("The API's two versions, v3 and v4, and choosing one.", api_versions_text),
     "environment": ("Environment variables akool reads.", environment_text),
     "exit-codes": ("What each exit code means.", exit_codes_text),
 }
@@ -75,7 +110,8 @@ def help_(
         Optional[List[str]],
         typer.Argument(
             metavar="[TOPIC|COMMAND…]",
-            help="environment, exit-codes, or a command (as in `akool help session list`).",
+            help="api-versions, environment, exit-codes, or a command "
+            "(as in `akool help session list`).",
             autocompletion=lambda incomplete: [t for t in TOPICS if t.startswith(incomplete)],
         ),
     ] = None,
@@ -84,6 +120,7 @@ def help_(
 
     [b]Examples[/b]
 
+      $ akool help api-versions
       $ akool help environment
       $ akool help exit-codes
       $ akool help session list
@@ -103,6 +140,6 @@ def help_(
 
 def _topics_text() -> str:
     lines = ["Topics:", ""]
-    lines += [f"  akool help {name:<12} {summary}" for name, (summary, _) in TOPICS.items()]
+    lines += [f"  akool help {name:<13} {summary}" for name, (summary, _) in TOPICS.items()]
     lines += ["", "And `akool help COMMAND…` (or `akool COMMAND… --help`) for a command."]
     return "\n".join(lines)
