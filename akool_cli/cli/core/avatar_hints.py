@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, List
 
-from akool_cli.api import BUILTIN_AVATARS
+from akool_cli.api import BUILTIN_AVATARS, V4_AVATAR
 from akool_cli.local.cache import ListCache
 from akool_cli.local.files import state_dir
 
@@ -21,14 +21,17 @@ def cached_avatars(app_ctx: AppContext) -> List[str]:
     """The avatar ids the cached list holds for this base URL (none if it cannot be read)."""
 
     try:
-        values, _ = ListCache(state_dir(app_ctx.env), "avatars").get(app_ctx.base_url())
+        kind = "avatars" if app_ctx.api_version() == "v3" else f"avatars-{app_ctx.api_version()}"
+        values, _ = ListCache(state_dir(app_ctx.env), kind).get(app_ctx.base_url())
     except Exception:  # a cache, and advice: never a failure of its own
         return []
     return [value for value, _ in values]
 
 
 def known_avatars(app_ctx: AppContext) -> List[str]:
-    return list(dict.fromkeys([*BUILTIN_AVATARS, *cached_avatars(app_ctx)]))
+    """The built-ins of the version in use, and the cached list."""
+    builtin = BUILTIN_AVATARS if app_ctx.api_version() == "v3" else (V4_AVATAR,)
+    return list(dict.fromkeys([*builtin, *cached_avatars(app_ctx)]))
 
 
 def look_alikes(avatar_id: str, known: List[str]) -> List[str]:

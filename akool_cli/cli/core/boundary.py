@@ -67,6 +67,7 @@ _EXIT_CODES: Tuple[Tuple[Type[BaseException], ExitCode], ...] = (
     (UsageError, ExitCode.USAGE),
     (SettingError, ExitCode.USAGE),
     (api.InsecureTransportError, ExitCode.USAGE),
+    (api.UnsupportedError, ExitCode.USAGE),
     (chat.BadRoomURL, ExitCode.USAGE),
     (LoginRejected, ExitCode.AUTH),
     (EmulatorError, ExitCode.API),
@@ -100,6 +101,8 @@ _CODE_HINTS = {
     1213: "this needs a subscription",
     1215: "the live avatar service is busy; try again in a moment",
     1221: "this needs a subscription",
+    1232: "`akool knowledge list` shows the knowledge bases there are",
+    1233: "a knowledge base of that name exists: choose another --name",
 }
 
 

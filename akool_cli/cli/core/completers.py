@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Tuple
 
 import typer
 
-from akool_cli.api import BUILTIN_AVATARS, DEFAULT_BASE_URL, STATUS_NAMES, STATUS_WORDS
+from akool_cli.api import (
+    API_VERSIONS,
+    BUILTIN_AVATARS,
+    DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL,
+    STATUS_NAMES,
+    STATUS_WORDS,
+    V4_AVATAR,
+)
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -70,21 +78,28 @@ def complete_session_id(incomplete: str) -> List[str]:
         return []
 
 
-def _root(ctx: Optional[typer.Context]) -> Tuple[Optional[str], str]:
-    """(--base-url, --profile) as given on the line being completed, else the env's."""
+def _root(ctx: Optional[typer.Context]) -> Tuple[Optional[str], str, Optional[str]]:
+    """(--base-url, --profile, --api-version) as given on the line being completed, else
+    the env's."""
     params = ctx.find_root().params if ctx is not None else {}
     base_url = params.get("base_url") or os.environ.get("AKOOL_BASE_URL")
     profile = params.get("profile") or os.environ.get("AKOOL_PROFILE")
+    version = params.get("api_version") or os.environ.get("AKOOL_API_VERSION")
     if not profile:  # the one `auth switch` chose, as every command would use
         from akool_cli.local import DEFAULT_PROFILE
         from akool_cli.local.files import config_dir
         from akool_cli.local.profiles import Store
 
         profile = Store(config_dir(os.environ)).current_profile() or DEFAULT_PROFILE
-    return base_url, profile
+    return base_url, profile, version
 
 
-def _client(base_url: Optional[str], profile: str) -> Tuple[str, Any]:
+def cache_kind(kind: str, api_version: str) -> str:
+    """The list cache of ``kind`` for a version: v3's keep their old names."""
+    return kind if api_version == "v3" else f"{kind}-{api_version}"
+
+
+def _client(base_url: Optional[str], profile: str, version: Optional[str]) -> Tuple[str, Any]:
     from akool_cli.api.client import Client
     from akool_cli.local.files import config_dir, state_dir
     from akool_cli.local.profiles import Store
@@ -92,10 +107,21 @@ def _client(base_url: Optional[str], profile: str) -> Tuple[str, Any]:
     from akool_cli.services.credentials import resolve_credential
 
     store = Store(config_dir(os.environ))
-    url = (base_url or store.profile(profile).get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+    settings = store.profile(profile)
+    url = (base_url or settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+    version = version or settings.get("api_version") or DEFAULT_API_VERSION
+    if version not in API_VERSIONS:
+        version = DEFAULT_API_VERSION
     cache = TokenFile(state_dir(os.environ))
     credential, _ = resolve_credential(store, profile, os.environ, cache)
-    return url, Client(base_url=url, credential=credential, timeout=FETCH_BUDGET, max_retries=0)
+    client = Client(
+        base_url=url,
+        credential=credential,
+        timeout=FETCH_BUDGET,
+        max_retries=0,
+        api_version=version,
+    )
+    return url, client
 
 
 def _briefly(work: Callable[[], Any]) -> Any:
@@ -116,9 +142,9 @@ def _cached(
     from akool_cli.local.cache import ListCache
     from akool_cli.local.files import state_dir
 
-    base_url, profile = _root(ctx)
-    url, client = _client(base_url, profile)
-    cache = ListCache(state_dir(os.environ), kind)
+    base_url, profile, version = _root(ctx)
+    url, client = _client(base_url, profile, version)
+    cache = ListCache(state_dir(os.environ), cache_kind(kind, client.api_version))
     values, fresh = cache.get(url)
     if not fresh:
 
@@ -143,6 +169,12 @@ def _languages(client: Any) -> List[Choice]:
     return [(lang.code, lang.name or "") for lang in client.languages.list()]
 
 
+def _knowledge(client: Any) -> List[Choice]:
+    if client.api_version != "v4":
+        return []
+    return [(k.id, k.name or "") for k in client.knowledge.list(size=100)]
+
+
 def _avatars(client: Any) -> List[Choice]:
     found = []
     for page in client.avatars.iter_pages(size=1000):
@@ -165,11 +197,18 @@ def complete_language(ctx: typer.Context, incomplete: str) -> List[Choice]:
 
 
 def complete_avatar(ctx: typer.Context, incomplete: str) -> List[Choice]:
-    builtin = [(a, "built-in") for a in BUILTIN_AVATARS]
+    builtin = [(a, "built-in") for a in (V4_AVATAR, *BUILTIN_AVATARS)]
     try:
         return _matching(builtin + _cached("avatars", ctx, _avatars), incomplete)
     except Exception:
         return _matching(builtin, incomplete)
+
+
+def complete_knowledge(ctx: typer.Context, incomplete: str) -> List[Choice]:
+    try:
+        return _matching(_cached("knowledge", ctx, _knowledge), incomplete)
+    except Exception:
+        return []
 
 
 def remember_choices(
@@ -180,4 +219,7 @@ def remember_choices(
     from akool_cli.local.files import state_dir
 
     values: List[Choice] = [(value, about) for value, about in entries if value]
-    ListCache(state_dir(app_ctx.env), kind, note=app_ctx.note).put(app_ctx.base_url(), values)
+    cache = ListCache(
+        state_dir(app_ctx.env), cache_kind(kind, app_ctx.api_version()), note=app_ctx.note
+    )
+    cache.put(app_ctx.base_url(), values)

@@ -8,6 +8,7 @@ from akool_cli.api import DEFAULT_WAIT_TIMEOUT
 from akool_cli.chat import DEFAULT_ANSWER_IDLE, DEFAULT_ANSWER_TIMEOUT
 from akool_cli.cli.core.completers import (
     complete_avatar,
+    complete_knowledge,
     complete_language,
     complete_mode,
     complete_session_id,
@@ -141,5 +142,52 @@ ModeOpt = Annotated[
         help="dialogue (2): the avatar answers; retell (1): it says the text as given "
         "\\[default: config mode, else dialogue].",
         autocompletion=complete_mode,
+    ),
+]
+DurationOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--duration",
+        metavar="SECONDS",
+        min=1,
+        max=3600,
+        help="v4: seconds the session lasts, 1-3600, charged up front; the unused part is "
+        "refunded on close \\[default: config duration, else 600].",
+    ),
+]
+StreamTypeOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--stream-type",
+        metavar="livekit|agora|trtc",
+        help="v4: the session's room; akool chats over livekit \\[default: livekit].",
+        autocompletion=lambda incomplete: [
+            t for t in ("livekit", "agora", "trtc") if t.startswith(incomplete)
+        ],
+    ),
+]
+KnowledgeIdOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--knowledge-id",
+        metavar="ID",
+        help="v4: a knowledge base the avatar answers from (see `akool knowledge list`).",
+        autocompletion=complete_knowledge,
+    ),
+]
+VoiceUrlOpt = Annotated[
+    Optional[str], typer.Option("--voice-url", metavar="URL", help="v4: a voice by its URL.")
+]
+BackgroundUrlOpt = Annotated[
+    Optional[str],
+    typer.Option("--background-url", metavar="URL", help="v4: the picture behind the avatar."),
+]
+VoiceParamsOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--voice-params",
+        metavar="FILE|-",
+        help="v4: a JSON object of voice parameters (speed, pron_map, stt_language, "
+        "turn_detection…), from a file or - for stdin.",
     ),
 ]

@@ -21,7 +21,7 @@ def test_a_closed_session_still_shows_its_avatar(cli, logged_in):
     assert cli(["session", "close", sid]).exit_code == 0
     listed = cli(["session", "list", "--status", "ended"])
     fields = listed.stdout.strip().split("\t")
-    assert fields[0] == sid and fields[1] == "ended" and fields[-1] == "Olivia_1080P_back"
+    assert fields[0] == sid and fields[1] == "ended" and fields[5] == "Olivia_1080P_back"
     record = json.loads((_state() / "sessions.json").read_text())[-1]
     assert record["id"] == sid and isinstance(record["ended_at"], int)
     again = cli(["session", "close", sid])  # already ended: the record stays, once

@@ -21,8 +21,10 @@ def test_list_piped_is_tab_separated(cli, logged_in):
     lines = result.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == [b, a]  # newest first
     assert all(line.split("\t")[1] == "live" for line in lines)
-    # id, status, task id, stream URL, then (added later, so at the end) created, avatar
-    assert all(len(line.split("\t")) == 6 for line in lines)
+    # id, status, task id, stream URL, then (added later, so at the end) created, avatar,
+    # API version, stream type
+    assert all(len(line.split("\t")) == 8 for line in lines)
+    assert all(line.split("\t")[6:] == ["v3", "-"] for line in lines)
     created = lines[0].split("\t")[4]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
     assert abs(calendar.timegm(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")) - time.time()) < 60
@@ -42,10 +44,11 @@ def test_list_on_a_terminal_shows_avatar_and_age_and_drops_columns_when_narrow(l
 
     sid = logged_in.create()["_id"]
     wide = table(200)
-    assert wide[0] == ["ID", "STATUS", "AVATAR", "AGE", "TASK", "ID", "STREAM", "URL"]
+    assert wide[0] == ["ID", "STATUS", "AVATAR", "AGE", "VERSION", "LEFT", "TASK", "ID", "STREAM"]
     assert wide[1][0] == sid and wide[1][2] in ("0s", "1s", "2s")  # no record: no avatar
+    assert wide[1][3] == "v3"  # and no time left: a v3 session has no duration
     narrow = table(60)
-    assert narrow[0] == ["ID", "STATUS", "AVATAR", "AGE"]  # task id and URL dropped
+    assert narrow[0] == ["ID", "STATUS", "AVATAR", "AGE", "VERSION"]  # task id, URL dropped
     narrower = table(45)
     assert narrower[0] == ["ID", "STATUS", "AGE"]
     assert narrow[1][0] == sid

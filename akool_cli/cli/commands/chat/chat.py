@@ -139,10 +139,24 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
     )
 
 
+def refuse_v4_chat(app_ctx: "AppContext", session_id: Optional[str]) -> None:
+    """Until chat over v4's room is here: a usage error, before anything is sent, for a
+    v4 session (by its record, else the chosen version) or a new one under v4."""
+    service = app_ctx.sessions()
+    version = service.version_for(session_id) if session_id else app_ctx.api_version()
+    if version == "v4":
+        raise UsageError(
+            "v4 chat is not available yet",
+            hint="chat with a v3 session: --api-version v3 (see `akool help api-versions`)",
+        )
+
+
 def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.chat.talk import chat_in_a_new_session, converse, questions, waiter
 
     opts, settings = check(with_defaults(opts, app_ctx), app_ctx.io.stdin)
+    if opts.url is None:
+        refuse_v4_chat(app_ctx, opts.session_id)
     app_ctx.about(
         session_id=opts.session_id, avatar_id=opts.avatar_id, avatar_sent=opts.avatar_id is not None
     )

@@ -8,7 +8,7 @@ from akool_cli.api._concurrent import OrderedPool
 from akool_cli.api.errors import AkoolError, SessionEndedError
 from akool_cli.cli.core.boundary import Failure, Subject, describe, failure_data
 from akool_cli.cli.core.context import AppContext
-from akool_cli.cli.core.errors import ExitCode
+from akool_cli.cli.core.errors import ExitCode, UsageError
 from akool_cli.cli.core.input import session_ids
 from akool_cli.cli.core.options import DEFAULT_CONCURRENCY
 from akool_cli.cli.core.validate import check_output_flags
@@ -21,6 +21,19 @@ class EachOptions:
     quiet: bool = False
     as_json: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
+
+
+def refuse_v4_pause(ids: List[str], app_ctx: AppContext) -> None:
+    """A usage error, before anything is sent, if any id is a v4 session (by its record,
+    else the chosen version): v4 has no pause."""
+    service = app_ctx.sessions()
+    v4 = [i for i in ids if service.version_for(i) == "v4"]
+    if v4:
+        which = v4[0] if len(v4) == 1 else f"{v4[0]} and {len(v4) - 1} more"
+        raise UsageError(
+            f"v4 sessions cannot be paused ({which}); close it, or interrupt an answer in chat",
+            hint="akool session close ID; a v3 session: --api-version v3",
+        )
 
 
 def _act(action: str, service: Any, session_id: str) -> Tuple[str, str]:
@@ -63,6 +76,8 @@ def run_each(opts: EachOptions, app_ctx: AppContext) -> int:
 
     check_output_flags(opts.as_json, opts.quiet)
     ids = session_ids(opts.ids, app_ctx.io.stdin)
+    if opts.action == "pause":
+        refuse_v4_pause(ids, app_ctx)
     io = app_ctx.io
     first: Optional[Failure] = None
     stopping: Optional[BaseException] = None

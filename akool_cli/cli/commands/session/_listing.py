@@ -1,5 +1,6 @@
 """Sessions as ``session list`` and ``session watch`` show them: the statuses asked for, the
-pages (merged by age when several statuses are asked for), and the rows."""
+pages (merged by age when several statuses, or both API versions, are asked), and the
+rows (with the API version, and a v4 session's time left when its record knows it)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import heapq
 import itertools
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from akool_cli import _ids as ids
 from akool_cli.api import LIVE, QUEUEING
+from akool_cli.api.errors import AkoolError
 from akool_cli.api.pagination import Page
 from akool_cli.api.resources.sessions import Sessions
 from akool_cli.api.types.session import Session
@@ -72,35 +74,52 @@ def _one_status(
 
 
 def session_pages(
-    sessions: Sessions, walk: Walk, statuses: Optional[Tuple[int, ...]]
+    sessions: Union[Sessions, Sequence[Sessions]],
+    walk: Walk,
+    statuses: Optional[Tuple[int, ...]],
+    warn: Optional[Callable[[str], None]] = None,
 ) -> Iterator[PageOf]:
     """The pages of sessions with any of ``statuses``, newest first, as (items, models,
     count). The API filters by one status: for several, each status's list is walked and
     the lists are merged by age, page by page (``--page N`` is the Nth page of the
-    merged list)."""
-    if statuses is None or len(statuses) == 1:
+    merged list). ``sessions`` may be the resources of both API versions (the chosen one
+    first): their lists are merged the same way; a failure of any but the first is
+    ``warn``ed about and its sessions left out."""
+    resources = [sessions] if isinstance(sessions, Sessions) else list(sessions)
+    if len(resources) == 1 and (statuses is None or len(statuses) == 1):
         status = statuses[0] if statuses else None
-        for p in _one_status(sessions, walk, status, walk.page, walk.all_pages):
+        for p in _one_status(resources[0], walk, status, walk.page, walk.all_pages):
             yield p.items, p.parsed, p.count
         return
-    yield from _merged(sessions, walk, statuses)
+    yield from _merged(resources, walk, statuses or (None,), warn)
 
 
-def _merged(sessions: Sessions, walk: Walk, statuses: Tuple[int, ...]) -> Iterator[PageOf]:
-    counts: Dict[int, int] = {}
+def _merged(
+    resources: List[Sessions],
+    walk: Walk,
+    statuses: Tuple[Optional[int], ...],
+    warn: Optional[Callable[[str], None]],
+) -> Iterator[PageOf]:
+    counts: Dict[Tuple[int, Optional[int]], int] = {}
 
-    def stream(status: int, walk: Iterator[Any]) -> Iterator[Tuple[Any, Any]]:
-        for number, p in enumerate(walk):
-            if number == 0:
-                counts[status] = p.count
-            yield from zip(p.items, p.parsed)
+    def stream(key: Tuple[int, Optional[int]], walk: Iterator[Any]) -> Iterator[Tuple[Any, Any]]:
+        try:
+            for number, p in enumerate(walk):
+                if number == 0:
+                    counts[key] = p.count
+                yield from zip(p.items, p.parsed)
+        except AkoolError as exc:
+            if key[0] == 0 or warn is None:
+                raise  # the chosen version's failure is the command's
+            warn(f"leaving out the {resources[key[0]].version} sessions: {exc}")
 
     with contextlib.ExitStack() as stack:
         streams = []
-        for status in statuses:
-            pages = _one_status(sessions, walk, status, 1, True)
-            stack.callback(getattr(pages, "close", lambda: None))
-            streams.append(stream(status, pages))
+        for index, sessions in enumerate(resources):
+            for status in statuses:
+                pages = _one_status(sessions, walk, status, 1, True)
+                stack.callback(getattr(pages, "close", lambda: None))
+                streams.append(stream((index, status), pages))
         # Newest first: by the time in the id, then (ids made in the same second) by the id,
         # whose last bytes count up.
         newest_first = heapq.merge(
@@ -118,25 +137,43 @@ def _merged(sessions: Sessions, walk: Walk, statuses: Tuple[int, ...]) -> Iterat
                 return
 
 
-def session_listing(avatars: Optional[Dict[str, str]] = None, now: Optional[float] = None) -> Any:
+def session_listing(
+    avatars: Optional[Dict[str, str]] = None,
+    now: Optional[float] = None,
+    records: Optional[Dict[str, Dict[str, Any]]] = None,
+) -> Any:
     """Sessions as rows: on a terminal ID, STATUS, AVATAR (when this CLI created it), AGE,
-    TASK ID and STREAM URL (columns dropped right to left, ids kept, when the terminal is
-    narrow); piped, id, status, task id, stream URL, created (UTC), avatar."""
+    VERSION, LEFT (a v4 session's time left, when its record knows its duration), TASK ID
+    and STREAM (v3: the pull URL; v4: the stream type) — columns dropped right to left,
+    ids kept, when the terminal is narrow; piped, id, status, task id, stream URL,
+    created (UTC), avatar, version, stream type."""
+    from akool_cli.cli.commands.session._v4 import left_text, time_left
 
     known = avatars or {}
+    kept = records or {}
     at = time.time() if now is None else now
 
     def row(s: Any) -> Tuple[Optional[str], ...]:
         created = s.created_at
+        v4 = s.api_version == "v4"
+        stream_type = (s.stream_type or kept.get(s.id, {}).get("stream_type")) if v4 else None
+        left = None
+        if v4 and s.id in kept:
+            left = left_text(0.0 if s.is_over else time_left(kept[s.id], at))
         return (
             s.id,
             s.status_word,
             known.get(s.id),
             age(at - created) if created is not None else None,
+            s.api_version,
+            left,
             s.task_id,
+            stream_type if v4 else s.stream_urls.client_pull_stream_url,
             s.stream_urls.client_pull_stream_url,
             iso_utc(created) if created is not None else None,
             known.get(s.id),
+            s.api_version,
+            stream_type,
         )
 
     return Listing(
@@ -145,13 +182,18 @@ def session_listing(avatars: Optional[Dict[str, str]] = None, now: Optional[floa
             Column("STATUS", min_width=10),
             Column("AVATAR", drop=2, where="tty"),
             Column("AGE", min_width=3, drop=1, where="tty"),
-            Column("TASK ID", min_width=24, drop=4),
-            Column("STREAM URL", elastic=True, drop=3),
+            Column("VERSION", drop=3, where="tty"),
+            Column("LEFT", drop=5, where="tty"),
+            Column("TASK ID", min_width=24, drop=6),
+            Column("STREAM", elastic=True, drop=4, where="tty"),
+            Column("STREAM URL", where="pipe"),
             Column("CREATED", where="pipe"),  # piped lines keep their first four fields
             Column("AVATAR", where="pipe"),
+            Column("VERSION", where="pipe"),
+            Column("STREAM TYPE", where="pipe"),
         ),
         row=row,
         ident=lambda s: s.id,
         kind=ids.SESSION,
-        styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), *[""] * 6),
+        styles=lambda s: ("", STATUS_STYLES.get(s.status or 0, ""), *[""] * 11),
     )

@@ -29,20 +29,25 @@ def run_detail(opts: DetailOptions, app_ctx: AppContext) -> int:
 
     session_id = one_session_id(opts.session_id, app_ctx.io.stdin)
     app_ctx.about(session_id=session_id)
-    session = app_ctx.client().sessions.detail(session_id)
+    service = app_ctx.sessions()
+    session = service.client_for(session_id).sessions.detail(session_id)
     if opts.as_json:
         app_ctx.io.json(session.raw)
     else:
-        show_session(app_ctx.io, session, app_ctx.sessions().record(session.id))
+        show_session(app_ctx.io, session, service.record(session.id))
     return 0
 
 
 def detail(ctx: typer.Context, session_id: SessionIdArg, as_json: JsonOpt = False) -> None:
     """Show a session's status and stream URLs.
 
+    A v4 session's room credentials and time left are shown in their place.
+
     Status: queueing (1), live (processing, 2), ended (completed, 3) or
-    failed (4). The API's detail omits the chat-room URLs; they are shown from
-    the local record when this CLI created the session.
+    failed (4). The API's detail omits the chat-room URLs (v3) and the room's
+    tokens (v4); they are shown (tokens masked) from the local record when this
+    CLI created the session, with a v4 session's time left of its duration. A
+    session this CLI created is asked about in the API version that created it.
 
     [b]Examples[/b]
 

@@ -22,6 +22,7 @@ from akool_cli.cli.core.options import (
 from akool_cli.cli.core.validate import check_output_flags
 
 if TYPE_CHECKING:
+    from akool_cli.api.resources.sessions import Sessions
     from akool_cli.cli.core.context import AppContext
     from akool_cli.cli.ui.listing import PageOf
 
@@ -72,6 +73,16 @@ def older_than(pages: "Iterator[PageOf]", seconds: float, now: float) -> "Iterat
         yield [item for item, _ in kept], [model for _, model in kept], count
 
 
+def listed_versions(app_ctx: "AppContext") -> "List[Sessions]":
+    """The sessions resources to list: the chosen version's, and the other version's
+    while this machine's records hold a session it created there and has not seen end
+    (each version lists only its own)."""
+    service = app_ctx.sessions()
+    client = app_ctx.client()
+    others = [v for v in service.recorded_versions() if v != client.api_version]
+    return [client.sessions, *(client.at_version(v).sessions for v in others)]
+
+
 def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     """Print pages as they arrive; nothing is held beyond the page in hand."""
     from akool_cli.cli.commands.session._listing import (
@@ -96,13 +107,14 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     statuses = parse_statuses(opts.status)
     age = parse_duration(opts.older_than) if opts.older_than is not None else None
     walk = Walk(opts.page, opts.size, opts.all_pages, opts.concurrency)
-    pages = session_pages(app_ctx.client().sessions, walk, statuses)
+    service = app_ctx.sessions()
+    pages = session_pages(listed_versions(app_ctx), walk, statuses, warn=app_ctx.io.warn)
     if age is not None:
         pages = older_than(pages, age, time.time())
     shown, count = print_pages(
         app_ctx.io,
         pages,
-        session_listing(app_ctx.sessions().avatars()),
+        session_listing(service.avatars(), records=service.all_records()),
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),
@@ -146,11 +158,15 @@ def list_(
 ) -> None:
     """List sessions, newest first.
 
-    On a terminal a table; piped, one session per line: id, status (queueing,
-    live, ended, failed), task id, stream URL, created, avatar, tab-separated.
-    --json keeps the API's status numbers. With --all, pages after the first are
-    fetched --concurrency at a time and printed in order as they come. --status
-    takes several values (repeated, or queueing,live); billable is both.
+    On a terminal a table (VERSION, and a v4 session's time LEFT of its
+    duration); piped, one session per line: id, status (queueing, live, ended,
+    failed), task id, stream URL, created, avatar, API version, stream type,
+    tab-separated. --json keeps the API's status numbers. Each API version lists
+    its own sessions: the chosen one is asked, and the other one too while this
+    machine has a record of a session it created there that has not ended.
+    With --all, pages after the first are fetched --concurrency at a time and
+    printed in order as they come. --status takes several values (repeated, or
+    queueing,live); billable is both.
 
     [b]Examples[/b]
 

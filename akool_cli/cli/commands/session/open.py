@@ -74,10 +74,17 @@ def run_open(opts: OpenOptions, app_ctx: "AppContext") -> int:
 
     session_id = one_session_id(opts.session_id, app_ctx.io.stdin)
     app_ctx.about(session_id=session_id)
-    session = app_ctx.client().sessions.detail(session_id)
+    service = app_ctx.sessions()
+    if service.version_for(session_id) == "v4":
+        raise UsageError(
+            f"session {session_id} is a v4 session: its video is in its room, with no "
+            "stream URL to play",
+            hint="join its room with the room's own client (akool session detail shows it)",
+        )
+    session = service.client_for(session_id).sessions.detail(session_id)
     if session.is_over:
         raise ended_error(session)
-    urls = merged_stream_urls(session, app_ctx.sessions().record(session_id))
+    urls = merged_stream_urls(session, service.record(session_id))
     pull = urls.get("client_pull_stream_url")
     if not isinstance(pull, str) or not pull.startswith(("http://", "https://", "rtmp://")):
         carried = ", ".join(sorted(k for k, v in urls.items() if v)) or "nothing"

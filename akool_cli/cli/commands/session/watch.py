@@ -165,8 +165,9 @@ def run_watch(opts: WatchOptions, app_ctx: "AppContext") -> int:
     statuses, session_id = check(opts, app_ctx.io.stdin)
     app_ctx.about(session_id=session_id)
     io = app_ctx.io
-    client = app_ctx.client()
-    avatars = app_ctx.sessions().avatars()
+    service = app_ctx.sessions()  # one session: the version that made it
+    client = service.client_for(session_id) if session_id else app_ctx.client()
+    avatars = service.avatars()
     deadline = None if opts.wait_timeout is None else time.monotonic() + opts.wait_timeout
     changes = _Changes()
     outage = _Outage(app_ctx, opts.as_json)
