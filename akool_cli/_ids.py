@@ -6,8 +6,8 @@ offered to shell completion: it could carry a line break, or ``$(…)`` for a sh
 
 - a session id (and an avatar's record id): letters, digits and ``_.:-``, starting with
   a letter or digit, up to 128 characters;
-- an avatar, voice or language id (a "word"): printable characters without white space,
-  not starting with ``-`` (it would read as an option), up to 256.
+- an avatar, voice, language or knowledge base id (a "word"): printable characters
+  without white space, not starting with ``-`` (it would read as an option), up to 256.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ SESSION = "session id"
 AVATAR = "avatar id"
 VOICE = "voice id"
 LANGUAGE = "language code"
+KNOWLEDGE = "knowledge base id"
 
 
 def is_text(value: str) -> bool:

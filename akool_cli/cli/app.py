@@ -30,6 +30,9 @@ GROUPS = {
     "language": Entry(
         "akool_cli.cli.commands.language", "The language codes a chat can use.", PICK
     ),
+    "knowledge": Entry(
+        "akool_cli.cli.commands.knowledge", "Knowledge bases a v4 session answers from.", PICK
+    ),
     "config": Entry("akool_cli.cli.commands.config", "Per-profile settings and defaults.", MORE),
     "logs": Entry("akool_cli.cli.commands.logs", "The chat log: every question and answer.", MORE),
     "credit": Entry("akool_cli.cli.commands.credit", "Show the account's credit balance.", MORE),
@@ -43,7 +46,9 @@ GROUPS = {
         DEV,
         global_options=False,
     ),
-    "help": Entry("akool_cli.cli.commands.help", "Help topics: environment, exit-codes.", MORE),
+    "help": Entry(
+        "akool_cli.cli.commands.help", "Help topics: api-versions, environment, exit-codes.", MORE
+    ),
 }
 
 

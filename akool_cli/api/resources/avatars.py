@@ -1,4 +1,6 @@
-"""``/avatar/*``: the avatars a session can stream, official and uploaded."""
+"""``/avatar/*`` (v3) and ``/liveAvatar/avatar/*`` (v4): the avatars a session can
+stream, official and uploaded. Upload (``avatar/create``) stays on its v3 route in both
+versions, as the vendor has it."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 # ``url_from``: 1 a URL of Akool's storage, 2 one elsewhere.
 AVATAR_SOURCES = {"official": 2, "mine": 3}
 URL_FROM = {"akool": 1, "third-party": 2}
+V4_MAX_SIZE = 100  # v4's avatar list: at most 100 a page
 STREAM_AVATAR = 2  # avatar type 2: a streaming avatar, usable by live sessions once ready
 AVATAR_READY, AVATAR_FAILED = 3, 4  # for avatars, 3 means "success"
 
@@ -27,10 +30,16 @@ class Avatars(Resource):
     """``/avatar/*``."""
 
     def list(self, *, source: Optional[int] = None, page: int = 1, size: int = 100) -> Page[Avatar]:
+        """One page. v4 takes no ``source`` (its list is the API platform's avatars, with
+        their ``from``), and at most 100 a page."""
         params: Dict[str, Any] = {"page": page, "size": size}
-        if source is not None:
+        path = "/avatar/list"
+        if self.version == "v4":
+            path = "/liveAvatar/avatar/list"
+            params = {"platform": "open", "page": page, "size": min(size, V4_MAX_SIZE)}
+        elif source is not None:
             params["from"] = source
-        body = self._client.request("GET", "/avatar/list", params=params, retry=True)
+        body = self._client.request("GET", path, params=params, retry=True)
         return Page.from_api(body.get("data"), Avatar.from_api)
 
     def iter_pages(
@@ -51,7 +60,17 @@ class Avatars(Resource):
         )
 
     def detail(self, record_id: str, *, deadline: Optional[float] = None) -> List[Avatar]:
-        """The API answers an array (of one avatar)."""
+        """v3: by the upload's record id; the API answers an array (of one avatar). v4: by
+        the avatar id; the API answers the avatar, given here as a list of one."""
+        if self.version == "v4":
+            body = self._client.request(
+                "GET",
+                "/liveAvatar/avatar/detail",
+                params={"avatar_id": record_id},
+                retry=True,
+                deadline=deadline,
+            )
+            return [Avatar.from_api(body.get("data"))]
         body = self._client.request(
             "GET", "/avatar/detail", params={"id": record_id}, retry=True, deadline=deadline
         )
@@ -72,7 +91,7 @@ class Avatars(Resource):
             body["name"] = name
         if url_from is not None:
             body["url_from"] = url_from
-        data = self._client.request("POST", "/avatar/create", json=body).get("data")
+        data = self._client.request("POST", "/avatar/create", json=body, version="v3").get("data")
         if isinstance(data, list):  # some of the vendor's examples answer an array of one
             data = data[0] if data else None
         return Avatar.from_api(data)

@@ -34,6 +34,8 @@ _AVATAR = {
     "source": ("#from",),
     "url": ("thumbnailUrl", "url"),  # a preview
     "gender": ("gender",),
+    "voice_id": ("voice_id",),  # v4: the avatar's own voice
+    "available": ("?available",),  # v4: whether a session can stream it now
 }
 _VOICE = {
     "voice_id": ("voice_id",),
@@ -42,6 +44,7 @@ _VOICE = {
     "accent": ("accent", "language"),
     "description": ("description", "useCase"),
     "preview": ("preview",),
+    "streams": ("?support_stream",),  # v4: whether a live session can use it
 }
 _LANGUAGE: Dict[str, Tuple[str, ...]] = {
     "code": ("lang_code",),
@@ -57,6 +60,9 @@ def _fields(data: Any, what: str, spec: Dict[str, Tuple[str, ...]]) -> Dict[str,
     for name, keys in spec.items():
         if keys[0].startswith("#"):
             fields[name] = _number(found, keys[0][1:])
+        elif keys[0].startswith("?"):
+            value = found.get(keys[0][1:])
+            fields[name] = value if isinstance(value, bool) else None
         else:
             fields[name] = _text(found, *keys)
     return fields
@@ -71,6 +77,8 @@ class Avatar:
     source: Optional[int]  # ``from``
     url: Optional[str]
     gender: Optional[str]
+    voice_id: Optional[str]
+    available: Optional[bool]
     raw: Dict[str, Any] = field(repr=False, compare=False)
 
     @classmethod
@@ -86,6 +94,7 @@ class Voice:
     accent: Optional[str]
     description: Optional[str]
     preview: Optional[str]
+    streams: Optional[bool]
     raw: Dict[str, Any] = field(repr=False, compare=False)
 
     @classmethod

@@ -1,4 +1,5 @@
-"""``akool avatar detail RECORD_ID``: an uploaded avatar, as the API describes it."""
+"""``akool avatar detail ID``: an avatar as the API describes it — v3: an upload, by its
+record id; v4: any avatar, by its avatar id."""
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
@@ -25,10 +26,15 @@ def run_detail(opts: AvatarDetailOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.avatar._rows import avatar_rows
     from akool_cli.cli.ui.table import render_fields
 
-    record_id = validate.session_id(opts.record_id)  # the same shape: a Mongo-style id
-    found = app_ctx.client().avatars.detail(record_id)
+    avatars = app_ctx.client().avatars
+    if avatars.version == "v4":
+        record_id = validate.avatar_id(opts.record_id)
+    else:
+        record_id = validate.session_id(opts.record_id)  # the same shape: a Mongo-style id
+    app_ctx.about(avatar_id=record_id if avatars.version == "v4" else None)
+    found = avatars.detail(record_id)
     if opts.as_json:
-        app_ctx.io.json([a.raw for a in found])
+        app_ctx.io.json(found[0].raw if avatars.version == "v4" else [a.raw for a in found])
         return 0
     for index, avatar in enumerate(found):
         if index:
@@ -40,17 +46,19 @@ def run_detail(opts: AvatarDetailOptions, app_ctx: "AppContext") -> int:
 def detail(
     ctx: typer.Context,
     record_id: Annotated[
-        str, typer.Argument(metavar="RECORD_ID", help="The avatar's record id (_id).")
+        str,
+        typer.Argument(metavar="ID", help="v4: the avatar id; v3: an upload's record id (_id)."),
     ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show an uploaded avatar: its status (3 is ready), id and URL.
+    """Show an avatar: v4, by its avatar id (whose, available, its voice);
+    v3, an upload by its record id (its status, 3 is ready).
 
-    --json prints the API's data unchanged (an array of one avatar).
+    --json prints the API's data unchanged (v3: an array of one avatar).
 
     [b]Examples[/b]
 
-      $ akool avatar detail 66a1a02d591ad336275eda62
-      $ akool avatar detail "$RECORD" --json | jq '.[0].status'
+      $ akool avatar detail dvp_Tristan_cloth2_1080P
+      $ akool --api-version v3 avatar detail "$RECORD" --json | jq '.[0].status'
     """
     invoke(ctx, run_detail, AvatarDetailOptions(record_id=record_id, as_json=as_json))
