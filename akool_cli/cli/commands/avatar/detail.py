@@ -51,8 +51,9 @@ def detail(
     ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show an avatar: v4, by its avatar id (whose, available, its voice);
-    v3, an upload by its record id (its status, 3 is ready).
+    """Show an avatar: whose it is, whether it is available, its voice.
+
+    v4 takes the avatar id; v3 an upload's record id (its status, 3 is ready).
 
     --json prints the API's data unchanged (v3: an array of one avatar).
 

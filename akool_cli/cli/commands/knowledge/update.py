@@ -30,8 +30,9 @@ def update(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Change a knowledge base: the fields given replace the old (--doc and --url
-    replace the lists); --prologue '' clears the prologue.
+    """Change a knowledge base: the fields given replace the old ones.
+
+    --doc and --url replace the lists; --prologue '' clears the prologue.
 
     An id the API does not know exits 4; a name another one has exits 6.
 
