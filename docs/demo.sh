@@ -39,68 +39,82 @@ echo emulator-key | akool --base-url "$base_url" auth login --with-api-key
 show "akool auth status"
 akool auth status
 
+say "v4 is the API version in use (AKOOL_API_VERSION or --api-version v3 for the old one)"
+show "akool help api-versions | head -n 3"
+akool help api-versions | head -n 3
+
 say "Choose an avatar, a voice and a language (piped: tab-separated; -q: ids only)"
-show "akool avatar list -q"
-akool avatar list -q
-show "akool voice list | head -n 3"
+show "akool avatar list"
+akool avatar list
+show "akool voice list | head -n 3    # v4: the voices that can stream"
 akool voice list | head -n 3
 show "akool language list -q | paste -sd' '"
 akool language list -q | paste -sd' '
+
+say "A knowledge base the avatar answers from"
+show 'KB=$(akool knowledge create --name "Product FAQ" --prompt "Answer from the FAQ." -q)'
+KB=$(akool knowledge create --name "Product FAQ" --prompt "Answer from the FAQ." -q)
+show "akool knowledge list"
+akool knowledge list
+
+say "A v4 session lasts its --duration, charged up front; closing early refunds the rest"
+show "akool config set avatar_id dvp_Tristan_cloth2_1080P"
+akool config set avatar_id dvp_Tristan_cloth2_1080P
 show "akool credit"
 akool credit
-
-say "Make Kai the profile's avatar, then create a session and wait until it is live"
-show "akool config set avatar_id Kai_1080P_back"
-akool config set avatar_id Kai_1080P_back
-show 'ID=$(akool session create --wait -q)    # -q prints only the id'
-ID=$(akool session create --wait -q)
+show 'ID=$(akool session create --duration 600 --knowledge-id "$KB" --wait -q)'
+ID=$(akool session create --duration 600 --knowledge-id "$KB" --wait -q)
 echo "ID=$ID"
+show 'akool session detail "$ID"    # time left; the room token kept 0600, shown masked'
+akool session detail "$ID"
+show "akool credit    # the duration is paid for"
+akool credit
 
 say "Or follow one as it starts: that session alone, a line per change when piped"
-show 'OTHER=$(akool session create -q)'
-OTHER=$(akool session create -q)
+show 'OTHER=$(akool session create --duration 60 -q)'
+OTHER=$(akool session create --duration 60 -q)
 show 'akool session watch "$OTHER" --until live --interval 0.5'
 akool session watch "$OTHER" --until live --interval 0.5
 
-show 'akool session detail "$ID"'
-akool session detail "$ID"
+say "What v4 lacks is refused before anything is sent"
+show 'akool session pause "$ID"; echo "exit $?"'
+akool session pause "$ID" || echo "exit $?"
 
-show "akool session list --status live"
+say "One v3 session beside them: its record keeps its version for every later command"
+show 'V3=$(akool --api-version v3 session create --avatar-id Kai_1080P_back --wait -q)'
+V3=$(akool --api-version v3 session create --avatar-id Kai_1080P_back --wait -q)
+show "akool session list --status live    # both versions, a VERSION column"
 akool session list --status live
+show 'akool session detail "$V3" --json'
+akool session detail "$V3" --json
 
-show 'akool session detail "$ID" --json'
-akool session detail "$ID" --json
-
-show "akool credit    # each session costs credit"
-akool credit
-
-say "Chat (dialogue: the avatar answers), then two piped questions as JSON lines"
-show 'akool chat "$ID" --message "Hello there"'
-akool chat "$ID" --message "Hello there"
-show "printf 'Hi\\nWhat can you do?\\n' | akool chat \"\$ID\" --json"
-printf 'Hi\nWhat can you do?\n' | akool chat "$ID" --json
+say "Chat with the v3 session (dialogue: the avatar answers), then two piped questions"
+show 'akool chat "$V3" --message "Hello there"'
+akool chat "$V3" --message "Hello there"
+show "printf 'Hi\\nWhat can you do?\\n' | akool chat \"\$V3\" --json"
+printf 'Hi\nWhat can you do?\n' | akool chat "$V3" --json
 
 say "Say (retelling: the avatar says the text as it is)"
-show 'akool say "$ID" "Welcome to the show"'
-akool say "$ID" "Welcome to the show"
+show 'akool say "$V3" "Welcome to the show"'
+akool say "$V3" "Welcome to the show"
 
 say "Every question and answer is in the chat log (SQLite in the state dir)"
 show "akool logs list -n 2"
 akool logs list -n 2
 
-show 'akool session pause "$ID"'
-akool session pause "$ID"
+show 'akool session pause "$V3"    # v3 has pause'
+akool session pause "$V3"
 
-say "Close every session that bills (queueing and live) in one pipe; closing twice is fine"
-show 'QUEUED=$(akool session create --avatar-id Olivia_1080P_back -q)   # still queueing'
-QUEUED=$(akool session create --avatar-id Olivia_1080P_back -q)
-show "akool session list --status queueing,live"
-akool session list --status queueing,live
+say "Close the v4 session (the unused part of its duration is refunded), then every one that bills"
+show 'akool session close "$ID"'
+akool session close "$ID"
+show "akool credit"
+akool credit
 show "akool session list --all --status billable -q | akool session close -"
 akool session list --all --status billable -q | akool session close -
 show "akool session list --status billable -q | wc -l"
 akool session list --status billable -q | wc -l
-show 'akool session close "$ID"'
+show 'akool session close "$ID"    # closing twice is fine'
 akool session close "$ID"
 
 say "An ended session stays readable"
@@ -108,11 +122,11 @@ show 'akool session detail "$ID"'
 akool session detail "$ID"
 
 say "Any endpoint, with the stored credential: akool api (like gh api)"
-show 'akool api liveAvatar/session/detail -X GET -f id="$ID"'
+show 'akool api liveAvatar/session/detail -X GET -f id="$ID"    # under /api/open/v4/'
 akool api liveAvatar/session/detail -X GET -f id="$ID"
 
 say "Errors are one line and a documented exit code"
-show 'akool chat "$ID" -m "Still there?"; echo "exit $?"'
-akool chat "$ID" -m "Still there?" || echo "exit $?"
+show 'akool chat "$V3" -m "Still there?"; echo "exit $?"'
+akool chat "$V3" -m "Still there?" || echo "exit $?"
 
 say "Tour complete."

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Tuple
 
+from akool_cli.api import BUILTIN_AVATARS
 from akool_cli.api import errors as api
 from akool_cli.chat.errors import ChatConnectionError, ChatProtocolError
 from akool_cli.cli.core.avatar_hints import known_avatars, look_alikes
@@ -73,7 +74,11 @@ def subject_hint(exc: BaseException, subject: Subject) -> Optional[str]:
     """Advice that names what the command worked on."""
     if isinstance(exc, api.SessionEndedError):
         if subject.avatar_id:
-            return f"start a new one: akool session create --avatar-id {subject.avatar_id} --wait"
+            # v3's built-in avatars are v3's alone: the new session has to be v3's too
+            v3 = "--api-version v3 " if subject.avatar_id in BUILTIN_AVATARS else ""
+            return (
+                f"start a new one: akool {v3}session create --avatar-id {subject.avatar_id} --wait"
+            )
         return "start a new one: akool session create --wait (avatars: akool avatar list)"
     if isinstance(exc, ChatConnectionError) and not isinstance(exc, ChatProtocolError):
         if subject.session_id:

@@ -51,7 +51,7 @@ def test_an_ended_session_s_hint_names_its_avatar_not_ID(cli, logged_in):
         hint = _hint(result)
         assert (
             hint
-            == "hint: start a new one: akool session create --avatar-id Olivia_1080P_back --wait"
+            == "hint: start a new one: akool --api-version v3 session create --avatar-id Olivia_1080P_back --wait"
         )
 
 

@@ -170,3 +170,11 @@ def test_voice_params_from_a_file_is_sent_as_the_object_it_is(cli, logged_in_v4,
         "speed": 1.1,
         "stt_language": "en",
     }
+
+
+def test_a_recorded_v3_session_is_paused_through_v3_whatever_the_version(cli, logged_in_v4):
+    made = cli(["--api-version", "v3", "session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    sid = made.stdout.strip()
+    paused = cli(["session", "pause", sid])  # v4 chosen: the record says v3
+    assert paused.exit_code == 0, paused.stderr
+    assert logged_in_v4.snapshot()["paused"] == [sid]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional
 
 import typer
 
-from akool_cli.api import API_PREFIX
+from akool_cli.api._constants import API_ROOT
 from akool_cli.api.errors import AkoolError
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.invoke import invoke
@@ -37,14 +37,15 @@ class ApiOptions:
     include: bool = False
 
 
-def api_path(path: str) -> str:
-    """``PATH`` on the base URL: relative to ``/api/open/v3/`` unless it starts with ``/``."""
+def api_path(path: str, api_version: str = "v3") -> str:
+    """``PATH`` on the base URL: relative to ``/api/open/<api_version>/`` unless it starts
+    with ``/``."""
 
     if not path or not is_text(path) or not path.isprintable() or " " in path:
         raise UsageError(f"{path!r} is not an API path", hint="e.g. liveAvatar/session/list")
     if "://" in path:
         raise UsageError("give a path, not a URL: the base URL is --base-url's")
-    return path if path.startswith("/") else f"{API_PREFIX}/{path}"
+    return path if path.startswith("/") else f"{API_ROOT}/{api_version}/{path}"
 
 
 def _read(source: str, app_ctx: "AppContext", what: str) -> str:
@@ -167,7 +168,7 @@ def _print_body(app_ctx: "AppContext", response: Any) -> None:
 def run_api(opts: ApiOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.core.boundary import report
 
-    path = api_path(opts.path)
+    path = api_path(opts.path, app_ctx.api_version())
     method, params, body = _request_parts(opts, app_ctx)
     client = app_ctx.client()
     headers = {"Content-Type": "application/json"} if body is not None else None
@@ -224,7 +225,11 @@ def _paginate(app_ctx: "AppContext", path: str, params: Dict[str, Any]) -> int:
 def api(
     ctx: typer.Context,
     path: Annotated[
-        str, typer.Argument(metavar="PATH", help="Under /api/open/v3/ unless it starts with /.")
+        str,
+        typer.Argument(
+            metavar="PATH",
+            help="Under /api/open/VERSION/ (the chosen API version's) unless it starts with /.",
+        ),
     ],
     method: Annotated[
         Optional[str],

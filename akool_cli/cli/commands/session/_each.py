@@ -42,7 +42,7 @@ def _act(action: str, service: Any, session_id: str) -> Tuple[str, str]:
         if service.close(session_id):
             return "closed", f"Closed session {session_id}."
         return "already_ended", f"Session {session_id} had already ended; nothing to close."
-    service.client().sessions.pause(session_id)
+    service.client_for(session_id).sessions.pause(session_id)
     return "paused", f"Paused session {session_id}."
 
 
