@@ -49,10 +49,8 @@ def test_an_ended_session_s_hint_names_its_avatar_not_ID(cli, logged_in):
         result = cli(args)
         assert result.exit_code == 8, args
         hint = _hint(result)
-        assert (
-            hint
-            == "hint: start a new one: akool --api-version v3 session create --avatar-id Olivia_1080P_back --wait"
-        )
+        new = "akool --api-version v3 session create --avatar-id Olivia_1080P_back --wait"
+        assert hint == f"hint: start a new one: {new}"
 
 
 def test_an_ended_session_this_cli_did_not_create_gets_no_placeholder(cli, logged_in):
