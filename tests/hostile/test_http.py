@@ -112,7 +112,7 @@ def test_control_characters_from_the_server_never_reach_the_terminal_raw():
         assert "\x1b" not in result.stdout + result.stderr and "\r" not in result.stdout
         assert "\x07" not in result.stdout + result.stderr
     # one line of six fields: no fake lines or cells
-    assert len(piped.stdout.splitlines()) == 1 and piped.stdout.count("\t") == 5
+    assert len(piped.stdout.splitlines()) == 1 and piped.stdout.count("\t") == 7
     assert quiet.exit_code == 0 and quiet.stdout == ""  # no session id: -q skips it
     assert failed.error_lines == [failed.stderr.splitlines()[0]]  # no fake "error:" line
     assert len(failed.stderr.splitlines()) <= 2

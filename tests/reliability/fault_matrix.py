@@ -39,7 +39,8 @@ FAST_CHAT = ["--answer-idle", "0.1", "--answer-timeout", "3"]
 
 BUSINESS = {
     1003: 6,
-    **dict.fromkeys((1008, 1014, 1216), 4),
+    **dict.fromkeys((1008, 1014, 1216, 1232), 4),  # 1232: no such knowledge base
+    1233: 6,  # a knowledge base's name taken: a parameter to change
     **dict.fromkeys((1009, 1010, 1200), 5),
     **dict.fromkeys((1101, 1102, 1109, 1004), 3),
     **dict.fromkeys((1006, 1103, 1104, 1213, 1221), 10),

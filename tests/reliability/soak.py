@@ -62,7 +62,9 @@ def soak(
 
     def http_worker(count: int) -> None:
         try:
-            with Client(base_url=base_url, credential=KEY, max_retries=0) as client:
+            with Client(
+                base_url=base_url, credential=KEY, max_retries=0, api_version="v3"
+            ) as client:
                 sid = client.sessions.list(size=1).parsed[0].id
                 for n in range(count):
                     if time.monotonic() > stop_at:
