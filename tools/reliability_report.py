@@ -33,6 +33,7 @@ def write_report(path: str) -> int:
     lines = ["| case | expected | observed | passes |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.update(AKOOL_CONFIG_DIR=f"{tmp}/c", AKOOL_STATE_DIR=f"{tmp}/s", HOME=tmp)
+        os.environ["AKOOL_API_VERSION"] = "v3"  # the version the matrix was written for
         for case in cases():
             with Emulator() as emulator:
                 reset_emulator(emulator)
