@@ -10,26 +10,9 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-
 from akool_cli.local.logs import ChatLog
 from tests.colour_pty import SGR, UP, Terminal, assert_no_garbled_styles
 from tests.helpers import run_akool, wait_for
-
-
-@pytest.fixture
-def terminals():
-    """Terminals opened by a test, killed at its end whatever happened."""
-    opened = []
-
-    def open_terminal(args, **kw):
-        term = Terminal(args, **kw)
-        opened.append(term)
-        return term
-
-    yield open_terminal
-    for term in opened:
-        term.close()
 
 
 def _live_session(cli) -> str:

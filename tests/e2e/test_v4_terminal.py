@@ -9,23 +9,7 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-
-from tests.colour_pty import Terminal, assert_no_garbled_styles
-
-
-@pytest.fixture
-def terminals():
-    opened = []
-
-    def open_terminal(args, **kw):
-        term = Terminal(args, **kw)
-        opened.append(term)
-        return term
-
-    yield open_terminal
-    for term in opened:
-        term.close()
+from tests.colour_pty import assert_no_garbled_styles
 
 
 def test_v4_detail_and_both_versions_in_one_list(logged_in_v4, cli, terminals):

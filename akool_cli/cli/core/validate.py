@@ -65,6 +65,28 @@ def base_url(value: str) -> str:
     return value
 
 
+MAX_URL = 2048
+
+
+def http_url(value: str, flag: str) -> str:
+    """An http(s) URL with a host, printable, without white space (``--voice-url``,
+    ``--doc``…); a usage error naming ``flag`` else."""
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = urlsplit("")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or len(text) > MAX_URL
+        or any(c.isspace() or not c.isprintable() for c in text)
+        or not is_text(text)
+    ):
+        raise UsageError(f"{flag} takes an http(s) URL, not {value!r}")
+    return text
+
+
 def text_argument(value: str, what: str) -> str:
     """An argument meant as text (a question, a text to say): UTF-8, not blank."""
     if not is_text(value):

@@ -14,12 +14,12 @@ from akool_cli._ids import is_text, is_word
 from akool_cli.api.types.knowledge import DOC_FORMATS, TEXT_LIMITS, Knowledge, text_length
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.input import read_small_file
+from akool_cli.cli.core.validate import http_url
 from akool_cli.cli.ui.text import iso_utc
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
 
-MAX_URL = 2048
 MAX_PROMPT_FILE = 4 * TEXT_LIMITS["prompt"]  # bytes: UTF-8 takes up to 4 a character
 
 
@@ -59,17 +59,8 @@ def _text(value: str, key: str) -> str:
 
 def _url(value: str, flag: str) -> Tuple[str, str]:
     """(the URL, its last path segment)."""
-    text = value.strip()
-    parts = urlsplit(text)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or len(text) > MAX_URL
-        or any(c.isspace() or not c.isprintable() for c in text)
-        or not is_text(text)
-    ):
-        raise UsageError(f"{flag} takes an http(s) URL, not {value!r}")
-    return text, posixpath.basename(unquote(parts.path))
+    text = http_url(value, flag)
+    return text, posixpath.basename(unquote(urlsplit(text).path))
 
 
 def _doc(value: str) -> Dict[str, Any]:

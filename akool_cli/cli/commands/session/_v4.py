@@ -10,20 +10,19 @@ import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
-from urllib.parse import urlsplit
 
-from akool_cli._ids import is_text, is_word
+from akool_cli._ids import is_word
 from akool_cli.api.types.session import STREAM_TYPES
 from akool_cli.chat.modes import parse_mode
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.input import read_small_file
 from akool_cli.cli.core.settings import duration as checked_duration
+from akool_cli.cli.core.validate import http_url
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
 
 MAX_VOICE_PARAMS = 64 * 1024  # bytes of --voice-params: a small JSON object
-MAX_URL = 2048
 FLAGS = {
     "duration": "--duration",
     "stream_type": "--stream-type",
@@ -54,20 +53,6 @@ class V4Choices:
     def given(self) -> Tuple[str, ...]:
         """The flags typed, as typed."""
         return tuple(FLAGS[f.name] for f in fields(self) if getattr(self, f.name) is not None)
-
-
-def _url(value: str, flag: str) -> str:
-    text = value.strip()
-    parts = urlsplit(text)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or len(text) > MAX_URL
-        or any(c.isspace() or not c.isprintable() for c in text)
-        or not is_text(text)
-    ):
-        raise UsageError(f"{flag} takes an http(s) URL, not {value!r}")
-    return text
 
 
 def _word(value: str, flag: str) -> str:
@@ -123,7 +108,7 @@ def v4_create(choices: V4Choices, app_ctx: AppContext) -> Tuple[int, str, Dict[s
     for key in ("voice_url", "background_url"):
         value = getattr(choices, key)
         if value is not None:
-            options[key] = _url(value, FLAGS[key])
+            options[key] = http_url(value, FLAGS[key])
     if choices.voice_params is not None:
         options["voice_params"] = _voice_params(choices.voice_params, app_ctx.io.stdin)
     return duration, stream_type, options
