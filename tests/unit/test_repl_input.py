@@ -1,13 +1,10 @@
 """The chat prompt's input rules as pure functions: what Tab offers, how a continued
-question is joined, when a quiet-ended answer gets its note."""
+question is joined."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from akool_cli.cli.commands.chat.repl import join_continued
 from akool_cli.cli.commands.chat.repl_terminal import completions
-from akool_cli.cli.ui.answer import quiet_note
 
 VALUES = {
     "/mode": [("dialogue", "the avatar answers"), ("retell", "it says your text")],
@@ -34,10 +31,3 @@ def test_values_complete_by_themselves_or_by_what_they_are():
 def test_a_continued_question_loses_only_its_continuation_backslashes():
     assert join_continued("first \\\nsecond") == "first \nsecond"
     assert join_continued("a \\ b\nc\\") == "a \\ b\nc\\"
-
-
-def test_the_quiet_note_is_for_a_quiet_end_in_a_room_that_marked_before():
-    quiet, marker = SimpleNamespace(ended_by="quiet"), SimpleNamespace(ended_by="marker")
-    assert "it may be incomplete" in quiet_note(quiet, 2.5, True)
-    assert "2.5 s" in quiet_note(quiet, 2.5, True)
-    assert quiet_note(quiet, 2.5, False) is None and quiet_note(marker, 2.5, True) is None

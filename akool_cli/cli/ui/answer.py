@@ -1,20 +1,14 @@
 """The one printer of a streamed answer, for ``chat``/``say`` and the chat prompt: each
-piece as it comes (sanitized), a restart said where the person sees it, and the note
-after an answer that a quiet period may have cut."""
+piece as it comes (sanitized), and a restart said where the person sees it."""
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import List
 
-from akool_cli.chat import ENDED_BY_QUIET
 from akool_cli.cli.ui.iostreams import IOStreams
 from akool_cli.cli.ui.text import sanitize_text
 
 PROMPT = "avatar> "
-QUIET_NOTE = (
-    "(ended after {idle:g} s without a frame, though this room has marked the end of its "
-    "answers before: it may be incomplete; --answer-idle waits longer)"
-)
 
 
 class StreamedAnswer:
@@ -53,11 +47,3 @@ class StreamedAnswer:
             io.write("\n")
             io.warn("the chat connection dropped; the answer starts again")
         self.written.clear()
-
-
-def quiet_note(answer: Any, idle: float, marked_before: bool) -> Optional[str]:
-    """The note a person gets after an answer the quiet period ended, when its room has
-    marked its answers before (the chat log says so): it may have been cut."""
-    if answer.ended_by == ENDED_BY_QUIET and marked_before:
-        return QUIET_NOTE.format(idle=idle)
-    return None

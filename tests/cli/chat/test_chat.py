@@ -333,30 +333,50 @@ def _readme_ci_check() -> str:
 
     readme = (Path(__file__).parents[3] / "README.md").read_text()
     block = readme.split("Start a session in CI")[1].split("```sh\n")[1].split("```")[0]
-    return "\n".join(block.splitlines()[-3:])
+    return block[block.index("ANSWER=") :]
+
+
+SLOW_LAST_MARK = {  # marks only its last piece, and pauses 3 s after the first
+    "answer_ended": "last",
+    "answer_mode": "delta",
+    "chunks": 4,
+    "pause": 3.0,
+    "pause_after": 1,
+}
 
 
 @pytest.mark.parametrize(
-    "room, passes",
+    "earlier, room, passes",
     [
-        ({"answer_ended": "never"}, True),  # no marker ever: the quiet period is the end
-        ({"answer_ended": "every"}, True),  # ended by its marker
-        ({"answer_ended": "every", "answer_mode": "delta", "chunks": 2, "pause": 5}, False),
+        (None, {"answer_ended": "never"}, False),  # a quiet end: the check cannot vouch for it
+        (None, {"answer_ended": "every"}, True),  # ended by its marker
+        (None, {"answer_ended": "every", "answer_mode": "delta", "chunks": 2, "pause": 9}, False),
+        (None, SLOW_LAST_MARK, False),  # cut by the quiet period: the check says so
+        ({"answer_ended": "last"}, SLOW_LAST_MARK, True),  # the log knows: waited on, whole
     ],
-    ids=["never-marks", "marks", "marker-never-came"],
+    ids=["never-marks", "marks", "marker-never-came", "cut-by-quiet", "known-to-mark"],
 )
-def test_the_readme_ci_check_tests_how_the_answer_ended(logged_in, session_id, room, passes):
+def test_the_readme_ci_check_tests_how_the_answer_ended(
+    cli, logged_in, session_id, earlier, room, passes
+):
     import os
 
+    if earlier is not None:  # an earlier chat in this session, ended by the room's marker
+        logged_in.config(**earlier)
+        assert cli(["chat", session_id, "-m", "first", "--json", *FAST]).exit_code == 0
     logged_in.config(**room)
     check = _readme_ci_check()
-    assert ".ended_by" in check
-    script = f"ID={session_id}\n{check.replace('--json', '--json --answer-timeout 4')}"
+    assert '.ended_by == "marker"' in check
+    script = f"ID={session_id}\n{check.replace('--json', '--json --answer-timeout 6')}"
+    script += '\nrc=$?; printf "%s\\n" "$ANSWER" >&2; exit $rc'  # the answer, to look at
     env = {**os.environ, "PATH": f"{os.path.dirname(AKOOL)}:{os.environ['PATH']}"}
     done = subprocess.run(  # as written (no pipefail)
         ["bash", "-c", script], env=env, timeout=60, capture_output=True, text=True
     )
     assert (done.returncode == 0) is passes, done.stderr
+    if room is SLOW_LAST_MARK:
+        answer = json.loads(done.stderr.splitlines()[-1])["answer"]
+        assert (answer == "You said: Smoke test") is passes, answer
 
 
 def test_help_chat_documents_the_quiet_period_and_its_trade_off(cli):

@@ -237,7 +237,8 @@ def chat(
     A session that has ended exits 8. Every exchange is recorded in the chat log
     (`akool logs`) unless --no-log.
 
-    How an answer ends: in a room that marks its answers (answer_ended), at the
+    How an answer ends: in a room that marks its answers (answer_ended, seen in
+    this chat or, says the chat log, in an earlier one of the session), at the
     marker, however long the avatar pauses; in one that never has, after
     --answer-idle seconds without a piece (default 2.5: enough for pieces 1.5 s
     apart). The trade-off: each answer costs that long after its last piece (on a

@@ -26,7 +26,7 @@ from akool_cli.api.errors import SessionEndedError, SessionFailedError
 from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError, ChatProtocolError
 from akool_cli.cli.commands.chat.idle import IDLE_CHECK_SECONDS, IdleWatch
 from akool_cli.cli.commands.chat.slash import HANDLERS
-from akool_cli.cli.ui.answer import StreamedAnswer, quiet_note
+from akool_cli.cli.ui.answer import StreamedAnswer
 from akool_cli.cli.ui.text import sanitize_line, sanitize_text
 from akool_cli.services.chatlog import NullRecorder
 
@@ -217,9 +217,6 @@ class Repl:
             io.flush()
         finally:  # after it is printed, even if it could not be
             self.recorder.answered(settings, answer)
-        note = quiet_note(answer, self.idle, self.recorder.marked_before())
-        if note and (io.stdout_tty or io.stderr_tty):
-            io.note(note)
 
     def _newline(self) -> None:
         """End the prompt's line: on stdout at a terminal, else where the prompt is."""

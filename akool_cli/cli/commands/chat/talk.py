@@ -16,7 +16,7 @@ from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.input import iter_stdin_lines
 from akool_cli.cli.core.lifecycle import close_created, wait_until_live
 from akool_cli.cli.core.signals import shielded
-from akool_cli.cli.ui.answer import StreamedAnswer, quiet_note
+from akool_cli.cli.ui.answer import StreamedAnswer
 from akool_cli.cli.ui.text import sanitize_text
 from akool_cli.local.files import state_dir
 from akool_cli.local.logs import FILE_NAME, ChatLog
@@ -83,9 +83,6 @@ def _answer_one(
             io.flush()
     finally:  # after it is printed (the answer comes first), even if it could not be
         recorder.answered(settings, answer)
-    note = quiet_note(answer, opts.answer_idle, recorder.marked_before()) if io.stderr_tty else None
-    if note:
-        io.note(note)
 
 
 def _recorder(app_ctx: AppContext, opts: ChatOptions, room: ChatRoom) -> Any:
@@ -188,6 +185,8 @@ def converse(
         on_refused=on_refused,
     )
     recorder = _recorder(app_ctx, opts, room)
+    if recorder.marked_before():  # the log has seen this room mark an answer's end:
+        conversation.marks_answers = True  # each answer is waited on until its marker
     with conversation:
         try:
             if opts.no_wait:
