@@ -115,3 +115,40 @@ def test_a_stored_credential_echoed_back_is_never_printed(private_env):
         assert len(server.seen.requests) == 1
     assert result.exit_code == 3 and SECRET not in result.stdout + result.stderr
     assert "***" in result.error_lines[0]
+
+
+ECHOED = {  # a server that puts the request's credential in its data
+    "_id": "6698c9d69cf7b0d61d1b6420",
+    "status": 2,
+    "task_id": f"task-{SECRET}",
+    "stream_urls": {"client_pull_stream_url": f"https://cdn.example/live/pull?key={SECRET}"},
+}
+
+
+def _echoing(request) -> str:
+    path = request["target"]
+    if "/voice/list" in path:
+        return _envelope([{"voice_id": "v1", "name": f"echo {SECRET}", "url": SECRET}])
+    if "/session/list" in path:
+        return _envelope({"count": 1, "result": [ECHOED]})
+    return _envelope(ECHOED)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["session", "detail", ECHOED["_id"]], ["session", "list"], ["voice", "list"]],
+    ids=["detail", "list", "voices"],
+)
+def test_a_credential_echoed_in_the_data_is_redacted_in_human_output(terminal, monkeypatch, args):
+    monkeypatch.setenv("AKOOL_API_KEY", SECRET)
+    with HostileHTTP(_echoing) as server:
+        shown = _screen(["--base-url", server.url, *args])  # a colour terminal: a table
+        piped = run_bounded(["--base-url", server.url, *args])  # tab-separated lines
+        as_json = run_bounded(["--base-url", server.url, *args, "--json"])
+    assert "\x1b[" in shown, shown
+    # (at 120 columns session list leaves out the task id and URL columns)
+    assert "***" in shown or args == ["session", "list"], shown
+    assert piped.exit_code == 0 and "***" in piped.stdout, piped.stderr
+    for text in (shown, piped.stdout):
+        assert SECRET[:12] not in text, text  # not even the start of it, before a cut
+    assert SECRET in as_json.stdout  # --json: the API's data unchanged

@@ -78,7 +78,7 @@ class IOStreams:
     stdout_tty: bool = False
     stderr_tty: bool = False
     no_color: bool = False
-    redact: Optional[Callable[[str], str]] = None  # every stderr line goes through it
+    redact: Optional[Callable[[str], str]] = None  # stderr, tables and fields go through it
     _consoles: Dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -174,11 +174,12 @@ class IOStreams:
     def err(self, text: str) -> None:
         """A line to stderr; control characters other than line breaks are replaced. If
         stderr is gone (the terminal closed), the line is lost: there is no one to tell."""
-        self._err_line(printable(self._redacted(text)).translate(TEXT_CONTROLS))
+        self._err_line(printable(self.redacted(text)).translate(TEXT_CONTROLS))
 
-    def _redacted(self, text: str) -> str:
+    def redacted(self, text: str) -> str:
         """``text`` with the command's known secrets redacted (before anything else, so
-        that no cut or replacement can split one)."""
+        that no cut or replacement can split one): every stderr line, and what a table or
+        a field shows on stdout (``--json`` is the API's data unchanged)."""
         return self.redact(text) if self.redact is not None else text
 
     def _err_line(self, line: str) -> None:
@@ -192,7 +193,7 @@ class IOStreams:
 
     def _err_styled(self, label: str, style: str, text: str) -> None:
         """``label text``: the text sanitized first, then the label styled."""
-        safe = sanitize_line(self._redacted(text), MAX_MESSAGE)
+        safe = sanitize_line(self.redacted(text), MAX_MESSAGE)
         self._err_line(f"{self.err_style(label, style)} {safe}")
 
     def error(self, message: str, hint: Optional[str] = None) -> None:
@@ -214,7 +215,7 @@ class IOStreams:
 
     def note(self, message: str) -> None:
         """A line a person may want and a script can do without: dim on a terminal."""
-        self._err_line(self.err_style(sanitize_line(self._redacted(message), MAX_MESSAGE), "2"))
+        self._err_line(self.err_style(sanitize_line(self.redacted(message), MAX_MESSAGE), "2"))
 
     def dumps(self, data: Any, *, one_line: bool = False) -> str:
         """JSON as printed: indented on a terminal, one compact line when piped (or when

@@ -1,5 +1,6 @@
 """Tables and fields: aligned with a header on a terminal (rich, loaded when drawn),
-tab-separated lines when piped."""
+tab-separated lines when piped. Every value is redacted first (a server may echo the
+credential back in its data), then sanitized, then cut or styled."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from akool_cli.cli.ui.text import sanitize_line
 STATUS_STYLES = {1: "yellow", 2: "green", 3: "blue", 4: "red"}  # queueing, live, ended, failed
 
 
-def _escape(text: Optional[str]) -> str:
+def _shown(io: IOStreams, text: Optional[str]) -> str:
+    """A value as a line shows it: the command's secrets redacted, then sanitized."""
+    return sanitize_line(io.redacted(text or ""))
+
+
+def _escape(io: IOStreams, text: Optional[str]) -> str:
     from rich.markup import escape
 
-    return escape(sanitize_line(text or ""))
+    return escape(_shown(io, text))
 
 
 def render_fields(
@@ -27,11 +33,11 @@ def render_fields(
         console = io.console()
         for label, value in shown:
             style = STATUS_STYLES.get(status or 0, "") if label == "status" else ""
-            text_value = f"[{style}]{_escape(value)}[/]" if style else _escape(value)
+            text_value = f"[{style}]{_escape(io, value)}[/]" if style else _escape(io, value)
             console.print(f"[bold]{label.ljust(width)}[/]  {text_value}")
     else:
         for label, value in shown:
-            io.out(f"{label.ljust(width)}  {sanitize_line(value)}")
+            io.out(f"{label.ljust(width)}  {_shown(io, value)}")
 
 
 ELASTIC_MIN = 30  # characters the elastic column keeps, or other columns are dropped first
@@ -66,23 +72,24 @@ class Table:
         if not io.stdout_tty:
             kept = [i for i, c in enumerate(self.columns) if c.where != "tty"]
             for values, _ in self.rows:
-                io.out("\t".join(sanitize_line(values[i]) if values[i] else "-" for i in kept))
+                io.out("\t".join(_shown(io, values[i]) if values[i] else "-" for i in kept))
             return
         # Not cropped: on a terminal narrower than the ids, the terminal wraps them.
         io.console().print(self.renderable(io, show_header=show_header), crop=False)
 
-    def _width(self, index: int) -> int:
+    def _width(self, io: IOStreams, index: int) -> int:
         column = self.columns[index]
-        cells = (len(_escape(values[index])) for values, _ in self.rows)
+        cells = (len(_escape(io, values[index])) for values, _ in self.rows)
         return max(column.min_width, len(column.header), *cells)
 
-    def shown_columns(self, width: int) -> List[int]:
+    def shown_columns(self, io: IOStreams, width: int) -> List[int]:
         """The columns a terminal ``width`` wide shows: all that fit, dropping by rank."""
         kept = [i for i, c in enumerate(self.columns) if c.where != "pipe"]
 
         def needed(indexes: List[int]) -> int:
             return sum(
-                (ELASTIC_MIN if self.columns[i].elastic else self._width(i)) + 2 for i in indexes
+                (ELASTIC_MIN if self.columns[i].elastic else self._width(io, i)) + 2
+                for i in indexes
             )
 
         while needed(kept) - 2 > width:
@@ -97,10 +104,10 @@ class Table:
         from rich.table import Table as RichTable
 
         console = io.console()
-        kept = self.shown_columns(console.width)
+        kept = self.shown_columns(io, console.width)
         table = RichTable(show_header=show_header, header_style="bold", box=None, pad_edge=False)
         # What the other columns need (never less than their content: ids are not cut).
-        fixed = sum(self._width(i) + 2 for i in kept if not self.columns[i].elastic)
+        fixed = sum(self._width(io, i) + 2 for i in kept if not self.columns[i].elastic)
         if fixed - 2 > console.width:  # a terminal narrower than the ids: let it wrap them
             table.width = fixed - 2
         for i in kept:
@@ -116,7 +123,7 @@ class Table:
                 table.add_column(column.header, min_width=column.min_width, no_wrap=True)
         for values, styles in self.rows:
             cells = [
-                f"[{styles[i]}]{_escape(values[i])}[/]" if styles[i] else _escape(values[i])
+                f"[{styles[i]}]{_escape(io, values[i])}[/]" if styles[i] else _escape(io, values[i])
                 for i in kept
             ]
             table.add_row(*cells)
