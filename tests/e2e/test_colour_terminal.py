@@ -82,6 +82,19 @@ def test_session_list_is_an_aligned_coloured_table(logged_in, cli, terminals):
     assert_no_garbled_styles(term)
 
 
+def test_an_ended_sessions_detail_shows_no_chat_rooms(logged_in, cli, terminals):
+    sid = _live_session(cli)  # created here: its record remembers both chat rooms
+    live = terminals(["session", "detail", sid])
+    assert live.finish() == 0 and "chat room" in live.text and "server room" in live.text
+    assert cli(["session", "close", sid]).exit_code == 0
+    term = terminals(["session", "detail", sid])
+    assert term.finish() == 0
+    assert term.style_at("ended (completed, 3)").fg == "blue"
+    assert "pull stream" in term.text  # the record is still read…
+    assert "chat room" not in term.text and "server room" not in term.text  # …not its rooms
+    assert "ws://" not in term.text
+
+
 def test_watch_redraws_one_table_in_place_until_live(logged_in, cli, terminals):
     logged_in.config(ready_after=1.5)
     sid = _live_session(cli)
@@ -131,6 +144,25 @@ def test_a_room_the_log_has_seen_marking_is_waited_on_until_its_marker(logged_in
         ("marker", "You said: first"),
         ("marker", "You said: second"),
     ]
+
+
+def _heading_shape(line: str) -> str:
+    """A chat log heading with what changes from run to run (time, id, ms) made alike."""
+    line = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "TIME", line)
+    return re.sub(r"\b\d+ ms\b", "N ms", re.sub(r"\b[0-9a-f]{24}\b", "ID", line))
+
+
+def test_the_readmes_chat_log_headings_are_what_a_terminal_shows(logged_in, cli, terminals):
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    documented = [line for line in readme.splitlines() if re.match(r"#[12]  \d{4}-", line)]
+    assert len(documented) == 3, documented  # the tour's two, and the chat log section's
+    sid = cli(["session", "create", "--avatar-id", "Olivia_1080P_back", "-q"]).stdout.strip()
+    assert cli(["chat", sid, "-m", "Hello there"]).exit_code == 0
+    assert cli(["say", sid, "Welcome to the show"]).exit_code == 0
+    term = terminals(["logs"], columns=200)  # wide enough for a heading on one line
+    assert term.finish() == 0
+    shown = {_heading_shape(term.line("#1  ")), _heading_shape(term.line("#2  "))}
+    assert {_heading_shape(line) for line in documented} == shown
 
 
 # -- the chat prompt -------------------------------------------------------------------

@@ -12,6 +12,8 @@ from akool_cli.cli.ui.iostreams import IOStreams
 from akool_cli.cli.ui.table import render_fields
 from akool_cli.services.sessions import merged_stream_urls
 
+CHAT_ROOMS = ("client_chat_room_url", "server_chat_room_url")
+
 
 def merged_credentials(session: Session, record: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     """A v4 session's credentials: the API's latest answer wins, the record of create's
@@ -45,6 +47,8 @@ def v4_rows(session: Session, record: Optional[Dict[str, Any]]) -> List[Tuple[st
         ("stream type", stream_type if isinstance(stream_type, str) else None),
         ("time left", left_text(left, (record or {}).get("duration"))),
     ]
+    if session.is_over:  # its room refuses every connection now: not worth showing
+        return rows
     return rows + _value_rows(merged_credentials(session, record))
 
 
@@ -53,10 +57,13 @@ def session_rows(
 ) -> List[Tuple[str, Optional[str]]]:
     """Every field a user needs: ``stream_urls`` by the service's one rule (the API's answer,
     the record of ``create`` filling what it omits), extra keys under their own name,
-    secrets among them masked; a v4 session's by ``v4_rows``."""
+    secrets among them masked; a v4 session's by ``v4_rows``; the rooms of a session
+    that is over left out (they refuse every connection now)."""
     if session.api_version == "v4":
         return v4_rows(session, record)
     urls = merged_stream_urls(session, record)
+    if session.is_over:  # its rooms refuse every connection now: not worth showing
+        urls = {k: v for k, v in urls.items() if k not in CHAT_ROOMS}
     rows: List[Tuple[str, Optional[str]]] = [
         ("id", session.id),
         ("status", session.status_label if session.status is not None else None),

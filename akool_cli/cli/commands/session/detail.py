@@ -46,8 +46,9 @@ def detail(ctx: typer.Context, session_id: SessionIdArg, as_json: JsonOpt = Fals
     Status: queueing (1), live (processing, 2), ended (completed, 3) or
     failed (4). The API's detail omits the chat-room URLs (v3) and the room's
     tokens (v4); they are shown (tokens masked) from the local record when this
-    CLI created the session, with a v4 session's time left of its duration. A
-    session this CLI created is asked about in the API version that created it.
+    CLI created the session, with a v4 session's time left of its duration, and
+    left out once it is over (its rooms refuse). A session this CLI created is
+    asked about in the API version that created it.
 
     [b]Examples[/b]
 
