@@ -117,6 +117,17 @@ def test_a_long_list_is_paged_in_colour_and_q_quits(logged_in, terminals):
     assert_no_garbled_styles(term)
 
 
+@pytest.mark.parametrize("verb", ["close", "pause"])
+def test_the_help_of_close_and_pause_pipes_every_billable_session(terminals, verb):
+    term = terminals(["session", verb, "--help"], columns=100)
+    assert term.finish() == 0
+    example = " ".join(term.line(f"| akool session {verb} -").split())
+    assert example.endswith(
+        f"akool session list --all --status billable -q | akool session {verb} -"
+    ), example
+    assert "--status live" not in term.text
+
+
 # -- answers on a terminal -------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ def close(
     [b]Examples[/b]
 
       $ akool session close 6698c9d69cf7b0d61d1b6420
-      $ akool session list --status live -q | akool session close -
+      $ akool session list --all --status billable -q | akool session close -
       $ akool session close "$A" "$B" --json | jq -r 'select(.ok | not) | ._id'
     """
     from akool_cli.cli.commands.session._each import EachOptions, run_each

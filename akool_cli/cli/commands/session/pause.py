@@ -29,7 +29,7 @@ def pause(
     [b]Examples[/b]
 
       $ akool session pause "$ID"
-      $ akool session list --status live -q | akool session pause -
+      $ akool session list --all --status billable -q | akool session pause -
     """
     from akool_cli.cli.commands.session._each import EachOptions, run_each
 
