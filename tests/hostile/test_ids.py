@@ -117,6 +117,19 @@ def test_ids_from_a_server_that_break_the_rule_are_never_cached_or_printed(priva
     assert [v for v, _ in cached[server.url]["values"]] == ["Kai_1080P_back"]
 
 
+def test_session_list_q_says_how_many_sessions_it_left_out(private_env):
+    bad = ["$(touch " + str(_planted(private_env)) + ")", "a\nb", "-rf"]
+    sessions = [{"_id": v, "status": 2} for v in [GOOD, *bad]]
+    with HostileHTTP(_body({"count": len(sessions), "result": sessions})) as server:
+        quiet = run_bounded(["--base-url", server.url, "session", "list", "-q"], env=KEY)
+    assert quiet.exit_code == 0 and quiet.stdout == f"{GOOD}\n", quiet.stderr
+    assert quiet.stderr.splitlines() == [
+        "warning: left out 3 sessions whose id is not safe to print; "
+        "--json shows every one as the API sent it"
+    ]
+    assert not _planted(private_env).exists()
+
+
 def test_session_ids_from_a_record_anyone_wrote_are_never_offered(private_env):
     state = private_env / "state"
     state.mkdir()

@@ -42,10 +42,20 @@ def print_pages(
     """Print each page as it arrives (through ``pager``, if given); nothing is held
     beyond the page in hand. Returns (items shown, the count the last page gave); the
     count is -1 if the pager was quit before the end (there is nothing to sum up).
-    ``-q`` prints only ids that keep the rule for ids; ``note`` hears of the others."""
-    tally = [0, 0, 0]
-    with pager if pager is not None else contextlib.nullcontext():
-        _print_pages(io, pages, listing, as_json=as_json, quiet=quiet, tally=tally, note=note)
+    ``-q`` prints only ids that keep the rule for ids; ``note`` hears of each other one,
+    and one warning says how many were left out (a script must not take the ids it got
+    for all there are)."""
+    tally = [0, 0, 0, 0]
+    try:
+        with pager if pager is not None else contextlib.nullcontext():
+            _print_pages(io, pages, listing, as_json=as_json, quiet=quiet, tally=tally, note=note)
+    finally:
+        if tally[3]:
+            noun = listing.kind.split()[0]
+            io.warn(
+                f"left out {plural(tally[3], noun)} whose id is not safe to print; "
+                "--json shows every one as the API sent it"
+            )
     return tally[0], tally[1] if tally[2] else -1
 
 
@@ -76,6 +86,7 @@ def _print_pages(
                     io.out(ident)
                 else:
                     note(f"skipping {_ids.shown(ident)}: not a valid {listing.kind}")
+                    tally[3] += 1
         else:
             table = Table(*listing.columns)
             for model in models:
