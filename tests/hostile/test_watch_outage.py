@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+from pathlib import Path
 
 import pexpect
 import pytest
 
 from tests.colour_pty import spawn_color
-from tests.helpers import AKOOL
+from tests.helpers import AKOOL, wait_for
 
 FAST = ["--interval", "0.1"]
 BURST = 8  # 503s in a row: with the default two retries, three polls in a row fail
@@ -58,6 +60,30 @@ def test_a_piped_json_watch_says_unreachable_then_reachable_and_goes_on(retrying
         watcher.kill()
         watcher.wait()
     assert "Traceback" not in watcher.stderr.read()
+
+
+def test_the_readmes_json_watch_example_prints_only_sessions_through_an_outage(retrying):
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    jq_filter = re.search(r"akool session watch --json \| jq -c '([^']+)'", readme).group(1)
+    sid = retrying.create()["_id"]
+    pipeline = subprocess.Popen(  # the example as written, following one session
+        ["bash", "-c", f"{AKOOL} session watch {sid} --until ended --json --interval 0.1"
+         f" | jq -c '{jq_filter}'"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )  # fmt: skip
+    try:  # (jq holds its output until the end: its stdout is a pipe here)
+        before = retrying.snapshot()["requests"]
+        wait_for(lambda: retrying.snapshot()["requests"] > before + 1, 30, "the watch to poll")
+        _burst(retrying)
+        wait_for(lambda: retrying.state.faults == [], 30, "the whole burst to be sent")
+        retrying.state.close(sid)
+        assert pipeline.wait(timeout=30) == 0
+        lines = [json.loads(line) for line in pipeline.stdout.read().splitlines()]
+    finally:
+        pipeline.kill()
+        pipeline.wait()
+    # a line per change, and no null line for the outage's two events
+    assert lines == [{"id": sid, "status": 2}, {"id": sid, "status": 3}]
 
 
 def test_a_piped_table_watch_warns_on_stderr_and_exits_0(retrying):
