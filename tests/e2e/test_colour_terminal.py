@@ -232,6 +232,23 @@ def test_repl_paste_completion_and_the_up_arrow(logged_in, cli, terminals):
     assert_no_garbled_styles(term)
 
 
+def test_repl_save_to_a_fifo_is_refused_at_once_and_the_prompt_goes_on(
+    logged_in, cli, terminals, tmp_path
+):
+    fifo = tmp_path / "transcript"
+    os.mkfifo(fifo)  # no one reads it: writing to it would wait for ever
+    term = terminals(["chat", _live_session(cli), "--answer-idle", "0.1", "--no-log"], columns=200)
+    term.wait_for("you>")
+    term.enter(f"/save {fifo}")
+    term.wait_for("not a regular file")
+    assert term.style_at("warning:").fg == "brown"
+    assert term.line("warning:") == f"warning: cannot write {fifo}: not a regular file"
+    term.enter("Hello")
+    term.wait_for("avatar> You said: Hello")
+    term.enter("/exit")
+    assert term.finish() == 0
+
+
 def _slow_answer_begun(emu, cli, terminals, question: str, pause: float) -> Terminal:
     """The chat prompt, asked ``question`` in a room that marks its answers and pauses
     ``pause`` s after the first piece: returned once that piece is on the screen."""

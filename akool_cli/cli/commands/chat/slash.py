@@ -4,7 +4,9 @@ the command."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, Optional
 
@@ -94,13 +96,38 @@ def history(repl: Repl, arg: str) -> None:
         repl._show(sanitize_text(line))
 
 
+def _open_regular(path: Path) -> int:
+    """``path`` opened for writing, emptied, made if missing (0600) — a regular file only:
+    opened without blocking, so a FIFO or a device is refused at once, never waited on."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    except FileNotFoundError:
+        pass
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO no one reads: made since the check above
+            raise OSError(errno.EINVAL, "not a regular file") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.ftruncate(fd, 0)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def save(repl: Repl, arg: str) -> None:
     if not arg:
         repl.io.warn("usage: /save FILE")
         return
     path = Path(arg).expanduser()
     try:  # a transcript is private: a new file is 0600 whatever the umask
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = _open_regular(path)
         with open(fd, "w", encoding="utf-8") as handle:
             handle.write("\n".join(repl._lines()))
     except (OSError, ValueError) as exc:
