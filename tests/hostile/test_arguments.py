@@ -78,3 +78,25 @@ def test_a_huge_setting_is_refused_and_nothing_is_stored(private_env, key, size,
     assert fits.exit_code == 0, fits.stderr
     stored = json.loads((private_env / "config" / "config.json").read_text())
     assert "v" * kept in json.dumps(stored)
+
+
+@pytest.mark.parametrize(
+    "args, what",
+    [
+        (["chat", "6698c9d69cf7b0d61d1b6420", "--voice-id", "--profile=x", "-m", "hi"],
+         "--voice-id"),
+        (["say", "6698c9d69cf7b0d61d1b6420", "--language", "-rf", "hi"], "--language"),
+        (["chat", "--avatar-id", "-x", "-m", "hi"], "--avatar-id"),
+        (["config", "set", "voice_id", "--", "--base-url=http://x"], "voice_id"),
+        (["config", "set", "language", "--", "-en"], "language"),
+    ],
+    ids=["chat --voice-id", "say --language", "chat --avatar-id", "set voice_id", "set language"],
+)  # fmt: skip
+def test_a_typed_id_that_starts_with_a_dash_is_refused_by_the_rule_for_ids(private_env, args, what):
+    with HostileHTTP(OK) as server:
+        result = run_bounded(["--base-url", server.url, *args], env={"AKOOL_API_KEY": "k-12345"})
+        assert server.seen.requests == []
+    assert result.exit_code == 2, result.stderr
+    assert result.error_lines[0].startswith(f"error: {what} must be one word"), result.stderr
+    assert "not starting with -" in result.error_lines[0]
+    assert not (private_env / "config" / "config.json").exists()  # nothing was stored

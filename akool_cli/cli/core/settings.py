@@ -37,13 +37,7 @@ def _word(key: str) -> Callable[[Any], str]:
             raise UsageError(
                 f"{key} is at most {MAX_WORD[key]} characters; this one has {len(text)}"
             )
-        if (
-            not text
-            or any(c.isspace() or not c.isprintable() for c in text)
-            or not validate.is_text(text)
-        ):
-            raise UsageError(f"{value!r} is not one word")
-        return text
+        return validate.word(text, key)
 
     return check
 

@@ -36,6 +36,19 @@ def avatar_id(value: str) -> str:
     return text
 
 
+WORD_RULE = "one word of printable characters, not starting with -"
+
+
+def word(value: str, what: str) -> str:
+    """A voice id or a language code a person typed, by the rule for ids from servers
+    (``akool_cli._ids``): one printable word, not starting with ``-`` — where an option
+    swallowed the next one (``--voice-id --profile=x``), a usage error."""
+    text = value.strip()
+    if not is_word(text):
+        raise UsageError(f"{what} must be {WORD_RULE}, not {_shown(value)!r}")
+    return text
+
+
 def profile_name(value: str) -> str:
     text = value.strip()
     if not text or not text.isprintable() or not is_text(text):

@@ -124,10 +124,12 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
     prompt = _prompt(opts)
     if opts.message is not None:
         check_question(validate.text_argument(opts.message, "--message"))
-    for name in ("voice_id", "language", "prompt"):
-        value = getattr(opts, name)
-        if value is not None and not validate.is_text(value):
-            raise UsageError(f"--{name.replace('_', '-')} is not UTF-8 text")
+    if opts.prompt is not None and not validate.is_text(opts.prompt):
+        raise UsageError("--prompt is not UTF-8 text")
+    if opts.voice_id:  # empty: none (a profile's default left out)
+        opts = replace(opts, voice_id=validate.word(opts.voice_id, "--voice-id"))
+    if opts.language:
+        opts = replace(opts, language=validate.word(opts.language, "--language"))
     if opts.keep and opts.avatar_id is None:
         raise UsageError("--keep only applies with --avatar-id")
     return opts, ChatSettings(

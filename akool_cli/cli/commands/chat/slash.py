@@ -10,9 +10,11 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, Optional
 
+from akool_cli._ids import is_word
 from akool_cli.api.errors import AkoolError
 from akool_cli.chat.modes import mode_name, parse_mode
 from akool_cli.cli.core.boundary import describe
+from akool_cli.cli.core.validate import WORD_RULE
 from akool_cli.cli.ui.text import sanitize_line, sanitize_text
 
 if TYPE_CHECKING:
@@ -76,6 +78,9 @@ def mode(repl: Repl, arg: str) -> None:
 def setting(repl: Repl, arg: str, attribute: str, usage: str, what: str) -> None:
     if not arg:
         repl.io.warn(f"usage: {usage}")
+        return
+    if not is_word(arg):
+        repl.io.warn(f"usage: {usage} ({usage.split()[-1]}: {WORD_RULE})")
         return
     setattr(repl.conversation.settings, attribute, arg)
     repl.io.info(f"{what} set to {sanitize_line(arg, 80)}.")
