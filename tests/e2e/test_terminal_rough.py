@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from tests.colour_pty import SGR, run_on_terminal, screen_text, spawn_color
 from tests.helpers import AKOOL, run_akool
@@ -130,6 +131,15 @@ def test_emulator_help_lists_only_its_own_options():
         assert global_only not in text
     refused = run_akool(["emulator", "--base-url", "http://x"])
     assert refused.exit_code == 2 and "No such option" in refused.stderr
+
+
+@pytest.mark.parametrize("flags", [["--debug"], ["--profile", "x", "--no-pager"]])
+def test_global_options_before_emulator_are_refused_too(private_env, flags):
+    code, raw = run_on_terminal([*flags, "emulator", "--port", "0"])  # refused: never serves
+    text = screen_text(raw)
+    assert code == 2, text
+    named = ", ".join(f for f in flags if f.startswith("--"))
+    assert f"error: global options do not apply to akool emulator: {named}" in text
 
 
 def test_the_avatar_column_keeps_a_closed_session_s_avatar(logged_in):

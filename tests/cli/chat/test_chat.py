@@ -62,13 +62,23 @@ def test_an_unknown_mode_is_a_usage_error(cli, logged_in, session_id):
 
 def test_answer_ended_completes_the_answer_without_the_quiet_period(cli, logged_in, session_id):
     logged_in.config(answer_ended=True, answer_mode="delta", chunks=3)
-    # The quiet period is longer than the whole answer may take: only answer_ended can end it.
-    args = ["chat", session_id, "-m", "Hi", "--answer-idle", "60", "--answer-timeout", "1.5"]
-    result = cli(args)
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == "You said: Hi\n"
+    args = [
+        "chat",
+        session_id,
+        "-m",
+        "Hi",
+        "--answer-idle",
+        "3",
+        "--answer-timeout",
+        "10",
+        "--no-log",
+    ]
+    marked = json.loads(cli([*args, "--json"]).stdout)
+    assert marked["answer"] == "You said: Hi" and marked["ended_by"] == "marker"
+    assert marked["elapsed_ms"] < 3000  # the quiet period was never waited for
     logged_in.config(answer_ended=False)
-    assert cli(args).exit_code == 9  # the same answer without the mark waits for the quiet
+    quiet = json.loads(cli([*args, "--json"]).stdout)  # the same answer without the mark
+    assert quiet["answer"] == "You said: Hi" and quiet["ended_by"] == "quiet"
 
 
 def test_transcripts_of_a_person_are_never_part_of_an_answer(cli, logged_in, session_id):
@@ -302,6 +312,16 @@ def test_a_number_that_is_no_number_is_refused_before_anything_billable(
     args = ["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", option, value]
     result = cli(args)
     assert result.exit_code == 2 and "Traceback" not in result.stderr, result.stderr
+    assert logged_in.snapshot()["requests"] == 0  # no session created, nothing sent
+
+
+@pytest.mark.parametrize(
+    "args", [["--answer-idle", "31"], ["--answer-idle", "5", "--answer-timeout", "5"]]
+)
+def test_a_quiet_period_as_long_as_the_timeout_is_refused(cli, logged_in, args):
+    result = cli(["chat", "--avatar-id", "Kai_1080P_back", "-m", "Hi", *args])
+    assert result.exit_code == 2, result.stderr
+    assert "must be shorter than --answer-timeout" in result.stderr
     assert logged_in.snapshot()["requests"] == 0  # no session created, nothing sent
 
 

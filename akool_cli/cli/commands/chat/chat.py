@@ -132,6 +132,12 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
         opts = replace(opts, language=validate.word(opts.language, "--language"))
     if opts.keep and opts.avatar_id is None:
         raise UsageError("--keep only applies with --avatar-id")
+    # An --answer-idle given as long as the timeout: every quiet-ended answer would time out.
+    if opts.answer_idle != DEFAULT_ANSWER_IDLE and opts.answer_idle >= opts.answer_timeout:
+        raise UsageError(
+            f"--answer-idle ({opts.answer_idle:g} s) must be shorter than --answer-timeout "
+            f"({opts.answer_timeout:g} s)"
+        )
     return opts, ChatSettings(
         voice_id=opts.voice_id or None,
         language=opts.language or None,

@@ -135,7 +135,15 @@ def run_in_background(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
 
 
 def run_emulator(opts: EmulatorOptions, app_ctx: "AppContext") -> int:
+    from akool_cli.cli.core.globals import SPECS
     from akool_cli.emulator.avatar import ANSWER_MODES
+
+    typed = [spec.flag for spec in SPECS if app_ctx.sources.get(spec.name) == "flag"]
+    if typed:  # `akool --debug emulator`: refused as `akool emulator --debug` is
+        raise UsageError(
+            f"global options do not apply to akool emulator: {', '.join(typed)}",
+            hint="-v prints a line per request and chat frame",
+        )
 
     if opts.answer_mode not in ANSWER_MODES:
         raise UsageError(f"--answer-mode is one of {', '.join(ANSWER_MODES)}")
