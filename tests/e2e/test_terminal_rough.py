@@ -24,6 +24,8 @@ def test_watch_of_one_id_shows_that_session_alone_in_colour(logged_in):
     assert code == 0, raw
     text = screen_text(raw)
     assert sid in text and f"Session {sid} is live" in text
+    assert f"· {sid} is live" in text  # the last frame says so…
+    assert "to be live (it is live)" not in text  # …not that it is still awaited
     assert not any(other in text for other in others)  # nothing else on the first page
     assert re.search(r"\x1b\[[0-9;]*32m" + "live", raw)  # the status in green
     assert "?[" not in raw

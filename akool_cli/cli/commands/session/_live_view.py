@@ -24,8 +24,16 @@ class LiveView:
         self._last: List[Any] = []
 
     def show(
-        self, sessions: Optional[List[Any]], avatars: Dict[str, str], target: Any, outage: Any
+        self,
+        sessions: Optional[List[Any]],
+        avatars: Dict[str, str],
+        target: Any,
+        outage: Any,
+        *,
+        done: bool = False,
     ) -> None:
+        """One frame; ``done``: the watched session got where it was awaited (or never
+        will), so the last frame says what it is, not that it is awaited."""
         from rich.console import Group
         from rich.text import Text
 
@@ -36,7 +44,9 @@ class LiveView:
         for session in self._last:
             table.add_row(*listing.row(session), styles=listing.styles(session))
         note = f"Every {self.interval:g} s · {time.strftime('%H:%M:%S')} · Ctrl-C to stop"
-        if target is not None:
+        if target is not None and done:
+            note += f" · {target.id} is {target.status_word}"
+        elif target is not None:
             note += f" · waiting for {target.id} to be {self.until} (it is {target.status_word})"
         parts: List[Any] = [table.renderable(self.io)]
         if not self._last:

@@ -190,17 +190,18 @@ def run_watch(opts: WatchOptions, app_ctx: "AppContext") -> int:
                 sessions = None
             else:
                 outage.ended(quiet=live_view is not None)
-            if live_view is not None:
-                live_view.show(sessions, avatars, target, outage)
-            elif sessions is not None:
-                _print_changes(app_ctx, changes(sessions), avatars, opts.as_json)
+            code = None
             if sessions is not None and target is not None and opts.until is not None:
                 code = reached(opts.until, target)
-                if code is not None:
-                    if live_view is not None:
-                        live_view.stop()
-                    _say_reached(app_ctx, target, code)
-                    return code
+            if live_view is not None:
+                live_view.show(sessions, avatars, target, outage, done=code is not None)
+            elif sessions is not None:
+                _print_changes(app_ctx, changes(sessions), avatars, opts.as_json)
+            if code is not None:
+                if live_view is not None:
+                    live_view.stop()
+                _say_reached(app_ctx, target, code)
+                return code
             pause = opts.interval
             if deadline is not None:
                 left = deadline - time.monotonic()
