@@ -116,6 +116,15 @@ def test_durations(text, seconds):
     assert parse_duration(text) == seconds
 
 
+@pytest.mark.parametrize("text", ["1h30", "2d12", "30 m", "1h30x", ""])
+def test_a_duration_with_a_bare_number_after_a_unit_is_refused(cli, logged_in, text):
+    result = cli(["session", "list", "--older-than", text])
+    assert result.exit_code == 2, result.stderr
+    assert logged_in.snapshot()["requests"] == 0  # refused before any request
+    if text in ("1h30", "2d12"):
+        assert "give each one (1h30m, not 1h30)" in result.stderr
+
+
 def test_statuses_are_each_once_in_the_api_s_order():
     assert parse_statuses(["live", "queueing,2", "billable"]) == (1, 2)
     assert parse_statuses(None) is None

@@ -47,13 +47,17 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 def parse_duration(value: str, option: str = "--older-than") -> float:
     """Seconds in ``90``, ``90s``, ``30m``, ``2h``, ``1d``, ``1w`` or ``1h30m``; a usage
-    error else."""
+    error else — ``1h30`` too (a bare number is seconds only on its own)."""
 
     text = value.strip().lower()
     parts = _DURATION.findall(text)
     if not text or "".join(n + u for n, u in parts) != text:
         raise UsageError(
             f"{option} takes a duration such as 90s, 30m, 2h, 1d or 1h30m, not {value!r}"
+        )
+    if len(parts) > 1 and any(not unit for _, unit in parts):  # 1h30: 30 what?
+        raise UsageError(
+            f"{option}: {value!r} has a number without a unit; give each one (1h30m, not 1h30)"
         )
     total = sum(float(number) * _UNITS[unit] for number, unit in parts)
     if total > 100 * 365 * 86400:
