@@ -287,3 +287,16 @@ def test_a_count_sqlite_cannot_take_is_a_usage_error(cli, private_env):
     _fill_log(private_env, 1)
     result = cli(["logs", "list", "-n", "99999999999999999999"])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_akool_logs_alone_takes_lists_options(cli, logged_in, session_id, private_env):
+    for question in ("one", "two", "three"):
+        assert cli(["chat", session_id, "-m", question, *FAST]).exit_code == 0
+    latest = cli(["logs", "-n", "2", "--session", session_id, "--json"])
+    assert latest.exit_code == 0, latest.stderr
+    assert [row["question"] for row in json.loads(latest.stdout)] == ["two", "three"]
+    piped = cli(["logs", "-n", "1"])
+    assert piped.exit_code == 0 and piped.stdout.count("\n") == 1 and "three" in piped.stdout
+    mixed = cli(["logs", "-n", "1", "path"])  # options of a verb it does not run
+    assert mixed.exit_code == 2 and mixed.stdout == ""
+    assert "go to `akool logs` alone or to `akool logs list`" in mixed.stderr

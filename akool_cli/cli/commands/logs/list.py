@@ -88,31 +88,34 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     return 0
 
 
+CountOpt = Annotated[
+    int,
+    typer.Option(
+        "-n",
+        "--count",
+        metavar="N",
+        min=0,
+        max=1_000_000_000,
+        help="How many of the latest to show; 0 for all.",
+    ),
+]
+SessionOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--session",
+        metavar="ID",
+        help="Only this session's exchanges ('-': its id from stdin).",
+        autocompletion=complete_session_id,
+    ),
+]
+LogJsonOpt = Annotated[bool, typer.Option("--json", help="A JSON array of exchanges, every field.")]
+
+
 def list_(
     ctx: typer.Context,
-    count: Annotated[
-        int,
-        typer.Option(
-            "-n",
-            "--count",
-            metavar="N",
-            min=0,
-            max=1_000_000_000,
-            help="How many of the latest to show; 0 for all.",
-        ),
-    ] = DEFAULT_COUNT,
-    session_id: Annotated[
-        Optional[str],
-        typer.Option(
-            "--session",
-            metavar="ID",
-            help="Only this session's exchanges ('-': its id from stdin).",
-            autocompletion=complete_session_id,
-        ),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="A JSON array of exchanges, every field.")
-    ] = False,
+    count: CountOpt = DEFAULT_COUNT,
+    session_id: SessionOpt = None,
+    as_json: LogJsonOpt = False,
 ) -> None:
     """Show the latest exchanges, oldest first.
 
@@ -129,18 +132,35 @@ def list_(
     invoke(ctx, run_list, ListOptions(count=count, session_id=session_id, as_json=as_json))
 
 
-def logs(ctx: typer.Context) -> None:
+def logs(
+    ctx: typer.Context,
+    count: CountOpt = DEFAULT_COUNT,
+    session_id: SessionOpt = None,
+    as_json: LogJsonOpt = False,
+) -> None:
     """The chat log: every question `chat` and `say` sent, with its answer.
 
-    Kept in SQLite in the state dir; `akool logs` alone shows the latest ten.
+    Kept in SQLite in the state dir; `akool logs` alone shows the latest ten
+    (it takes list's -n, --session and --json).
     Recording is on unless `akool logs off`, AKOOL_LOGS=0 or --no-log on the
     command. A credential is never recorded.
 
     [b]Examples[/b]
 
-      $ akool logs
+      $ akool logs -n 3
       $ akool logs list -n 0 --json > chats.json
       $ akool logs off
     """
-    if ctx.invoked_subcommand is None:
-        invoke(ctx, run_list, ListOptions())
+    opts = ListOptions(count=count, session_id=session_id, as_json=as_json)
+    if ctx.invoked_subcommand is None:  # `akool logs` is `akool logs list`, with its options
+        invoke(ctx, run_list, opts)
+    if opts != ListOptions():  # `akool logs -n 3 path`: options of a verb it does not run
+        verb = ctx.invoked_subcommand
+
+        def refuse(opts: ListOptions, app_ctx: "AppContext") -> int:
+            raise UsageError(
+                f"-n, --session and --json go to `akool logs` alone or to `akool logs list`, "
+                f"not to `akool logs {verb}`"
+            )
+
+        invoke(ctx, refuse, opts)
