@@ -182,3 +182,58 @@ def test_signal_during_create_wait_closes_the_session(emu, name, args, signame, 
     assert seen["stdout"] == ""
     assert len(seen["created"]) == 1 and seen["closed"] == seen["created"]
     assert "Traceback" not in seen["stderr"]
+
+
+def _readme_emulator_start() -> str:
+    """The README's CI step that starts the emulator, as the job's shell runs it."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    step = readme.split("- name: Start the emulator\n")[1].split("run: |\n")[1]
+    lines = []
+    for line in step.splitlines():
+        if not line.startswith("          "):
+            break
+        lines.append(line[10:])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("starts", [True, False], ids=["starts", "does-not-start"])
+def test_the_readmes_ci_step_starts_the_emulator_or_fails_loudly(tmp_path, starts):
+    import os
+    import signal
+    from pathlib import Path
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "akool"
+    if starts:  # the real one, on a port of its own (8080 may be taken here)
+        fake.write_text(f'#!/bin/sh\nexec {AKOOL} "$@"\n')
+        step = _readme_emulator_start().replace("--port 8080", "--port 0")
+    else:  # an emulator that dies at once, saying why on stderr
+        fake.write_text("#!/bin/sh\necho 'cannot listen on 127.0.0.1:8080' >&2\nexit 1\n")
+        step = _readme_emulator_start()
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    env["GITHUB_ENV"] = str(tmp_path / "github.env")
+    done = subprocess.run(
+        ["bash", "-e", "-c", step + "\necho $! > emulator.pid"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    try:
+        if starts:
+            assert done.returncode == 0, done.stdout + done.stderr
+            exported = Path(env["GITHUB_ENV"]).read_text()
+            assert re.search(r"^AKOOL_BASE_URL=http://127\.0\.0\.1:\d+$", exported, re.M)
+        else:
+            assert done.returncode == 1, done.stdout + done.stderr
+            assert "the emulator did not start" in done.stdout
+            assert "cannot listen on 127.0.0.1:8080" in done.stdout  # its log, shown
+            assert not Path(env["GITHUB_ENV"]).exists()  # the job stops here
+    finally:
+        pid_file = tmp_path / "emulator.pid"
+        if pid_file.exists() and pid_file.read_text().strip():
+            try:
+                os.kill(int(pid_file.read_text()), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
