@@ -10,6 +10,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from akool_cli.local.logs import ChatLog
 from tests.colour_pty import SGR, UP, Terminal, assert_no_garbled_styles
 from tests.helpers import run_akool, wait_for
