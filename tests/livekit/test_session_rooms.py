@@ -131,12 +131,18 @@ def test_create_join_the_avatar_comes_when_live_chat_and_close_sends_the_leave(l
 
 @pytest.mark.parametrize("end", ["duration", "failure"])
 def test_a_session_that_runs_out_or_fails_closes_its_room(lk, end):
+    # The session ends only once the client is in its room (a join that came after the
+    # end would be refused, not closed): failing when it would go live, or running out.
     if end == "failure":
-        lk.config(ready_after=0.5, fail_sessions=True)
-        session = lk.create()
-    else:
-        session = lk.create(duration=1)
+        lk.config(ready_after=3600, fail_sessions=True)
+    session = lk.create(duration=3600)
     with join(session) as transport:
+        with lk.state.lock:
+            held = lk.state.get(session["_id"])
+            if end == "failure":
+                held.ready_after = 0.0
+            else:
+                held.duration = 0.5
         with pytest.raises(RoomClosed) as closed:
             read(transport, lambda m: False)
         assert closed.value.reason == "ROOM_DELETED"
@@ -173,8 +179,10 @@ def test_a_late_avatar_joins_after_the_session_is_live(lk):
     lk.config(ready_after=30)
     session = lk.create()
     lk.avatar(session["_id"], avatar_late=0.8)
-    lk.state.get(session["_id"]).ready_after = 0.0  # live now
-    live_at = time.monotonic()
+    with lk.state.lock:  # live from now on (a session is live ready_after past its creation)
+        held = lk.state.get(session["_id"])
+        live_at = time.monotonic()
+        held.ready_after = live_at - held.created
     with join(session) as transport:
         assert transport.wait_participant(WAIT)
         assert time.monotonic() - live_at >= 0.8
