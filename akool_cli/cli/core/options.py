@@ -31,6 +31,10 @@ __all__ = [
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's data as JSON.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")]
+PageOpt = Annotated[
+    int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
+]
+AllPagesOpt = Annotated[bool, typer.Option("--all", help="Walk every page.")]
 NoLogOpt = Annotated[
     bool, typer.Option("--no-log", help="Do not record this chat in the chat log (akool logs).")
 ]

@@ -10,8 +10,10 @@ from akool_cli.cli.core.completers import remember_choices
 from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
+    AllPagesOpt,
     ConcurrencyOpt,
     JsonOpt,
+    PageOpt,
     QuietOpt,
 )
 from akool_cli.cli.core.validate import check_output_flags, choice
@@ -136,13 +138,11 @@ def list_(
         Optional[str],
         typer.Option("--from", metavar="official|mine", help="Akool's avatars, or your own."),
     ] = None,
-    page: Annotated[
-        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
-    ] = 1,
+    page: PageOpt = 1,
     size: Annotated[
         int, typer.Option("--size", metavar="N", min=1, max=1000, help="Avatars per page.")
     ] = 100,
-    all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
+    all_pages: AllPagesOpt = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     concurrency: ConcurrencyOpt = DEFAULT_CONCURRENCY,

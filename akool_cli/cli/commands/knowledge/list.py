@@ -8,7 +8,7 @@ import typer
 from akool_cli import _ids as ids
 from akool_cli.cli.core.completers import remember_choices
 from akool_cli.cli.core.invoke import invoke
-from akool_cli.cli.core.options import JsonOpt, QuietOpt
+from akool_cli.cli.core.options import AllPagesOpt, JsonOpt, PageOpt, QuietOpt
 from akool_cli.cli.core.validate import check_output_flags
 
 if TYPE_CHECKING:
@@ -98,13 +98,11 @@ def list_(
         Optional[str],
         typer.Option("--name", metavar="TEXT", help="Only those whose name contains TEXT."),
     ] = None,
-    page: Annotated[
-        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
-    ] = 1,
+    page: PageOpt = 1,
     size: Annotated[
         int, typer.Option("--size", metavar="N", min=1, max=100, help="Knowledge bases per page.")
     ] = 100,
-    all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
+    all_pages: AllPagesOpt = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:

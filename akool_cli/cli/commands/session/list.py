@@ -13,9 +13,11 @@ from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
     DEFAULT_INTERVAL,
+    AllPagesOpt,
     ConcurrencyOpt,
     IntervalOpt,
     JsonOpt,
+    PageOpt,
     QuietOpt,
     StatusOpt,
 )
@@ -136,9 +138,7 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
 
 def list_(
     ctx: typer.Context,
-    page: Annotated[
-        int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="Page number, from 1.")
-    ] = 1,
+    page: PageOpt = 1,
     size: Annotated[
         int, typer.Option("--size", metavar="N", min=1, max=1000, help="Sessions per page.")
     ] = 100,
@@ -151,7 +151,7 @@ def list_(
             help="Only sessions created longer ago than this: 90s, 30m, 2h, 1d, 1h30m.",
         ),
     ] = None,
-    all_pages: Annotated[bool, typer.Option("--all", help="Walk every page.")] = False,
+    all_pages: AllPagesOpt = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     watch: Annotated[
