@@ -26,7 +26,7 @@ from akool_cli.local.errors import ForeignFileError, LocalError
 from akool_cli.local.ownership import check_directory, check_own_file, ensure_private_dir
 
 FILE_NAME = "logs.db"
-SCHEMA_VERSION = 2  # 2: ended_by
+SCHEMA_VERSION = 3  # 2: ended_by; 3: role
 APPLICATION_ID = 0x414B4F4C  # "AKOL" in the database header: this file is akool's chat log
 TABLES = frozenset({"exchanges"})  # every table of ours (SQLite's own are sqlite_*)
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite opens these by name beside the log
@@ -50,12 +50,16 @@ CREATE TABLE IF NOT EXISTS exchanges (
     elapsed_ms  INTEGER,
     frames      INTEGER,
     message_id  TEXT,
-    ended_by    TEXT
+    ended_by    TEXT,
+    role        TEXT
 );
 CREATE INDEX IF NOT EXISTS exchanges_by_session ON exchanges (session_id, id);
 """
 
-OUTCOMES = ("answered", "sent", "timed_out", "abandoned")
+OUTCOMES = ("answered", "sent", "timed_out", "abandoned", "heard")
+# Whose words a row holds: a question typed (and its answer), or a person heard by voice
+# in a v4 room (the room's transcript: never an answer).
+ROLES = ("question", "transcript")
 
 
 @dataclass
@@ -69,7 +73,8 @@ class Exchange:
     elapsed_ms: Optional[int] = None
     frames: Optional[int] = None
     message_id: Optional[str] = None
-    ended_by: Optional[str] = None  # an answer's: "marker" (answer_ended) or "quiet"
+    ended_by: Optional[str] = None  # an answer's: marker, fin, quiet or interrupted
+    role: str = "question"  # one of ROLES
     profile: Optional[str] = None
     base_url: Optional[str] = None
     session_id: Optional[str] = None
@@ -246,6 +251,8 @@ class ChatLog:
                 columns = {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
                 if "ended_by" not in columns:  # a log of schema 1: its rows kept
                     db.execute("ALTER TABLE exchanges ADD COLUMN ended_by TEXT")
+                if "role" not in columns:  # schema 2 or older: its rows are questions
+                    db.execute("ALTER TABLE exchanges ADD COLUMN role TEXT")
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")

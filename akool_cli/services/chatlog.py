@@ -95,6 +95,11 @@ class Recorder:
     def sent(self, settings: Any, question: str, message_id: str) -> None:
         self._add(settings, question, "sent", message_id=message_id)
 
+    def heard(self, settings: Any, text: str, message_id: str) -> None:
+        """What a person said by voice, as the room transcribed it (v4): a row of its
+        own role, never an answer."""
+        self._add(settings, text, "heard", message_id=message_id or None, role="transcript")
+
     def marked_before(self) -> bool:
         """Whether the log shows this session's room marking the end of an answer
         before this chat (asked once; a log that cannot be read says no)."""
@@ -126,6 +131,9 @@ class NullRecorder:
         pass
 
     def sent(self, settings: Any, question: str, message_id: str) -> None:
+        pass
+
+    def heard(self, settings: Any, text: str, message_id: str) -> None:
         pass
 
     def unanswered(

@@ -69,6 +69,14 @@ _EXIT_CODES: Tuple[Tuple[Type[BaseException], ExitCode], ...] = (
     (api.InsecureTransportError, ExitCode.USAGE),
     (api.UnsupportedError, ExitCode.USAGE),
     (chat.BadRoomURL, ExitCode.USAGE),
+    (chat.LiveKitMissing, ExitCode.USAGE),
+    (chat.UnsupportedError, ExitCode.USAGE),
+    # v4 rooms, ahead of ChatConnectionError and AnswerTimeoutError: a refused token is
+    # no drop, a closed room the session's end, an absent avatar or unfinished speech time
+    (chat.TokenRefusedError, ExitCode.AUTH),
+    (chat.RoomEndedError, ExitCode.SESSION),
+    (chat.AvatarAbsentError, ExitCode.TIMEOUT),
+    (chat.SpeakingTimeoutError, ExitCode.TIMEOUT),
     (LoginRejected, ExitCode.AUTH),
     (EmulatorError, ExitCode.API),
     (NotAvailable, ExitCode.API),
@@ -124,6 +132,12 @@ _CLASS_HINTS: Tuple[Tuple[Type[BaseException], str], ...] = (
         "use https://, or pass --insecure (AKOOL_INSECURE=1) to send it anyway",
     ),
     (chat.BadRoomURL, "expected wss://…/client_<n>.chat"),
+    (
+        chat.TokenRefusedError,
+        "the session's LiveKit token is only in create's answer; create a new session",
+    ),
+    (chat.AvatarAbsentError, "the avatar joins once the session is live; raise --answer-timeout"),
+    (chat.SpeakingTimeoutError, "raise --answer-timeout: the avatar was still speaking"),
     (api.SessionFailedError, "create a new session; check the avatar id"),
     (api.AvatarFailedError, "the upload failed: check the video (about a minute, a clear face)"),
     (api.WaitTimeoutError, "raise --wait-timeout, or check again later"),

@@ -38,6 +38,14 @@ AllPagesOpt = Annotated[bool, typer.Option("--all", help="Walk every page.")]
 NoLogOpt = Annotated[
     bool, typer.Option("--no-log", help="Do not record this chat in the chat log (akool logs).")
 ]
+EventsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--events",
+        help="v4: show the room's events (speaking start/stop, acks, transcripts) on "
+        "stderr; with --json, as JSON Lines on stdout before each answer.",
+    ),
+]
 
 
 def seconds_option(flag: str, limits: Tuple[float, float], help: str) -> Any:

@@ -22,6 +22,7 @@ from akool_cli.cli.core.options import (
     DEFAULT_WAIT_TIMEOUT,
     AnswerIdleOpt,
     AnswerTimeoutOpt,
+    EventsOpt,
     LanguageOpt,
     ModeOpt,
     NoLogOpt,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
 
 MAX_PROMPT_FILE = 1024 * 1024  # bytes; a role description, not a book
+MIN_DURATION, MAX_DURATION = 1, 3600  # a v4 session's seconds (charged up front)
+DEFAULT_DURATION = 600
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class ChatOptions:
     from_stdin: bool = False  # questions are stdin's lines even on a terminal (say ID -)
     no_log: bool = False  # do not record this chat in the chat log
     command: str = "chat"  # as recorded in the chat log: chat | say
+    events: bool = False  # show the room's events (v4): stderr, or JSON Lines with --json
+    until_spoken: bool = False  # say: wait until the avatar has said it (v4: audio_end)
+    duration: Optional[int] = None  # with --avatar-id: a v4 session of this many seconds
 
 
 def parse_mode(value: str) -> int:
@@ -138,6 +144,15 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
             f"--answer-idle ({opts.answer_idle:g} s) must be shorter than --answer-timeout "
             f"({opts.answer_timeout:g} s)"
         )
+    if opts.duration is not None:
+        if opts.avatar_id is None:
+            raise UsageError("--duration only applies with --avatar-id")
+        if not MIN_DURATION <= opts.duration <= MAX_DURATION:
+            raise UsageError(
+                f"--duration is {MIN_DURATION}-{MAX_DURATION} seconds, not {opts.duration}"
+            )
+    if opts.url is not None and (opts.events or opts.until_spoken):
+        raise UsageError("--url is a v3 chat room: it has no events to show")
     return opts, ChatSettings(
         voice_id=opts.voice_id or None,
         language=opts.language or None,
@@ -160,7 +175,8 @@ def refuse_v4_chat(app_ctx: "AppContext", session_id: Optional[str]) -> None:
 
 
 def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
-    from akool_cli.cli.commands.chat.talk import chat_in_a_new_session, converse, questions, waiter
+    from akool_cli.cli.commands.chat import talk
+    from akool_cli.services import chat_room
 
     opts, settings = check(with_defaults(opts, app_ctx), app_ctx.io.stdin)
     if opts.url is None:
@@ -173,19 +189,34 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     if opts.message is None and (opts.from_stdin or not io.stdin_tty):
         # The first question is read and checked before anything is sent (or created);
         # the rest stream in as they come.
-        lines = questions(app_ctx)
+        lines = talk.questions(app_ctx)
         first = next(lines, None)
         if first is None:
             return 0
         piped = itertools.chain([first], lines)
     if opts.avatar_id is not None:
-        return chat_in_a_new_session(app_ctx, opts, settings, piped)
+        if opts.duration is not None or chat_room.chosen_version(app_ctx.env) == chat_room.V4:
+            opts = replace(opts, duration=opts.duration or DEFAULT_DURATION)
+            return talk.chat_in_a_new_v4_session(app_ctx, opts, settings, piped)
+        return talk.chat_in_a_new_session(app_ctx, opts, settings, piped)
     service = app_ctx.sessions()
     session = None
+    if opts.session_id is not None and opts.url is None:
+        record = service.record(opts.session_id)
+        if chat_room.is_v4(record):  # its room is the one create's answer named
+            v4_room = chat_room.v4_room_of(record)
+            if v4_room is None:
+                from akool_cli.services.errors import NoChatRoomError
+
+                raise NoChatRoomError(
+                    f"no LiveKit room is known for v4 session {opts.session_id}: only "
+                    "create's answer names it, and its record here does not"
+                )
+            return talk.converse(app_ctx, opts, settings, v4_room, piped)
     if opts.session_id is not None:
-        session = service.live(opts.session_id, waiter(app_ctx, opts.session_id, opts))
+        session = service.live(opts.session_id, talk.waiter(app_ctx, opts.session_id, opts))
     room = service.chat_room(opts.session_id, url=opts.url, session=session)
-    return converse(app_ctx, opts, settings, room, piped)
+    return talk.converse(app_ctx, opts, settings, room, piped)
 
 
 def chat(
@@ -236,6 +267,16 @@ def chat(
     ] = None,
     wait_timeout: WaitTimeoutOpt = DEFAULT_WAIT_TIMEOUT,
     no_log: NoLogOpt = False,
+    events: EventsOpt = False,
+    duration: Annotated[
+        Optional[int],
+        typer.Option(
+            "--duration",
+            metavar="SECONDS",
+            help="With --avatar-id: create a v4 session of this many seconds (1-3600, "
+            "default 600; charged up front, the unused part refunded after close).",
+        ),
+    ] = None,
 ) -> None:
     """Chat with an avatar over the session's websocket.
 
@@ -279,5 +320,7 @@ def chat(
         url=url,
         wait_timeout=wait_timeout,
         no_log=no_log,
+        events=events,
+        duration=duration,
     )
     invoke(ctx, run_chat, opts)

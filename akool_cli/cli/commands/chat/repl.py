@@ -23,9 +23,18 @@ from typing import (
 )
 
 from akool_cli.api.errors import SessionEndedError, SessionFailedError
-from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError, ChatProtocolError
+from akool_cli.chat import ENDED_BY_INTERRUPTED
+from akool_cli.chat.errors import (
+    AnswerTimeoutError,
+    ChatConnectionError,
+    ChatProtocolError,
+    RoomEndedError,
+)
+from akool_cli.chat.transport import INTERRUPT
+from akool_cli.cli.commands.chat.clock import SessionClock
 from akool_cli.cli.commands.chat.idle import IDLE_CHECK_SECONDS, IdleWatch
 from akool_cli.cli.commands.chat.slash import HANDLERS
+from akool_cli.cli.core.errors import Interrupted
 from akool_cli.cli.ui.answer import StreamedAnswer
 from akool_cli.cli.ui.text import sanitize_line, sanitize_text
 from akool_cli.services.chatlog import NullRecorder
@@ -42,6 +51,14 @@ def join_continued(text: str) -> str:
     """A question as typed: a line ending in a backslash continues on the next (the
     backslash is not part of the question)."""
     return text.replace("\\\n", "\n")
+
+
+def _ack_note(answer: Any) -> str:
+    """What became of the interrupt: nothing when acknowledged."""
+    result = getattr(answer, "interrupt", None)
+    if result is None or result.ok:
+        return ""
+    return f"; {result.describe()}"
 
 
 @dataclass
@@ -66,6 +83,9 @@ class Repl:
         interrupt: Optional[Callable[[BaseException], None]] = None,
         answer_pending: Optional[Callable[[], ContextManager[Any]]] = None,
         check_every: float = IDLE_CHECK_SECONDS,
+        events: Any = None,
+        ends_at: Optional[float] = None,
+        show: Optional[Callable[[Callable[[], object]], None]] = None,
     ) -> None:
         """``check`` raises when the session has ended (run while idle: see IdleWatch);
         ``interrupt`` ends a prompt being read with an error; ``answer_pending`` is the
@@ -85,6 +105,11 @@ class Repl:
             recorder = NullRecorder()
         self.recorder = recorder
         self.transcript: List[Turn] = []
+        # v4: the room's events, the session's end (epoch seconds) and how a line is
+        # shown above the prompt from another thread
+        self.events = events
+        self.clock = SessionClock(io, ends_at, show)
+        self.interruptible = conversation.supports(INTERRUPT)
 
     def _style(self, text: str, code: str) -> str:
         return self.io.style(text, code)
@@ -118,9 +143,9 @@ class Repl:
             self.check,
             self.interrupt,
             every=self.check_every,
-            ended=(SessionEndedError, SessionFailedError),
+            ended=(SessionEndedError, SessionFailedError, RoomEndedError),
         )
-        with watch:
+        with watch, self.clock.idle():
             question = self._read_question()  # the watch's error may end it
         if watch.error is not None:
             raise watch.error
@@ -130,7 +155,12 @@ class Repl:
 
     def run(self) -> int:
         self.io.info("Chatting with the avatar. /help lists commands; /exit or Ctrl-D leaves.")
+        with self.clock:
+            return self._loop()
+
+    def _loop(self) -> int:
         while True:
+            self._record_heard()
             question = self._read_while_idle()
             if question is None:
                 return 0
@@ -143,6 +173,7 @@ class Repl:
                         return 0
                     continue
                 self._ask_until_answered(text)
+                self.clock.after_answer()
             except KeyboardInterrupt:
                 # Ctrl-C just after an answer ended (before the prompt is back) is one
                 # meant for the answer: it never leaves the chat. At the prompt it does.
@@ -193,11 +224,14 @@ class Repl:
                 timeout=self.timeout,
                 on_text=printer.on_text if streamed else None,
                 on_restart=printer.on_restart if streamed else None,
+                interruptible=self.interruptible,
             )
         except KeyboardInterrupt:
             self._end_line(streamed)
-            io.info("(answer abandoned)")
             self._unanswered(question, "abandoned", printer.text)
+            if self.interruptible:  # the first Ctrl-C interrupted it: a second one quits
+                raise Interrupted() from None
+            io.info("(answer abandoned)")
             return
         except AnswerTimeoutError as exc:
             self._end_line(streamed)
@@ -212,11 +246,17 @@ class Repl:
         try:
             if streamed:
                 io.out()
+                if answer.ended_by == ENDED_BY_INTERRUPTED:
+                    io.info(f"(interrupted{_ack_note(answer)})")
             else:
                 io.out(sanitize_text(answer.answer))
             io.flush()
         finally:  # after it is printed, even if it could not be
             self.recorder.answered(settings, answer)
+
+    def _record_heard(self) -> None:
+        if self.events is not None:
+            self.events.record(self.recorder, self.conversation.settings)
 
     def _newline(self) -> None:
         """End the prompt's line: on stdout at a terminal, else where the prompt is."""

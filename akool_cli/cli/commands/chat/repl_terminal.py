@@ -10,7 +10,18 @@ import contextlib
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from akool_cli.chat.modes import ABOUT
 from akool_cli.cli.commands.chat.repl import Read, Repl
@@ -20,7 +31,8 @@ from akool_cli.cli.core.signals import quiet_wakeup_fd
 from akool_cli.local.cache import ListCache
 from akool_cli.local.errors import LocalError
 from akool_cli.local.files import read_json, state_dir, update_json
-from akool_cli.services.sessions import ChatRoom, ended_error
+from akool_cli.services.chat_room import Room, V4Room
+from akool_cli.services.sessions import ended_error
 
 if TYPE_CHECKING:
     from akool_cli.chat.conversation import Conversation
@@ -167,6 +179,21 @@ class TerminalReader:
             except RuntimeError:  # the loop just closed: the next read raises it
                 pass
 
+    def show(self, write: Callable[[], object]) -> None:
+        """Print with ``write`` from any thread: above the prompt while one is read (it is
+        drawn again below), else at once."""
+        app = self.session.app
+        loop = app.loop
+        if app.is_running and loop is not None:
+            from prompt_toolkit.application import run_in_terminal
+
+            try:
+                loop.call_soon_threadsafe(lambda: run_in_terminal(write))
+                return
+            except RuntimeError:  # the loop just closed
+                pass
+        write()
+
     def _exit_if_pending(self) -> None:
         """In the prompt's event loop: end it with the pending error, if there is one."""
         app = self.session.app
@@ -210,16 +237,19 @@ class TerminalReader:
 def run_repl(
     app_ctx: AppContext,
     conversation: Conversation,
-    room: ChatRoom,
+    room: Room,
     *,
     idle: float,
     timeout: float,
     recorder: Any = None,
     read: Optional[Read] = None,
+    events: Any = None,
 ) -> int:
     """The prompt for ``akool chat`` on a terminal, with history in the state dir."""
 
     session_id = room.session_id or ""  # pause and check are given only with a session
+    if isinstance(room, V4Room):
+        return _run_v4(app_ctx, conversation, room, idle, timeout, recorder, read, events)
 
     def pause() -> str:
         app_ctx.client().sessions.pause(session_id)
@@ -253,6 +283,55 @@ def run_repl(
         interrupt=interrupt,
         answer_pending=answer_pending,
     ).run()
+
+
+def _run_v4(
+    app_ctx: AppContext,
+    conversation: Conversation,
+    room: V4Room,
+    idle: float,
+    timeout: float,
+    recorder: Any,
+    read: Optional[Read],
+    events: Any,
+) -> int:
+    """The prompt in a v4 session's room: its end is the room's closing (no poll of the
+    API); the time left of its duration shown, and a warning a minute before the end."""
+
+    def check() -> None:
+        if conversation.ended is not None:
+            raise conversation.ended
+
+    interrupt = answer_pending = show = None
+    if read is None:
+        reader = TerminalReader(
+            app_ctx.io,
+            state_dir(app_ctx.env) / "chat_history.json",
+            values=_cached_values(app_ctx),
+        )
+        read, interrupt, answer_pending = reader.read, reader.interrupt, reader.answer_pending
+        show = reader.show
+        if events is not None:
+            events.show = show
+    try:
+        return Repl(
+            conversation,
+            app_ctx.io,
+            idle=idle,
+            timeout=timeout,
+            read=read,
+            session_lines=room.lines(),
+            recorder=recorder,
+            check=check,
+            interrupt=interrupt,
+            answer_pending=answer_pending,
+            events=events,
+            ends_at=room.ends_at,
+            show=show,
+        ).run()
+    finally:
+        if events is not None:
+            events.show = None
 
 
 def _cached_values(app_ctx: AppContext) -> Dict[str, Sequence[Tuple[str, str]]]:

@@ -8,11 +8,12 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
 from akool_cli._ids import is_word
 from akool_cli.api.errors import AkoolError
 from akool_cli.chat.modes import mode_name, parse_mode
+from akool_cli.chat.transport import INTERRUPT, SET_ACTION, SET_PARAMS
 from akool_cli.cli.core.boundary import describe
 from akool_cli.cli.core.validate import WORD_RULE
 from akool_cli.cli.ui.text import sanitize_line, sanitize_text
@@ -24,7 +25,9 @@ COMMANDS: Dict[str, str] = {
     "/help": "this help",
     "/exit": "leave (so do /quit, Ctrl-D, and Ctrl-C on an empty prompt)",
     "/quit": "leave",
-    "/pause": "pause the session's streaming (your next message resumes it)",
+    "/pause": "pause the session's streaming (your next message resumes it; v3)",
+    "/interrupt": "stop the avatar's answer or speech (v4; so does Ctrl-C during an answer)",
+    "/act": "ACTION [EXPRESSION]: a gesture, e.g. /act nod happiness (v4, some avatars)",
     "/mode": "MODE: dialogue (the avatar answers) or retell (it says your text)",
     "/voice": "ID: use another voice id",
     "/lang": "CODE: use another language code",
@@ -44,8 +47,55 @@ def help_text() -> str:
     for name, what in COMMANDS.items():
         if name != "/quit":
             lines.append(f"  {name:<10} {what}")
-    lines.append("Ctrl-C while an answer is coming abandons that answer.")
+    lines.append("Ctrl-C while an answer is coming abandons that answer (v4: interrupts the")
+    lines.append("avatar; a second Ctrl-C leaves).")
     return "\n".join(lines)
+
+
+def _live(repl: Repl, feature: str, what: str) -> bool:
+    """Whether the room takes ``feature`` live (v4); a v3 room says so in one line."""
+    if repl.conversation.supports(feature):
+        return True
+    repl.io.warn(f"v3 chat rooms do not support {what}")
+    return False
+
+
+def _acked(repl: Repl, result: Any, done: str) -> None:
+    """A command's outcome: ``done`` once acknowledged, else one warning (the chat goes on)."""
+    if result.ok:
+        repl.io.info(done)
+    else:
+        repl.io.warn(result.describe())
+
+
+def _set_live(repl: Repl, done: str, **data: Any) -> None:
+    """set-params (v4), acknowledged; a value it will not take is a warning."""
+    try:
+        result = repl.conversation.set_params(**data)
+    except ValueError as exc:
+        repl.io.warn(str(exc))
+        return
+    _acked(repl, result, done)
+
+
+def interrupt(repl: Repl, arg: str) -> None:
+    if _live(repl, INTERRUPT, "/interrupt"):
+        _acked(repl, repl.conversation.interrupt(), "Interrupted.")
+
+
+def act(repl: Repl, arg: str) -> None:
+    if not _live(repl, SET_ACTION, "/act"):
+        return
+    words = arg.split()
+    if not 1 <= len(words) <= 2:
+        repl.io.warn("usage: /act ACTION [EXPRESSION]")
+        return
+    try:
+        result = repl.conversation.set_action(*words)
+    except ValueError as exc:
+        repl.io.warn(f"usage: /act ACTION [EXPRESSION] ({exc})")
+        return
+    _acked(repl, result, f"Sent {sanitize_line(' '.join(words), 80)}.")
 
 
 def leave(repl: Repl, arg: str) -> bool:
@@ -57,6 +107,9 @@ def help_(repl: Repl, arg: str) -> None:
 
 
 def pause(repl: Repl, arg: str) -> None:
+    if repl.conversation.supports(INTERRUPT):
+        repl.io.warn("v4 sessions cannot be paused; /interrupt stops an answer, /exit leaves")
+        return
     if repl.on_pause is None:
         repl.io.warn("no session to pause (the room was given by --url)")
         return
@@ -68,11 +121,16 @@ def pause(repl: Repl, arg: str) -> None:
 
 def mode(repl: Repl, arg: str) -> None:
     try:
-        repl.conversation.settings.mode_type = parse_mode(arg)
+        mode_type = parse_mode(arg)
     except ValueError as exc:
         repl.io.warn(f"usage: /mode dialogue|retell ({exc})")
         return
-    repl.io.info(f"Mode set to {mode_name(repl.conversation.settings.mode_type)}.")
+    done = f"Mode set to {mode_name(mode_type)}."
+    if repl.conversation.supports(SET_PARAMS):
+        _set_live(repl, done, mode=mode_type)
+        return
+    repl.conversation.settings.mode_type = mode_type
+    repl.io.info(done)
 
 
 def setting(repl: Repl, arg: str, attribute: str, usage: str, what: str) -> None:
@@ -82,8 +140,13 @@ def setting(repl: Repl, arg: str, attribute: str, usage: str, what: str) -> None
     if not is_word(arg):
         repl.io.warn(f"usage: {usage} ({usage.split()[-1]}: {WORD_RULE})")
         return
+    done = f"{what} set to {sanitize_line(arg, 80)}."
+    if repl.conversation.supports(SET_PARAMS):  # v4: sent live, acknowledged
+        data = {"lang": arg} if attribute == "language" else {"vparams": {"vid": arg}}
+        _set_live(repl, done, **data)
+        return
     setattr(repl.conversation.settings, attribute, arg)
-    repl.io.info(f"{what} set to {sanitize_line(arg, 80)}.")
+    repl.io.info(done)
 
 
 def prompt(repl: Repl, arg: str) -> None:
@@ -153,6 +216,8 @@ HANDLERS: Dict[str, Callable[[Repl, str], Optional[bool]]] = {
     "/quit": leave,
     "/help": help_,
     "/pause": pause,
+    "/interrupt": interrupt,
+    "/act": act,
     "/mode": mode,
     "/voice": lambda repl, arg: setting(repl, arg, "voice_id", "/voice ID", "Voice"),
     "/lang": lambda repl, arg: setting(repl, arg, "language", "/lang CODE", "Language"),

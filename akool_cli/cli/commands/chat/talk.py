@@ -6,11 +6,14 @@ exchange printed, then recorded in the chat log."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
 
 from akool_cli.api import CONNECT_TIMEOUT_CAP
-from akool_cli.chat import MAX_QUESTION
-from akool_cli.chat.errors import AnswerTimeoutError
+from akool_cli.chat import ACK_TIMEOUT, ENDED_BY_INTERRUPTED, MAX_QUESTION
+from akool_cli.chat.errors import AnswerTimeoutError, SpeakingTimeoutError
+from akool_cli.chat.transport import INTERRUPT
+from akool_cli.cli.commands.chat.events import ChatEvents
 from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.input import iter_stdin_lines
@@ -20,8 +23,14 @@ from akool_cli.cli.ui.answer import StreamedAnswer
 from akool_cli.cli.ui.text import sanitize_text
 from akool_cli.local.files import state_dir
 from akool_cli.local.logs import FILE_NAME, ChatLog
+from akool_cli.services.chat_room import (
+    Room,
+    V4Room,
+    V4SessionService,
+    conversation_for,
+    v4_room_of,
+)
 from akool_cli.services.chatlog import NullRecorder, Recorder, logging_wanted
-from akool_cli.services.sessions import ChatRoom
 
 if TYPE_CHECKING:
     from akool_cli.cli.commands.chat.chat import ChatOptions
@@ -47,6 +56,7 @@ def _answer_one(
     opts: ChatOptions,
     recorder: Any,
     since: Optional[float] = None,
+    events: Optional[ChatEvents] = None,
 ) -> None:
     """Ask and print the answer: streamed as it comes on a terminal; when stdout is not a
     terminal, only a complete answer is printed (never a partial one, never twice).
@@ -56,6 +66,7 @@ def _answer_one(
     settings = conversation.settings
     printer = StreamedAnswer(io)
     streamed = io.stdout_tty and not opts.as_json
+    v4 = conversation.supports(INTERRUPT)
     try:
         answer = conversation.ask(
             question,
@@ -64,7 +75,12 @@ def _answer_one(
             on_text=printer.on_text if streamed else None,
             on_restart=printer.on_restart if streamed else None,
             since=since,
+            until_spoken=opts.until_spoken,
+            interruptible=v4,
         )
+    except SpeakingTimeoutError as exc:
+        recorder.answered(settings, exc.answer)
+        raise
     except AnswerTimeoutError as exc:
         recorder.unanswered(settings, question, "timed_out", exc.partial)
         raise
@@ -75,6 +91,8 @@ def _answer_one(
         if printer.written:
             io.write("\n")
             io.flush()
+        if events is not None:
+            events.record(recorder, settings)
     try:
         if opts.as_json:
             io.json_line(answer.as_json())
@@ -83,9 +101,11 @@ def _answer_one(
             io.flush()
     finally:  # after it is printed (the answer comes first), even if it could not be
         recorder.answered(settings, answer)
+    if answer.ended_by == ENDED_BY_INTERRUPTED:
+        io.info("(interrupted)")
 
 
-def _recorder(app_ctx: AppContext, opts: ChatOptions, room: ChatRoom) -> Any:
+def _recorder(app_ctx: AppContext, opts: ChatOptions, room: Room) -> Any:
     """What records this chat's exchanges in the chat log (one that records nothing with
     --no-log, AKOOL_LOGS=0 or after `akool logs off`)."""
 
@@ -151,18 +171,80 @@ def chat_in_a_new_session(
     return code or close_created(app_ctx, created.id)
 
 
+def v4_service(app_ctx: AppContext) -> V4SessionService:
+    return V4SessionService(
+        app_ctx.client, app_ctx.records, base_url=app_ctx.base_url(), warn=app_ctx.io.warn
+    )
+
+
+def chat_in_a_new_v4_session(
+    app_ctx: AppContext, opts: ChatOptions, settings: Any, piped: Optional[Iterator[str]]
+) -> int:
+    """Create a v4 session for ``--duration`` seconds, chat in its room at once (the
+    avatar joins when it is live; the answer's time covers that wait), and close it on
+    every way out (keep it with --keep)."""
+
+    assert opts.avatar_id is not None and opts.duration is not None
+    io = app_ctx.io
+    service = v4_service(app_ctx)
+    created = None
+    body = {"mode_type": opts.mode_type} if opts.mode_type is not None else {}
+    for key, value in (("voice_id", opts.voice_id), ("language", opts.language)):
+        if value:
+            body[key] = value
+    try:
+        with shielded():  # a signal now would lose the id of a session being created
+            created = service.create_v4(opts.avatar_id, opts.duration, body)
+        io.info(f"Created session {created.id} ({opts.duration} s); joining its room…")
+        room = v4_room_of(created)
+        if room is None:
+            from akool_cli.api.errors import ProtocolError
+
+            raise ProtocolError(f"session {created.id}'s create answer names no LiveKit room")
+        room = replace(room, session_id=created.id, duration=float(opts.duration),
+                       created_at=time.time())  # fmt: skip
+        code = converse(app_ctx, opts, settings, room, piped, created=True)
+    except BaseException:
+        if created is not None:
+            if opts.keep:
+                io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
+            else:
+                close_created(app_ctx, created.id, service)
+        raise
+    if opts.keep:
+        io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
+        return code
+    return code or close_created(app_ctx, created.id, service)
+
+
+def _set_live(conversation: Any, opts: ChatOptions, io: Any) -> None:
+    """v4: the chat's settings sent as set-params once in the room, as the vendor's
+    client does (a v3 question carries them; a v4 room keeps them): the mode (--mode,
+    the profile's, else dialogue; say: retell), and the voice and language if given. A
+    refusal is a warning; the chat goes on."""
+    data: Dict[str, Any] = {"mode": opts.mode_type}
+    if opts.language:
+        data["lang"] = opts.language
+    if opts.voice_id:
+        data["vparams"] = {"vid": opts.voice_id}
+    result = conversation.set_params(**data, timeout=min(ACK_TIMEOUT, opts.answer_timeout))
+    if not result.ok:
+        io.warn(result.describe())
+
+
 def converse(
     app_ctx: AppContext,
     opts: ChatOptions,
     settings: Any,
-    room: ChatRoom,
+    room: Room,
     piped: Optional[Iterator[str]],
+    *,
+    created: bool = False,
 ) -> int:
-    from akool_cli.chat.conversation import Conversation
-
     io = app_ctx.io
     session_id = room.session_id
-    if room.derived:
+    v4 = isinstance(room, V4Room)
+    if not v4 and room.derived:
         io.warn(
             f"no chat URLs are known for session {session_id}; using {room.client_url}, "
             "derived from its pull URL (pass --url if that is wrong)"
@@ -170,19 +252,23 @@ def converse(
     waited = []  # when the session was last waited for (a refused room, still queueing)
     on_refused = None
     if session_id is not None:
-        check = app_ctx.sessions().refusal_check(session_id, waiter(app_ctx, session_id, opts))
+        if v4:
+            check = v4_service(app_ctx).ended_check(session_id)
+        else:
+            check = app_ctx.sessions().refusal_check(session_id, waiter(app_ctx, session_id, opts))
 
         def on_refused() -> None:
             check()
             waited.append(time.monotonic())
 
-    conversation = Conversation(
-        room.client_url,
-        room.server_id,
+    events = ChatEvents(io, events=opts.events, as_json=opts.as_json)
+    conversation = conversation_for(
+        room,
         settings=settings,
         connect_timeout=min(app_ctx.request_timeout(), CONNECT_TIMEOUT_CAP),
         debug=app_ctx.debug_line if app_ctx.debug else None,
         on_refused=on_refused,
+        on_event=events,
     )
     recorder = _recorder(app_ctx, opts, room)
     if recorder.marked_before():  # the log has seen this room mark an answer's end:
@@ -191,6 +277,8 @@ def converse(
         try:
             if opts.no_wait:
                 conversation.connect()
+                if v4:
+                    _set_live(conversation, opts, io)
                 for question in [opts.message] if opts.message is not None else piped or []:
                     message_id = conversation.send(question)
                     recorder.sent(conversation.settings, question, message_id)
@@ -202,12 +290,16 @@ def converse(
                 # (a wait for a queueing session, --wait-timeout's, restarts that time).
                 since: Optional[float] = time.monotonic()
                 conversation.connect(timeout=opts.answer_timeout)
+                if v4:
+                    _set_live(conversation, opts, io)
                 for question in [opts.message] if opts.message is not None else piped or []:
                     since = max([since, *waited]) if since is not None else None
-                    _answer_one(app_ctx, conversation, question, opts, recorder, since)
+                    _answer_one(app_ctx, conversation, question, opts, recorder, since, events)
                     since = None
                 return 0
             conversation.connect()
+            if v4:
+                _set_live(conversation, opts, io)
 
             # the interactive prompt loads only when there is one
             from akool_cli.cli.commands.chat.repl_terminal import run_repl
@@ -219,6 +311,8 @@ def converse(
                 idle=opts.answer_idle,
                 timeout=opts.answer_timeout,
                 recorder=recorder,
+                events=events,
             )
         finally:
+            events.record(recorder, conversation.settings)
             recorder.close()

@@ -48,6 +48,9 @@ def _show(io: Any, row: Dict[str, Any]) -> None:
     elif row.get("ended_by") == "quiet":
         facts.append("ended by quiet")
     io.out(io.style(f"#{row['id']}  " + sanitize_line("  ".join(facts)), "2"))
+    if row.get("role") == "transcript":  # a person heard by voice (v4): no answer of its own
+        io.out(io.style("heard> " + sanitize_text(row["question"]), "2"))
+        return
     io.out(io.style("you> ", "1;32") + sanitize_text(row["question"]))
     if row["answer"] is not None:
         io.out(io.style("avatar> ", "1;36") + sanitize_text(row["answer"]))

@@ -11,6 +11,7 @@ from akool_cli.cli.core.options import (
     DEFAULT_ANSWER_TIMEOUT,
     AnswerIdleOpt,
     AnswerTimeoutOpt,
+    EventsOpt,
     LanguageOpt,
     NoLogOpt,
     SessionIdArg,
@@ -48,6 +49,15 @@ def say(
     answer_idle: AnswerIdleOpt = DEFAULT_ANSWER_IDLE,
     answer_timeout: AnswerTimeoutOpt = DEFAULT_ANSWER_TIMEOUT,
     no_log: NoLogOpt = False,
+    until_spoken: Annotated[
+        bool,
+        typer.Option(
+            "--until-spoken",
+            help="v4: return once the avatar has finished saying it (bounded by "
+            "--answer-timeout; exit 9 if it has not).",
+        ),
+    ] = False,
+    events: EventsOpt = False,
 ) -> None:
     """Make the avatar say TEXT as it is, in a live session (retelling mode).
 
@@ -60,6 +70,7 @@ def say(
       $ akool say "$ID" "Welcome to the show"
       $ printf 'Line one\\nLine two\\n' | akool say "$ID" -
       $ akool say "$ID" "Back in five minutes" --no-wait
+      $ akool say "$ID" "Welcome" --until-spoken
     """
     from akool_cli.cli.commands.chat.chat import ChatOptions
 
@@ -76,5 +87,7 @@ def say(
         from_stdin=text == "-",
         no_log=no_log,
         command="say",
+        until_spoken=until_spoken,
+        events=events,
     )
     invoke(ctx, run_say, opts)
