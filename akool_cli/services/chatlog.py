@@ -7,6 +7,7 @@ cannot be written is one warning, and the chat goes on unrecorded.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from akool_cli.chat.modes import mode_name
@@ -16,6 +17,9 @@ from akool_cli.local.logs import ChatLog, Exchange
 ENV = "AKOOL_LOGS"
 _OFF = ("0", "off", "false", "no")
 _ON = ("1", "on", "true", "yes")
+# What writing the log may raise that is the log's failure, not the chat's: a SIGTERM
+# arriving meanwhile is raised as an exception too, and must end the command.
+_LOG_FAILURES = (sqlite3.Error, OSError, ValueError, TypeError, AttributeError, LookupError)
 
 
 def logging_wanted(env: Mapping[str, str], stored: Callable[[], bool]) -> Tuple[bool, str]:
@@ -76,9 +80,10 @@ class Recorder:
         except LocalError as exc:
             self._broken = True
             self._warn(f"{exc}; this chat is not recorded")
-        except Exception as exc:  # a log is a convenience: nothing in it may stop a chat
+        except _LOG_FAILURES as exc:  # a log is a convenience: nothing in it may stop a chat
             self._broken = True
             self._warn(f"cannot record this chat in {self.log.path}: {exc}")
+        # anything else — a signal raised as an exception while it wrote — goes on
 
     def answered(self, settings: Any, answer: Any) -> None:
         self._add(

@@ -164,7 +164,7 @@ PRAGMA user_version = 1;
 """
 
 
-def test_a_log_of_the_first_schema_gains_ended_by_and_keeps_its_rows(private_env):
+def test_a_log_of_the_first_schema_gains_ended_by_and_role_and_keeps_its_rows(private_env):
     db = _db(private_env)
     db.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(str(db)) as raw:
@@ -173,7 +173,27 @@ def test_a_log_of_the_first_schema_gains_ended_by_and_keeps_its_rows(private_env
         log.add(Exchange("chat", "new", "answered", answer="a", ended_by="quiet"))
         rows = log.recent()
     assert [(r["question"], r["ended_by"]) for r in rows] == [("old", None), ("new", "quiet")]
-    assert sqlite3.connect(str(db)).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert [r["role"] for r in rows] == [None, "question"]
+    assert sqlite3.connect(str(db)).execute("PRAGMA user_version").fetchone()[0] == 3
+
+
+def test_a_transcript_is_a_row_of_its_own_role_shown_as_heard(cli, private_env):
+    from akool_cli.services.chatlog import Recorder
+
+    db = _db(private_env)
+    recorder = Recorder(
+        ChatLog(db), command="chat", profile="default", base_url=None,
+        session_id="6698c9d69cf7b0d61d1b6420", avatar_id=None, warn=print,
+    )  # fmt: skip
+    recorder.heard(None, "Bonjour", "u-1")
+    recorder.close()
+    with ChatLog(db) as log:
+        (row,) = log.recent()
+    assert (row["role"], row["outcome"], row["question"], row["answer"]) == (
+        "transcript", "heard", "Bonjour", None,
+    )  # fmt: skip
+    shown = cli(["logs"])  # piped: the outcome column says whose words they are
+    assert shown.stdout.split("\t")[4:7] == ["heard", "-", "Bonjour"]
 
 
 def test_a_log_from_a_newer_version_is_refused_not_damaged(cli, private_env):

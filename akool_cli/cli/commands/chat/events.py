@@ -10,8 +10,9 @@ log, which belongs to the main thread, gets the transcripts when ``record`` runs
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 from akool_cli.chat.results import ChatEvent
 from akool_cli.cli.ui.text import sanitize_line
@@ -50,6 +51,7 @@ class ChatEvents:
         self.show: Optional[Callable[[Callable[[], None]], None]] = None
         self._heard: List[ChatEvent] = []
         self._lock = threading.Lock()
+        self._held: Optional[List[Callable[[], object]]] = None  # lines kept during an answer
 
     def __call__(self, event: ChatEvent) -> None:
         if event.kind == TRANSCRIPT:
@@ -70,14 +72,40 @@ class ChatEvents:
                 self._print(lambda: io.info(heard))
 
     def _print(self, write: Callable[[], object]) -> None:
+        with self._lock:
+            if self._held is not None:
+                self._held.append(write)
+                return
         if self.show is not None:
             self.show(write)
         else:
             write()
 
+    @contextlib.contextmanager
+    def held(self, hold: bool = True) -> Iterator[None]:
+        """While an answer streams on its line: lines for people wait, and follow it."""
+        if not hold:
+            yield
+            return
+        with self._lock:
+            self._held = []
+        try:
+            yield
+        finally:
+            with self._lock:
+                held, self._held = self._held or [], None
+            for write in held:
+                write()
+
     def record(self, recorder: Any, settings: Any) -> None:
-        """Add the transcripts heard so far to the chat log (on the main thread)."""
+        """Add the transcripts heard so far to the chat log (on the main thread). A
+        signal meanwhile waits until they are written: the log swallows what it raises."""
+        from akool_cli.cli.core.signals import shielded
+
         with self._lock:
             heard, self._heard = self._heard, []
-        for event in heard:
-            recorder.heard(settings, event.text, event.mid)
+        if not heard:
+            return
+        with shielded():
+            for event in heard:
+                recorder.heard(settings, event.text, event.mid)

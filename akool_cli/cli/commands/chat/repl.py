@@ -210,7 +210,15 @@ class Repl:
 
     def _ask(self, question: str) -> None:
         """Ask; on a terminal the answer streams in after ``avatar>``, otherwise (stdout
-        piped) only the complete answer is written, as a line of its own."""
+        piped) only the complete answer is written, as a line of its own. Event lines
+        (v4) that come meanwhile follow the answer's line."""
+        if self.events is None or not self.io.stdout_tty:
+            self._ask_and_show(question)
+            return
+        with self.events.held():
+            self._ask_and_show(question)
+
+    def _ask_and_show(self, question: str) -> None:
         io = self.io
         streamed = io.stdout_tty
         printer = StreamedAnswer(io, in_prompt=True)

@@ -5,6 +5,7 @@ exchange printed, then recorded in the chat log."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
@@ -60,15 +61,43 @@ def _answer_one(
 ) -> None:
     """Ask and print the answer: streamed as it comes on a terminal; when stdout is not a
     terminal, only a complete answer is printed (never a partial one, never twice).
-    ``since``: when the answer's time began (before connecting), if not now."""
+    ``since``: when the answer's time began (before connecting), if not now. Event
+    lines (v4) that come while it streams follow its line."""
 
+    streamed = app_ctx.io.stdout_tty and not opts.as_json
+    hold = events.held(streamed) if events is not None else contextlib.nullcontext()
+    with hold:
+        answer = _ask_printed(app_ctx, conversation, question, opts, recorder, since, streamed)
+    if events is not None:
+        events.record(recorder, conversation.settings)
+    io = app_ctx.io
+    try:
+        if opts.as_json:
+            io.json_line(answer.as_json())
+        elif not streamed:
+            io.out(sanitize_text(answer.answer))
+            io.flush()
+    finally:  # after it is printed (the answer comes first), even if it could not be
+        recorder.answered(conversation.settings, answer)
+    if answer.ended_by == ENDED_BY_INTERRUPTED:
+        io.info("(interrupted)")
+
+
+def _ask_printed(
+    app_ctx: AppContext,
+    conversation: Any,
+    question: str,
+    opts: ChatOptions,
+    recorder: Any,
+    since: Optional[float],
+    streamed: bool,
+) -> Any:
+    """The answer, its pieces streamed to a terminal as they come (the line ended)."""
     io = app_ctx.io
     settings = conversation.settings
     printer = StreamedAnswer(io)
-    streamed = io.stdout_tty and not opts.as_json
-    v4 = conversation.supports(INTERRUPT)
     try:
-        answer = conversation.ask(
+        return conversation.ask(
             question,
             idle=opts.answer_idle,
             timeout=opts.answer_timeout,
@@ -76,7 +105,7 @@ def _answer_one(
             on_restart=printer.on_restart if streamed else None,
             since=since,
             until_spoken=opts.until_spoken,
-            interruptible=v4,
+            interruptible=conversation.supports(INTERRUPT),  # v4: Ctrl-C interrupts it
         )
     except SpeakingTimeoutError as exc:
         recorder.answered(settings, exc.answer)
@@ -91,18 +120,6 @@ def _answer_one(
         if printer.written:
             io.write("\n")
             io.flush()
-        if events is not None:
-            events.record(recorder, settings)
-    try:
-        if opts.as_json:
-            io.json_line(answer.as_json())
-        elif not streamed:
-            io.out(sanitize_text(answer.answer))
-            io.flush()
-    finally:  # after it is printed (the answer comes first), even if it could not be
-        recorder.answered(settings, answer)
-    if answer.ended_by == ENDED_BY_INTERRUPTED:
-        io.info("(interrupted)")
 
 
 def _recorder(app_ctx: AppContext, opts: ChatOptions, room: Room) -> Any:
