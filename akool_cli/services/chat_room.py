@@ -84,9 +84,9 @@ def v4_room_of(source: Any) -> Optional[V4Room]:
     if not isinstance(credentials, Mapping):
         return None
     url, token, server = (credentials.get(key) for key in LIVEKIT_KEYS)
-    if not all(isinstance(v, str) and v for v in (url, token, server)):
+    if not (isinstance(url, str) and isinstance(token, str) and isinstance(server, str)):
         return None
-    if not url.startswith(("ws://", "wss://")):
+    if not (token and server and url.startswith(("ws://", "wss://"))):
         return None
     session_id = data.get("id", data.get("_id"))
     return V4Room(

@@ -6,8 +6,8 @@ create left it (its credentials, the token among them)."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -17,7 +17,7 @@ import pytest
 from akool_cli.emulator.state import DEFAULT_API_KEY
 from akool_cli.local.records import SessionRecords
 from tests.colour_pty import Terminal
-from tests.helpers import AKOOL, Emu, reset_emulator, run_akool, wait_for
+from tests.helpers import AKOOL, Emu, reset_emulator, run_akool
 
 pytestmark = pytest.mark.netns
 

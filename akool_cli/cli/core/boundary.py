@@ -266,7 +266,12 @@ def report(app: AppContext, exc: BaseException) -> int:
     failure = describe(
         exc, profile=app.profile, source=app.credential_source, subject=advice.subject_of(app, exc)
     )
-    if failure.exit_code == ExitCode.USAGE and failure.hint is None:
+    # (a missing package is no misuse: its line names the install, and --help would not)
+    if (
+        failure.exit_code == ExitCode.USAGE
+        and failure.hint is None
+        and not isinstance(exc, chat.LiveKitMissing)
+    ):
         failure = replace(failure, hint=f"see `{app.command_path} --help`")
     if app.json_errors:
         app.io.json_error(failure_data(failure))

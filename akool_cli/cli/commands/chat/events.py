@@ -48,7 +48,7 @@ class ChatEvents:
         self.events = events
         self.as_json = as_json
         # runs a printing function where a person sees it: above the prompt, if one waits
-        self.show: Optional[Callable[[Callable[[], None]], None]] = None
+        self.show: Optional[Callable[[Callable[[], object]], None]] = None
         self._heard: List[ChatEvent] = []
         self._lock = threading.Lock()
         self._held: Optional[List[Callable[[], object]]] = None  # lines kept during an answer

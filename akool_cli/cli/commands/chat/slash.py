@@ -91,7 +91,7 @@ def act(repl: Repl, arg: str) -> None:
         repl.io.warn("usage: /act ACTION [EXPRESSION]")
         return
     try:
-        result = repl.conversation.set_action(*words)
+        result = repl.conversation.set_action(words[0], words[1] if len(words) > 1 else None)
     except ValueError as exc:
         repl.io.warn(f"usage: /act ACTION [EXPRESSION] ({exc})")
         return

@@ -32,6 +32,7 @@ from akool_cli.services.chat_room import (
     v4_room_of,
 )
 from akool_cli.services.chatlog import NullRecorder, Recorder, logging_wanted
+from akool_cli.services.sessions import ChatRoom
 
 if TYPE_CHECKING:
     from akool_cli.cli.commands.chat.chat import ChatOptions
@@ -205,7 +206,7 @@ def chat_in_a_new_v4_session(
     io = app_ctx.io
     service = v4_service(app_ctx)
     created = None
-    body = {"mode_type": opts.mode_type} if opts.mode_type is not None else {}
+    body: Dict[str, Any] = {"mode_type": opts.mode_type} if opts.mode_type is not None else {}
     for key, value in (("voice_id", opts.voice_id), ("language", opts.language)):
         if value:
             body[key] = value
@@ -261,7 +262,7 @@ def converse(
     io = app_ctx.io
     session_id = room.session_id
     v4 = isinstance(room, V4Room)
-    if not v4 and room.derived:
+    if isinstance(room, ChatRoom) and room.derived:
         io.warn(
             f"no chat URLs are known for session {session_id}; using {room.client_url}, "
             "derived from its pull URL (pass --url if that is wrong)"
