@@ -268,6 +268,29 @@ def chat(report: Report, emu: Emulator) -> None:
     )
 
 
+def v4_chat(report: Report) -> None:
+    """benchmarks/v4_chat_cli.py, in a private network namespace of its own (WebRTC)."""
+    run = subprocess.run([PY, str(BENCH / "v4_chat_cli.py"), str(max(5, PAIRS // 2))],
+                         capture_output=True, text=True, timeout=900)  # fmt: skip
+    if run.returncode != 0:
+        print(f"  v4 chat: not measured ({run.stderr.strip()[-200:]})", flush=True)
+        return
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    report.add(
+        "`akool chat ID -m Hi` on v4 (whole process) vs bare_livekit_chat.py, same room",
+        "≤ 1.3×",
+        f"{r['chat_ms']:.0f} ms vs {r['bare_ms']:.0f} ms = {r['ratio']:.2f}×",
+        r["ratio"] <= 1.3,
+    )
+    report.add(
+        "v4: first answer text printed (the CLI's printer, flushed) after its frame arrived",
+        "≤ 5 ms",
+        f"median {r['first_text_printed_ms_median']:.2f} ms, worst "
+        f"{r['first_text_printed_ms_worst']:.2f} ms",
+        r["first_text_printed_ms_median"] <= 5.0,
+    )
+
+
 def load(report: Report, env: dict) -> None:
     """The emulator in a process of its own under 200 chat clients and 16 HTTP threads."""
     proc = subprocess.Popen(
@@ -327,6 +350,7 @@ def main() -> int:
         bulk(report, env, emu, "pause")
         create_wait(report, env, emu)
         chat(report, emu)
+        v4_chat(report)
         load(report, env)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     today = datetime.date.today().isoformat()

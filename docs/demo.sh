@@ -129,4 +129,9 @@ say "Errors are one line and a documented exit code"
 show 'akool chat "$V3" -m "Still there?"; echo "exit $?"'
 akool chat "$V3" -m "Still there?" || echo "exit $?"
 
-say "Tour complete."
+say "Tour complete (v3 and HTTP). Now v4 chat, in a LiveKit room:"
+if why=$(python -c 'from tests import netns; import sys; sys.stdout.write(netns.cannot() or "")') && [ -z "$why" ]; then
+    python -m tests.netns -- bash docs/demo_v4.sh
+else
+    echo "skipped the v4 chat: WebRTC needs a private network namespace here, and this machine cannot make one ($why)"
+fi
