@@ -185,16 +185,8 @@ class V4SessionService(SessionService):
     def detail(self, session_id: str) -> Session:
         return Session.from_api(self._call("GET", "/detail", params={"id": session_id}))
 
-    def close(self, session_id: str, *, deadline: Optional[float] = None) -> bool:
-        from akool_cli.api.errors import SessionEndedError
-
-        try:
-            self._call("POST", "/close", json={"id": session_id}, retry=True)
-        except SessionEndedError:
-            self.ended(session_id)
-            return False
-        self.ended(session_id)
-        return True
+    def _send_close(self, session_id: str, deadline: Optional[float]) -> None:
+        self._call("POST", "/close", json={"id": session_id}, retry=True)
 
     def _unusable(self, raw_id: str) -> Any:
         from akool_cli.api.errors import ProtocolError

@@ -264,11 +264,7 @@ def run_repl(
     lines += [f"chat room    {room.client_url}", f"server room  {room.server_url}"]
     interrupt = answer_pending = None
     if read is None:
-        reader = TerminalReader(
-            app_ctx.io,
-            state_dir(app_ctx.env) / "chat_history.json",
-            values=_cached_values(app_ctx),
-        )
+        reader = _reader(app_ctx)
         read, interrupt, answer_pending = reader.read, reader.interrupt, reader.answer_pending
     return Repl(
         conversation,
@@ -304,11 +300,7 @@ def _run_v4(
 
     interrupt = answer_pending = show = None
     if read is None:
-        reader = TerminalReader(
-            app_ctx.io,
-            state_dir(app_ctx.env) / "chat_history.json",
-            values=_cached_values(app_ctx),
-        )
+        reader = _reader(app_ctx)
         read, interrupt, answer_pending = reader.read, reader.interrupt, reader.answer_pending
         show = reader.show
         if events is not None:
@@ -332,6 +324,12 @@ def _run_v4(
     finally:
         if events is not None:
             events.show = None
+
+
+def _reader(app_ctx: AppContext) -> TerminalReader:
+    """The terminal's reader, with the private history in the state dir."""
+    history = state_dir(app_ctx.env) / "chat_history.json"
+    return TerminalReader(app_ctx.io, history, values=_cached_values(app_ctx))
 
 
 def _cached_values(app_ctx: AppContext) -> Dict[str, Sequence[Tuple[str, str]]]:
