@@ -24,6 +24,7 @@ ENVIRONMENT: Tuple[Tuple[str, str], ...] = (
     ("AKOOL_NO_PAGER", "1: never page long output (--no-pager)"),
     ("AKOOL_PAGER", "the pager for long output on a terminal (else PAGER, else less -FRX)"),
     ("AKOOL_LOGS", "0: do not record chats in the chat log; 1: do, whatever logs off said"),
+    ("AKOOL_API_VERSION", "v4: chat --avatar-id creates a v4 (LiveKit) session"),
     ("AKOOL_MAX_RETRIES", "retries of a request that is safe to repeat, 0–10 (default 2)"),
     ("AKOOL_CONCURRENCY", "requests at once for list --all and bulk close/pause (default 6)"),
     ("AKOOL_PLAYER", "the video player `session open` starts (else mpv, ffplay or vlc)"),
