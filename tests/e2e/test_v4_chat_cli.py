@@ -52,7 +52,7 @@ def test_without_the_livekit_package_a_v4_chat_exits_2_naming_the_install(logged
     made = logged_in.create_v4(stream_type="livekit")
     SessionRecords(Path(os.environ["AKOOL_STATE_DIR"])).remember(
         made["_id"], base_url=logged_in.url, avatar_id="dvp_Tristan_cloth2_1080P",
-        stream_urls={}, version="v4", stream_type="livekit", duration=600,
+        stream_urls={}, api_version="v4", stream_type="livekit", duration=600,
         credentials=made["credentials"],
     )  # fmt: skip
     shim = tmp_path / "shim" / "livekit"

@@ -31,6 +31,7 @@ def v4(namespace_emulator, monkeypatch):
     monkeypatch.setenv("AKOOL_API_KEY", DEFAULT_API_KEY)
     monkeypatch.setenv("AKOOL_INSECURE", "1")  # the namespace's address is not loopback
     monkeypatch.setenv("AKOOL_MAX_RETRIES", "0")
+    monkeypatch.delenv("AKOOL_API_VERSION", raising=False)  # the default: v4
     yield Emu(namespace_emulator)
     namespace_emulator.state.reset()
 
@@ -43,7 +44,7 @@ def remembered(emu: Emu, duration: int = 600, **credentials) -> str:
         base_url=emu.url,
         avatar_id=AVATAR,
         stream_urls={},
-        version="v4",
+        api_version="v4",
         stream_type="livekit",
         duration=duration,
         credentials={**made["credentials"], **credentials},
@@ -167,12 +168,14 @@ def test_chat_avatar_id_closes_its_session_after_a_signal(v4, signame, code):
     assert _billing(v4) == []
 
 
-def test_chat_avatar_id_creates_a_v4_session_chats_and_closes_it(v4):
-    run = run_akool(["chat", "--avatar-id", AVATAR, "--duration", "60", "-m", "Hi", "--json"])
+def test_chat_avatar_id_creates_a_v4_session_by_default_chats_and_closes_it(v4):
+    run = run_akool(["chat", "--avatar-id", AVATAR, "-m", "Hi", "--json"])  # no version given
     assert run.exit_code == 0, run.stderr
     assert lines(run.stdout)[0]["answer"] == "You said: Hi"
     (session,) = v4.snapshot()["sessions"]
     assert session["status"] == 3 and "Closed session" in run.stderr
+    made = v4.state.get(session["_id"], "v4")  # session create's path: 600 s, livekit
+    assert made.duration == 600 and made.stream_type == "livekit"
 
 
 def test_the_prompt_on_v4_interrupts_acts_and_sets_the_voice(v4):

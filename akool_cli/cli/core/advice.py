@@ -13,7 +13,7 @@ from akool_cli.chat.errors import ChatConnectionError, ChatProtocolError
 from akool_cli.cli.core.avatar_hints import known_avatars, look_alikes
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError, ForeignFileError
-from akool_cli.services.errors import NoChatRoomError
+from akool_cli.services.errors import NoChatRoomError, NoLiveKitRoomError
 
 if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
@@ -109,6 +109,8 @@ def detail_hint(exc: BaseException) -> Optional[str]:
         return f"move {exc.path} out of the way (akool starts a new one there)"
     if isinstance(exc, CorruptFileError):
         return f"fix or delete {exc.path}" if exc.path is not None else "fix or delete the file"
+    if isinstance(exc, NoLiveKitRoomError):
+        return "a v3 session? add --api-version v3; a v4 one: chat from where it was created"
     if isinstance(exc, NoChatRoomError):
         return "pass --url wss://…/client_<n>.chat if you know the session's chat room"
     if isinstance(exc, api.ServerError):

@@ -4,7 +4,7 @@ will not hand over."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from akool_cli.api.errors import AkoolError
 from akool_cli.api.types.session import Session
@@ -34,16 +34,15 @@ def wait_until_live(
     return with_progress(app_ctx.io, f"Waiting for session {session_id}…", wait)
 
 
-def close_created(app_ctx: AppContext, session_id: str, service: Any = None) -> int:
+def close_created(app_ctx: AppContext, session_id: str) -> int:
     """Close a session this command created and will not hand over; say so on stderr.
 
     Shielded from a second Ctrl-C or signal, bounded in time, retried; if it still
     cannot close, print the id and how to close it. Returns 0, or the failure's exit
-    code (never raises, but for a signal held back while it ran). ``service``: the
-    session service of its version (the v3 one if not given)."""
+    code (never raises, but for a signal held back while it ran)."""
     with shielded():
         try:
-            closed = (service or app_ctx.sessions()).close_created(session_id)
+            closed = app_ctx.sessions().close_created(session_id)
         except AkoolError as exc:
             failure = describe(exc, profile=app_ctx.profile)
             app_ctx.io.error(

@@ -22,6 +22,7 @@ from akool_cli.cli.core.options import (
     DEFAULT_WAIT_TIMEOUT,
     AnswerIdleOpt,
     AnswerTimeoutOpt,
+    DurationOpt,
     EventsOpt,
     LanguageOpt,
     ModeOpt,
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
 
 MAX_PROMPT_FILE = 1024 * 1024  # bytes; a role description, not a book
-MIN_DURATION, MAX_DURATION = 1, 3600  # a v4 session's seconds (charged up front)
-DEFAULT_DURATION = 600
 
 
 @dataclass(frozen=True)
@@ -144,13 +143,8 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
             f"--answer-idle ({opts.answer_idle:g} s) must be shorter than --answer-timeout "
             f"({opts.answer_timeout:g} s)"
         )
-    if opts.duration is not None:
-        if opts.avatar_id is None:
-            raise UsageError("--duration only applies with --avatar-id")
-        if not MIN_DURATION <= opts.duration <= MAX_DURATION:
-            raise UsageError(
-                f"--duration is {MIN_DURATION}-{MAX_DURATION} seconds, not {opts.duration}"
-            )
+    if opts.duration is not None and opts.avatar_id is None:
+        raise UsageError("--duration only applies with --avatar-id")
     if opts.url is not None and (opts.events or opts.until_spoken):
         raise UsageError("--url is a v3 chat room: it has no events to show")
     return opts, ChatSettings(
@@ -162,25 +156,13 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
     )
 
 
-def refuse_v4_chat(app_ctx: "AppContext", session_id: Optional[str]) -> None:
-    """Until chat over v4's room is here: a usage error, before anything is sent, for a
-    v4 session (by its record, else the chosen version) or a new one under v4."""
-    service = app_ctx.sessions()
-    version = service.version_for(session_id) if session_id else app_ctx.api_version()
-    if version == "v4":
-        raise UsageError(
-            "v4 chat is not available yet",
-            hint="chat with a v3 session: --api-version v3 (see `akool help api-versions`)",
-        )
-
-
 def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.commands.chat import talk
-    from akool_cli.services import chat_room
 
     opts, settings = check(with_defaults(opts, app_ctx), app_ctx.io.stdin)
-    if opts.url is None:
-        refuse_v4_chat(app_ctx, opts.session_id)
+    # what create will be sent, every value checked (--duration under v3 refused) before
+    # anything is read or sent
+    created = talk.create_arguments(app_ctx, opts) if opts.avatar_id is not None else None
     app_ctx.about(
         session_id=opts.session_id, avatar_id=opts.avatar_id, avatar_sent=opts.avatar_id is not None
     )
@@ -194,29 +176,9 @@ def run_chat(opts: ChatOptions, app_ctx: "AppContext") -> int:
         if first is None:
             return 0
         piped = itertools.chain([first], lines)
-    if opts.avatar_id is not None:
-        if opts.duration is not None or chat_room.chosen_version(app_ctx.env) == chat_room.V4:
-            opts = replace(opts, duration=opts.duration or DEFAULT_DURATION)
-            return talk.chat_in_a_new_v4_session(app_ctx, opts, settings, piped)
-        return talk.chat_in_a_new_session(app_ctx, opts, settings, piped)
-    service = app_ctx.sessions()
-    session = None
-    if opts.session_id is not None and opts.url is None:
-        record = service.record(opts.session_id)
-        if chat_room.is_v4(record):  # its room is the one create's answer named
-            v4_room = chat_room.v4_room_of(record)
-            if v4_room is None:
-                from akool_cli.services.errors import NoChatRoomError
-
-                raise NoChatRoomError(
-                    f"no LiveKit room is known for v4 session {opts.session_id}: only "
-                    "create's answer names it, and its record here does not"
-                )
-            return talk.converse(app_ctx, opts, settings, v4_room, piped)
-    if opts.session_id is not None:
-        session = service.live(opts.session_id, talk.waiter(app_ctx, opts.session_id, opts))
-    room = service.chat_room(opts.session_id, url=opts.url, session=session)
-    return talk.converse(app_ctx, opts, settings, room, piped)
+    if created is not None:
+        return talk.chat_in_a_new_session(app_ctx, opts, settings, piped, created)
+    return talk.converse(app_ctx, opts, settings, talk.room_of(app_ctx, opts), piped)
 
 
 def chat(
@@ -268,15 +230,7 @@ def chat(
     wait_timeout: WaitTimeoutOpt = DEFAULT_WAIT_TIMEOUT,
     no_log: NoLogOpt = False,
     events: EventsOpt = False,
-    duration: Annotated[
-        Optional[int],
-        typer.Option(
-            "--duration",
-            metavar="SECONDS",
-            help="With --avatar-id: create a v4 session of this many seconds (1-3600, "
-            "default 600; charged up front, the unused part refunded after close).",
-        ),
-    ] = None,
+    duration: DurationOpt = None,
 ) -> None:
     """Chat with an avatar over the session's websocket.
 

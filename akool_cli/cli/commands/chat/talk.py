@@ -24,13 +24,7 @@ from akool_cli.cli.ui.answer import StreamedAnswer
 from akool_cli.cli.ui.text import sanitize_text
 from akool_cli.local.files import state_dir
 from akool_cli.local.logs import FILE_NAME, ChatLog
-from akool_cli.services.chat_room import (
-    Room,
-    V4Room,
-    V4SessionService,
-    conversation_for,
-    v4_room_of,
-)
+from akool_cli.services.chat_room import Room, V4Room, conversation_for, v4_room_of
 from akool_cli.services.chatlog import NullRecorder, Recorder, logging_wanted
 from akool_cli.services.sessions import ChatRoom
 
@@ -154,26 +148,81 @@ def waiter(app_ctx: AppContext, session_id: str, opts: ChatOptions) -> Any:
     return wait
 
 
+def create_arguments(app_ctx: AppContext, opts: ChatOptions) -> Dict[str, Any]:
+    """What ``SessionService.create`` takes beside the avatar for ``--avatar-id``, by
+    ``session create``'s rules (v4: --duration, else the profile's, else 600 s; the
+    chat's mode, voice and language; v3: a v4 option refused), checked before anything
+    is sent."""
+    from akool_cli.cli.commands.session._v4 import V4Choices
+    from akool_cli.cli.commands.session.create import create_arguments as arguments_for
+
+    choices = V4Choices(duration=opts.duration)
+    if app_ctx.api_version() == "v4":  # under v3 a question carries these, not create
+        mode = str(opts.mode_type) if opts.mode_type is not None else None
+        choices = replace(
+            choices, mode=mode, voice_id=opts.voice_id or None, language=opts.language or None
+        )
+    return arguments_for(choices, app_ctx)
+
+
+def room_of(app_ctx: AppContext, opts: ChatOptions) -> Room:
+    """The room of the session ``opts`` name, in the version that made it (its record's,
+    else the chosen one): --url's; a v4 session's LiveKit room, from its record (only
+    create's answer names it); else a v3 session's, once it is live."""
+    service = app_ctx.sessions()
+    if opts.session_id is None:
+        return service.chat_room(url=opts.url)
+    if opts.url is None and service.version_for(opts.session_id) == "v4":
+        room = v4_room_of(service.record(opts.session_id))
+        if room is None:
+            from akool_cli.services.errors import NoLiveKitRoomError
+
+            raise NoLiveKitRoomError(
+                f"no LiveKit room is known for v4 session {opts.session_id}: only "
+                "create's answer names it, and no record here keeps it"
+            )
+        return room
+    session = service.live(opts.session_id, waiter(app_ctx, opts.session_id, opts))
+    return service.chat_room(opts.session_id, url=opts.url, session=session)
+
+
 def chat_in_a_new_session(
-    app_ctx: AppContext, opts: ChatOptions, settings: Any, piped: Optional[Iterator[str]]
+    app_ctx: AppContext,
+    opts: ChatOptions,
+    settings: Any,
+    piped: Optional[Iterator[str]],
+    arguments: Dict[str, Any],
 ) -> int:
-    """Create a session, chat once it is live, and close it on every way out (keep it with
-    --keep, once it has gone live)."""
+    """Create a session (``arguments``: ``create_arguments``'), chat in its room and
+    close it on every way out (keep it with --keep, once it is live). v3: the chat
+    starts once the session is live; v4: in its LiveKit room at once (the avatar joins
+    when the session is live; the answer's time covers that wait)."""
 
     assert opts.avatar_id is not None  # run_chat comes here with --avatar-id only
     io = app_ctx.io
     service = app_ctx.sessions()
+    duration = arguments.get("duration")
     created = None
     live = False
     try:
         with shielded():  # a signal now would lose the id of a session being created
-            created = service.create(opts.avatar_id)
-        io.info(f"Created session {created.id}; waiting until it is live…")
-        room = service.chat_room(created.id, session=created)  # before paying for the wait
-        if not created.is_live:
-            wait_until_live(
-                app_ctx, created.id, opts.wait_timeout, just_queueing=created.status == 1
-            )
+            created = service.create(opts.avatar_id, **arguments)
+        room: Room
+        if duration is not None:  # v4
+            io.info(f"Created session {created.id} ({duration} s); joining its room…")
+            found = v4_room_of(created)
+            if found is None:
+                from akool_cli.api.errors import ProtocolError
+
+                raise ProtocolError(f"session {created.id}'s create answer names no LiveKit room")
+            room = replace(found, duration=float(duration), created_at=time.time())
+        else:
+            io.info(f"Created session {created.id}; waiting until it is live…")
+            room = service.chat_room(created.id, session=created)  # before paying for the wait
+            if not created.is_live:
+                wait_until_live(
+                    app_ctx, created.id, opts.wait_timeout, just_queueing=created.status == 1
+                )
         live = True
         code = converse(app_ctx, opts, settings, room, piped)
     except BaseException:
@@ -187,52 +236,6 @@ def chat_in_a_new_session(
         io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
         return code
     return code or close_created(app_ctx, created.id)
-
-
-def v4_service(app_ctx: AppContext) -> V4SessionService:
-    return V4SessionService(
-        app_ctx.client, app_ctx.records, base_url=app_ctx.base_url(), warn=app_ctx.io.warn
-    )
-
-
-def chat_in_a_new_v4_session(
-    app_ctx: AppContext, opts: ChatOptions, settings: Any, piped: Optional[Iterator[str]]
-) -> int:
-    """Create a v4 session for ``--duration`` seconds, chat in its room at once (the
-    avatar joins when it is live; the answer's time covers that wait), and close it on
-    every way out (keep it with --keep)."""
-
-    assert opts.avatar_id is not None and opts.duration is not None
-    io = app_ctx.io
-    service = v4_service(app_ctx)
-    created = None
-    body: Dict[str, Any] = {"mode_type": opts.mode_type} if opts.mode_type is not None else {}
-    for key, value in (("voice_id", opts.voice_id), ("language", opts.language)):
-        if value:
-            body[key] = value
-    try:
-        with shielded():  # a signal now would lose the id of a session being created
-            created = service.create_v4(opts.avatar_id, opts.duration, body)
-        io.info(f"Created session {created.id} ({opts.duration} s); joining its room…")
-        room = v4_room_of(created)
-        if room is None:
-            from akool_cli.api.errors import ProtocolError
-
-            raise ProtocolError(f"session {created.id}'s create answer names no LiveKit room")
-        room = replace(room, session_id=created.id, duration=float(opts.duration),
-                       created_at=time.time())  # fmt: skip
-        code = converse(app_ctx, opts, settings, room, piped, created=True)
-    except BaseException:
-        if created is not None:
-            if opts.keep:
-                io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
-            else:
-                close_created(app_ctx, created.id, service)
-        raise
-    if opts.keep:
-        io.info(f"Kept session {created.id}; chat again with: akool chat {created.id}")
-        return code
-    return code or close_created(app_ctx, created.id, service)
 
 
 def _set_live(conversation: Any, opts: ChatOptions, io: Any) -> None:
@@ -256,8 +259,6 @@ def converse(
     settings: Any,
     room: Room,
     piped: Optional[Iterator[str]],
-    *,
-    created: bool = False,
 ) -> int:
     io = app_ctx.io
     session_id = room.session_id
@@ -270,10 +271,7 @@ def converse(
     waited = []  # when the session was last waited for (a refused room, still queueing)
     on_refused = None
     if session_id is not None:
-        if v4:
-            check = v4_service(app_ctx).ended_check(session_id)
-        else:
-            check = app_ctx.sessions().refusal_check(session_id, waiter(app_ctx, session_id, opts))
+        check = app_ctx.sessions().refusal_check(session_id, waiter(app_ctx, session_id, opts))
 
         def on_refused() -> None:
             check()

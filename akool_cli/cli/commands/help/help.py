@@ -24,7 +24,6 @@ ENVIRONMENT: Tuple[Tuple[str, str], ...] = (
     ("AKOOL_NO_PAGER", "1: never page long output (--no-pager)"),
     ("AKOOL_PAGER", "the pager for long output on a terminal (else PAGER, else less -FRX)"),
     ("AKOOL_LOGS", "0: do not record chats in the chat log; 1: do, whatever logs off said"),
-    ("AKOOL_API_VERSION", "v4: chat --avatar-id creates a v4 (LiveKit) session"),
     ("AKOOL_MAX_RETRIES", "retries of a request that is safe to repeat, 0–10 (default 2)"),
     ("AKOOL_CONCURRENCY", "requests at once for list --all and bulk close/pause (default 6)"),
     ("AKOOL_PLAYER", "the video player `session open` starts (else mpv, ffplay or vlc)"),
@@ -90,8 +89,11 @@ seen end (a VERSION column tells them apart). Avatars differ: v3's are the
 languages, the credit balance and getToken stay on v3's routes in both.
 
 What one version lacks is refused before anything is sent (exit 2): `session
-pause` on v4, `akool knowledge` and --duration on v3. Chat over v4 is not available
-yet: `chat` and `say` on a v4 session exit 2; use --api-version v3 for chat."""
+pause` on v4, `akool knowledge` and --duration on v3. `chat` and `say` talk in the
+session's room: v4's LiveKit room (the `livekit` extra; only create's answer names
+it, so a v4 id is chatted with from the machine that created it), v3's websocket;
+`chat --avatar-id` creates a session of the chosen version, as `session create`
+does, and closes it after."""
 
 
 def api_versions_text() -> str:
