@@ -49,3 +49,20 @@ def test_repl_ctrl_c_abandons_an_answer_and_ctrl_d_leaves(logged_in, session_id)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_recorded_v3_session_pauses_in_v3_under_the_v4_default(
+    logged_in, session_id, monkeypatch
+):
+    monkeypatch.delenv("AKOOL_API_VERSION")  # the default, v4: the record says v3
+    child = _repl(session_id)
+    child.sendline("Hello")
+    child.expect("You said: Hello")
+    child.expect("you>")
+    child.sendline("/pause")
+    child.expect("Paused session")
+    child.sendline("/exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert logged_in.snapshot()["paused"] == [session_id]

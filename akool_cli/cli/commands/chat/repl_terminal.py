@@ -251,21 +251,18 @@ def run_repl(
     if isinstance(room, V4Room):
         return _run_v4(app_ctx, conversation, room, idle, timeout, recorder, read, events)
 
-    def pause() -> str:
-        app_ctx.client().sessions.pause(session_id)
+    def pause() -> str:  # in the version that made it (its record's, else the chosen one)
+        app_ctx.sessions().client_for(session_id).sessions.pause(session_id)
         return f"Paused session {session_id}; your next message resumes it."
 
     def check() -> None:
-        session = app_ctx.client().sessions.detail(session_id)
+        session = app_ctx.sessions().client_for(session_id).sessions.detail(session_id)
         if session.is_over:
             raise ended_error(session)
 
     lines = [f"session      {session_id}"] if session_id else []
     lines += [f"chat room    {room.client_url}", f"server room  {room.server_url}"]
-    interrupt = answer_pending = None
-    if read is None:
-        reader = _reader(app_ctx)
-        read, interrupt, answer_pending = reader.read, reader.interrupt, reader.answer_pending
+    read, interrupt, answer_pending, _ = _terminal(app_ctx, read)
     return Repl(
         conversation,
         app_ctx.io,
@@ -298,13 +295,9 @@ def _run_v4(
         if conversation.ended is not None:
             raise conversation.ended
 
-    interrupt = answer_pending = show = None
-    if read is None:
-        reader = _reader(app_ctx)
-        read, interrupt, answer_pending = reader.read, reader.interrupt, reader.answer_pending
-        show = reader.show
-        if events is not None:
-            events.show = show
+    read, interrupt, answer_pending, show = _terminal(app_ctx, read)
+    if events is not None:
+        events.show = show
     try:
         return Repl(
             conversation,
@@ -324,6 +317,15 @@ def _run_v4(
     finally:
         if events is not None:
             events.show = None
+
+
+def _terminal(app_ctx: AppContext, read: Optional[Read]) -> Tuple[Read, Any, Any, Any]:
+    """``read`` if given (a test's), else the terminal reader's read, with its interrupt,
+    answer_pending and show (how a line goes above the prompt)."""
+    if read is not None:
+        return read, None, None, None
+    reader = _reader(app_ctx)
+    return reader.read, reader.interrupt, reader.answer_pending, reader.show
 
 
 def _reader(app_ctx: AppContext) -> TerminalReader:
