@@ -10,7 +10,6 @@ one itself, as root; see tests/netns.py). Prints the medians of each mark.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -24,12 +23,7 @@ from tests import netns  # noqa: E402
 
 
 def main(runs: int) -> int:
-    address = netns.inside()
-    if address is None:
-        if netns.cannot() is not None:
-            print(f"cannot measure: {netns.skip_reason()}", file=sys.stderr)
-            return 1
-        os.execvp("unshare", netns.command([sys.executable, __file__, str(runs)]))
+    address = netns.enter([__file__, str(runs)])
     from akool_cli.emulator.livekit.runner import LiveKitEmulator
 
     marks: dict = {}

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, List
+from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,7 +51,7 @@ def whole_process(address: str, pairs: int) -> dict:
         creds = made["credentials"]
         SessionRecords(Path(tmp) / "state").remember(
             made["_id"], base_url=em.base_url, avatar_id=AVATAR, stream_urls={},
-            version="v4", stream_type="livekit", duration=600, credentials=creds,
+            api_version="v4", stream_type="livekit", duration=600, credentials=creds,
         )  # fmt: skip
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("AKOOL_")},
@@ -76,43 +76,16 @@ def whole_process(address: str, pairs: int) -> dict:
 
 
 def first_text_printed(address: str, answers: int) -> dict:
-    from akool_cli.chat.conversation import Conversation
-    from akool_cli.chat.transport import Piece
-    from akool_cli.chat.v4_transport import V4Transport
     from akool_cli.cli.ui.answer import StreamedAnswer
     from akool_cli.cli.ui.iostreams import IOStreams
-    from akool_cli.emulator.livekit.runner import LiveKitEmulator
+    from benchmarks.v4_conversation import timed_answers
 
-    arrivals: List[Piece] = []
-
-    class Timed(V4Transport):
-        def receive(self, timeout: float) -> Any:
-            item = super().receive(timeout)
-            if isinstance(item, Piece):
-                arrivals.append(item)
-            return item
-
-    lags: List[float] = []
-    with open(os.devnull, "w") as sink, LiveKitEmulator(address) as lk:
+    with open(os.devnull, "w") as sink:
         io = IOStreams.test(tty=True)
         io.stdout = sink  # a real file: written and flushed as on a terminal
-        brain = lk.add_avatar("bench", "avatar")
-        brain.behaviour.pieces, brain.behaviour.piece_delay = 4, 0.005
-        transport = Timed(lk.url, lk.client_token("bench", "client"), "avatar")
-        with Conversation.over(transport) as conv:
-            conv.ask("warm up", timeout=10)
-            for n in range(answers):
-                arrivals.clear()
-                printed: List[float] = []
-                printer = StreamedAnswer(io)
-
-                def on_text(text: str, printer: Any = printer, printed: Any = printed) -> None:
-                    printer.on_text(text)
-                    printed.append(time.monotonic())
-
-                conv.ask(f"question {n}", timeout=10, on_text=on_text)
-                first = next(p for p in arrivals if p.text)
-                lags.append((printed[0] - first.received) * 1000)
+        timed = timed_answers(address, answers, printer=lambda: StreamedAnswer(io).on_text)
+    lags = [(shown[0] - next(p for p in pieces if p.text).received) * 1000
+            for pieces, shown, _ in timed]  # fmt: skip
     return {
         "first_text_printed_ms_median": round(statistics.median(lags), 3),
         "first_text_printed_ms_worst": round(max(lags), 3),
@@ -120,12 +93,7 @@ def first_text_printed(address: str, answers: int) -> dict:
 
 
 def main(pairs: int) -> int:
-    address = netns.inside()
-    if address is None:
-        if netns.cannot() is not None:
-            print(f"cannot measure: {netns.skip_reason()}", file=sys.stderr)
-            return 1
-        os.execvp("unshare", netns.command([sys.executable, __file__, str(pairs)]))
+    address = netns.enter([__file__, str(pairs)])
     result = {"pairs": pairs, **whole_process(address, pairs)}
     result.update(first_text_printed(address, pairs * 4))
     print(json.dumps(result))

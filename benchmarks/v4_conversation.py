@@ -11,12 +11,11 @@ one itself, as root; see tests/netns.py). Prints one JSON line of medians and wo
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any, List
+from typing import Any, Callable, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -24,13 +23,12 @@ sys.path.insert(0, str(ROOT))
 from tests import netns  # noqa: E402
 
 
-def main(answers: int) -> int:
-    address = netns.inside()
-    if address is None:
-        if netns.cannot() is not None:
-            print(f"cannot measure: {netns.skip_reason()}", file=sys.stderr)
-            return 1
-        os.execvp("unshare", netns.command([sys.executable, __file__, str(answers)]))
+def timed_answers(
+    address: str, answers: int, printer: Optional[Callable[[], Callable[[str], None]]] = None
+) -> List[Tuple[List[Any], List[float], float]]:
+    """Ask ``answers`` questions (after one to warm up) in an emulator room of four
+    pieces 5 ms apart; for each, the pieces as they arrived (the SDK's callback), when
+    ``on_text`` ran (after a fresh ``printer()``'s, if given) and when ``ask`` returned."""
     from akool_cli.chat.conversation import Conversation
     from akool_cli.chat.transport import Piece
     from akool_cli.chat.v4_transport import V4Transport
@@ -45,8 +43,7 @@ def main(answers: int) -> int:
                 arrivals.append(item)
             return item
 
-    to_text: List[float] = []
-    to_return: List[float] = []
+    timed = []
     with LiveKitEmulator(address) as lk:
         brain = lk.add_avatar("bench", "avatar")
         brain.behaviour.pieces, brain.behaviour.piece_delay = 4, 0.005
@@ -56,16 +53,29 @@ def main(answers: int) -> int:
             for n in range(answers):
                 arrivals.clear()
                 shown: List[float] = []
+                print_it = printer() if printer is not None else None
 
-                def on_text(_text: str, shown: List[float] = shown) -> None:
+                def on_text(
+                    text: str, shown: List[float] = shown, print_it: Any = print_it
+                ) -> None:
+                    if print_it is not None:
+                        print_it(text)
                     shown.append(time.monotonic())
 
                 conv.ask(f"question {n}", timeout=10, on_text=on_text)
-                returned = time.monotonic()
-                ours = [p for p in arrivals if p.text]
-                to_text.append((shown[0] - ours[0].received) * 1000)
-                fin = next(p for p in arrivals if p.end)
-                to_return.append((returned - fin.received) * 1000)
+                timed.append((list(arrivals), shown, time.monotonic()))
+    return timed
+
+
+def main(answers: int) -> int:
+    address = netns.enter([__file__, str(answers)])
+    to_text: List[float] = []
+    to_return: List[float] = []
+    for arrivals, shown, returned in timed_answers(address, answers):
+        ours = [p for p in arrivals if p.text]
+        to_text.append((shown[0] - ours[0].received) * 1000)
+        fin = next(p for p in arrivals if p.end)
+        to_return.append((returned - fin.received) * 1000)
     print(
         json.dumps(
             {

@@ -85,6 +85,20 @@ def skip_reason() -> str:
     )
 
 
+def enter(argv: Sequence[str]) -> str:
+    """For a script that measures WebRTC: the namespace's address when it runs inside one;
+    else ``argv`` (the script and its arguments) again inside a fresh one (this process
+    is replaced), or exit 1 saying why this machine cannot make one."""
+    address = inside()
+    if address is not None:
+        return address
+    if cannot() is not None:
+        print(f"cannot measure: {skip_reason()}", file=sys.stderr)
+        raise SystemExit(1)
+    os.execvp("unshare", command([sys.executable, *argv]))
+    raise AssertionError("not reached")
+
+
 def main(argv: Sequence[str]) -> int:
     args = list(argv)
     if args[:1] == ["--"]:
