@@ -106,14 +106,15 @@ def test_say_until_spoken_waits_for_audio_end_and_times_out_with_9(v4):
 
 
 def test_a_late_avatar_is_waited_for_within_the_answer_timeout(v4):
+    # set before the session is made: it is live at once, and the avatar joins when the
+    # room next looks
+    v4.config(avatar_late=30.0)
     sid = remembered(v4)
-    v4.avatar(sid, avatar_late=30.0)
     late = run_akool(["chat", sid, "-m", "Hi", "--answer-timeout", "1.5"])
     assert late.exit_code == 9, late.stderr
     assert "avatar" in late.stderr and "hint:" in late.stderr
-    v4.avatar(sid, avatar_late=0.8)
+    v4.config(avatar_late=0.8)
     sid2 = remembered(v4)
-    v4.avatar(sid2, avatar_late=0.8)
     waited = run_akool(["chat", sid2, "-m", "Hi", "--answer-timeout", "10"])
     assert waited.exit_code == 0 and waited.stdout == "You said: Hi\n", waited.stderr
 
