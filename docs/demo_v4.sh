@@ -25,13 +25,13 @@ bold=$'\e[1m' dim=$'\e[2m' off=$'\e[0m'
 say() { printf '\n%s# %s%s\n' "$dim" "$*" "$off"; }
 show() { printf '%s$ %s%s\n' "$bold" "$*" "$off"; }
 
-say "v4: create a session of 120 s, chat in its LiveKit room, close it (every way out)"
+say "v4 (the default): create a session of 120 s, chat in its LiveKit room, close it (every way out)"
 show 'akool chat --avatar-id dvp_Tristan_cloth2_1080P --duration 120 -m "Hello" --json'
 akool chat --avatar-id dvp_Tristan_cloth2_1080P --duration 120 -m "Hello" --json
 
 say "Keep one, then talk to it again: the room's events as JSON Lines, the answer last"
-show 'AKOOL_API_VERSION=v4 akool chat --avatar-id dvp_Tristan_cloth2_1080P --keep -m Hi'
-AKOOL_API_VERSION=v4 akool chat --avatar-id dvp_Tristan_cloth2_1080P --keep -m Hi 2>"$work/kept"
+show 'akool chat --avatar-id dvp_Tristan_cloth2_1080P --keep -m Hi   # 600 s'
+akool chat --avatar-id dvp_Tristan_cloth2_1080P --keep -m Hi 2>"$work/kept"
 cat "$work/kept"
 ID=$(sed -n 's/^Kept session \([0-9a-f]*\);.*/\1/p' "$work/kept")
 show 'akool chat "$ID" --events --json -m "What can you do?"'
