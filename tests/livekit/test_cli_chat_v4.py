@@ -177,6 +177,11 @@ def test_chat_avatar_id_creates_a_v4_session_by_default_chats_and_closes_it(v4):
     assert session["status"] == 3 and "Closed session" in run.stderr
     made = v4.state.get(session["_id"], "v4")  # session create's path: 600 s, livekit
     assert made.duration == 600 and made.stream_type == "livekit"
+    assert run_akool(["config", "set", "duration", "90"]).exit_code == 0  # the profile's
+    again = run_akool(["chat", "--avatar-id", AVATAR, "-m", "Hi", "--keep"])
+    assert again.exit_code == 0, again.stderr
+    kept = [s for s in v4.snapshot()["sessions"] if s["status"] not in (3, 4)]
+    assert len(kept) == 1 and v4.state.get(kept[0]["_id"], "v4").duration == 90
 
 
 def test_the_prompt_on_v4_interrupts_acts_and_sets_the_voice(v4):
@@ -233,3 +238,25 @@ def test_the_prompt_shows_events_and_a_person_heard_dimmed(v4):
         term.close()
     logged = run_akool(["logs", "list", "--session", sid]).stdout.splitlines()
     assert [row.split("\t")[4] for row in logged] == ["answered", "heard"]
+
+
+def test_the_readme_ci_recipe_runs_as_written_on_v4(v4):
+    """The README's CI step for the default version: create, chat, check ``fin``, and the
+    trap closes the session."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = readme.split("Start a session in CI")[1].split("```sh\n")[1].split("```")[0]
+    assert '.ended_by == "fin"' in block and "--api-version" not in block
+    env = {**os.environ, "PATH": f"{os.path.dirname(AKOOL)}:{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-c", block], env=env, timeout=120, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "true"  # jq -e's verdict
+    (session,) = v4.snapshot()["sessions"]
+    assert session["status"] == 3  # closed by the trap
+    v4.config(fin=False)  # an answer that never ends by fin: the check fails it
+    failed = subprocess.run(
+        ["bash", "-c", block.replace("--json", "--json --answer-idle 0.5", 1)],
+        env=env, timeout=120, capture_output=True, text=True,
+    )  # fmt: skip
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr

@@ -19,7 +19,7 @@ def test_under_v3_a_duration_is_refused_before_anything_is_sent(cli, logged_in):
     "extra,said",
     [
         (["--duration", "3601"], "--duration"),
-        (["--voice-id", "two words"], "--voice-id takes one word"),
+        (["--voice-id", "two words"], "--voice-id must be one word"),
         (["--duration", "60", "a-session-id"], "--duration only applies with --avatar-id"),
     ],
 )

@@ -55,14 +55,4 @@ def test_a_recorded_v3_session_pauses_in_v3_under_the_v4_default(
     logged_in, session_id, monkeypatch
 ):
     monkeypatch.delenv("AKOOL_API_VERSION")  # the default, v4: the record says v3
-    child = _repl(session_id)
-    child.sendline("Hello")
-    child.expect("You said: Hello")
-    child.expect("you>")
-    child.sendline("/pause")
-    child.expect("Paused session")
-    child.sendline("/exit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert logged_in.snapshot()["paused"] == [session_id]
+    test_repl_streams_answers_and_exits(logged_in, session_id)  # /pause included

@@ -32,7 +32,7 @@ from akool_cli.local.cache import ListCache
 from akool_cli.local.errors import LocalError
 from akool_cli.local.files import read_json, state_dir, update_json
 from akool_cli.services.chat_room import Room, V4Room
-from akool_cli.services.sessions import ended_error
+from akool_cli.services.sessions import ChatRoom, ended_error
 
 if TYPE_CHECKING:
     from akool_cli.chat.conversation import Conversation
@@ -247,11 +247,36 @@ def run_repl(
 ) -> int:
     """The prompt for ``akool chat`` on a terminal, with history in the state dir."""
 
-    session_id = room.session_id or ""  # pause and check are given only with a session
+    read, interrupt, answer_pending, show = _terminal(app_ctx, read)
     if isinstance(room, V4Room):
-        return _run_v4(app_ctx, conversation, room, idle, timeout, recorder, read, events)
+        given = _v4_prompt(conversation, room, events, show)
+    else:
+        given, events = _v3_prompt(app_ctx, room), None
+    if events is not None:
+        events.show = show
+    try:
+        return Repl(
+            conversation,
+            app_ctx.io,
+            idle=idle,
+            timeout=timeout,
+            read=read,
+            recorder=recorder,
+            interrupt=interrupt,
+            answer_pending=answer_pending,
+            **given,
+        ).run()
+    finally:
+        if events is not None:
+            events.show = None
 
-    def pause() -> str:  # in the version that made it (its record's, else the chosen one)
+
+def _v3_prompt(app_ctx: AppContext, room: ChatRoom) -> Dict[str, Any]:
+    """What the prompt in a v3 session's room has: /pause, and a check of the session
+    while idle, in the version that made it (its record's, else the chosen one)."""
+    session_id = room.session_id or ""  # pause and check are given only with a session
+
+    def pause() -> str:
         app_ctx.sessions().client_for(session_id).sessions.pause(session_id)
         return f"Paused session {session_id}; your next message resumes it."
 
@@ -262,32 +287,14 @@ def run_repl(
 
     lines = [f"session      {session_id}"] if session_id else []
     lines += [f"chat room    {room.client_url}", f"server room  {room.server_url}"]
-    read, interrupt, answer_pending, _ = _terminal(app_ctx, read)
-    return Repl(
-        conversation,
-        app_ctx.io,
-        idle=idle,
-        timeout=timeout,
-        read=read,
-        on_pause=pause if session_id else None,
-        session_lines=lines,
-        recorder=recorder,
-        check=check if session_id else None,
-        interrupt=interrupt,
-        answer_pending=answer_pending,
-    ).run()
+    return {
+        "on_pause": pause if session_id else None,
+        "session_lines": lines,
+        "check": check if session_id else None,
+    }
 
 
-def _run_v4(
-    app_ctx: AppContext,
-    conversation: Conversation,
-    room: V4Room,
-    idle: float,
-    timeout: float,
-    recorder: Any,
-    read: Optional[Read],
-    events: Any,
-) -> int:
+def _v4_prompt(conversation: Conversation, room: V4Room, events: Any, show: Any) -> Dict[str, Any]:
     """The prompt in a v4 session's room: its end is the room's closing (no poll of the
     API); the time left of its duration shown, and a warning a minute before the end."""
 
@@ -295,28 +302,13 @@ def _run_v4(
         if conversation.ended is not None:
             raise conversation.ended
 
-    read, interrupt, answer_pending, show = _terminal(app_ctx, read)
-    if events is not None:
-        events.show = show
-    try:
-        return Repl(
-            conversation,
-            app_ctx.io,
-            idle=idle,
-            timeout=timeout,
-            read=read,
-            session_lines=room.lines(),
-            recorder=recorder,
-            check=check,
-            interrupt=interrupt,
-            answer_pending=answer_pending,
-            events=events,
-            ends_at=room.ends_at,
-            show=show,
-        ).run()
-    finally:
-        if events is not None:
-            events.show = None
+    return {
+        "session_lines": room.lines(),
+        "check": check,
+        "events": events,
+        "ends_at": room.ends_at,
+        "show": show,
+    }
 
 
 def _terminal(app_ctx: AppContext, read: Optional[Read]) -> Tuple[Read, Any, Any, Any]:
