@@ -312,14 +312,14 @@ class ChatLog:
             raise self._fail(exc) from None
 
     def marked(self, session_id: str) -> bool:
-        """Whether an answer of this session was ended by its room's marker
-        (``answer_ended``) before: a room that marks its answers."""
+        """Whether an answer of this session was ended by its room's marker before (v3
+        ``answer_ended``, v4 ``fin``): a room that marks its answers."""
         db = self._connect(create=False)
         if db is None:
             return False
-        query = "SELECT 1 FROM exchanges WHERE session_id = ? AND ended_by = 'marker' LIMIT 1"
+        query = "SELECT 1 FROM exchanges WHERE session_id = ? AND ended_by IN (?, ?) LIMIT 1"
         try:
-            return db.execute(query, [session_id]).fetchone() is not None
+            return db.execute(query, [session_id, "marker", "fin"]).fetchone() is not None
         except sqlite3.Error as exc:
             raise self._fail(exc) from None
 

@@ -320,3 +320,17 @@ def test_akool_logs_alone_takes_lists_options(cli, logged_in, session_id, privat
     mixed = cli(["logs", "-n", "1", "path"])  # options of a verb it does not run
     assert mixed.exit_code == 2 and mixed.stdout == ""
     assert "go to `akool logs` alone or to `akool logs list`" in mixed.stderr
+
+
+def test_a_room_that_ended_an_answer_by_its_marker_or_fin_is_known_to_mark(private_env):
+    log = ChatLog(_db(private_env))
+    sid3, sid4, quiet = (
+        "6698c9d69cf7b0d61d1b6420",
+        "6698c9d69cf7b0d61d1b6421",
+        "6698c9d69cf7b0d61d1b6422",
+    )
+    for sid, ended_by in ((sid3, "marker"), (sid4, "fin"), (quiet, "quiet")):
+        log.add(Exchange(command="chat", question="Hi", outcome="answered", session_id=sid,
+                         answer="Hello", ended_by=ended_by))  # fmt: skip
+    assert log.marked(sid3) and log.marked(sid4)  # v3's answer_ended, v4's fin
+    assert not log.marked(quiet)
