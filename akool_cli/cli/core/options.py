@@ -160,9 +160,7 @@ DurationOpt = Annotated[
     Optional[int],
     typer.Option(
         "--duration",
-        metavar="SECONDS",
-        min=1,
-        max=3600,
+        metavar="SECONDS",  # its range checked with the profile's (settings.duration)
         help="v4: seconds the session lasts, 1-3600, charged up front; the unused part is "
         "refunded on close \\[default: config duration, else 600].",
     ),

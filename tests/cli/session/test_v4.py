@@ -132,9 +132,7 @@ def test_wait_waits_until_live(cli, logged_in_v4):
     "args, where",
     [
         (["session", "pause", "6698c9d69cf7b0d61d1b6420"], "cannot be paused"),
-        (["chat", "6698c9d69cf7b0d61d1b6420", "-m", "Hi"], "v4 chat is not available"),
-        (["say", "6698c9d69cf7b0d61d1b6420", "Hi"], "v4 chat is not available"),
-        (["chat", "--avatar-id", V4_AVATAR, "-m", "Hi"], "v4 chat is not available"),
+        (["chat", "--avatar-id", V4_AVATAR, "--duration", "0", "-m", "Hi"], "--duration"),
         (["session", "open", "6698c9d69cf7b0d61d1b6420"], "v4 session"),
         (["session", "create", "--avatar-id", V4_AVATAR, "--stream-type", "webrtc"], "one of"),
         (["session", "create", "--avatar-id", V4_AVATAR, "--voice-url", "ftp://x/v"], "http"),

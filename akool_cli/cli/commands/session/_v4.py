@@ -86,10 +86,13 @@ def _voice_params(source: str, stdin: Any) -> Dict[str, Any]:
 def v4_create(choices: V4Choices, app_ctx: AppContext) -> Tuple[int, str, Dict[str, Any]]:
     """(duration, stream type, the rest of the create body), every value checked; the
     duration is --duration, else the profile's ``duration``, else 600 s."""
-    duration = choices.duration
-    if duration is None:
-        duration = int(app_ctx.setting("duration")[0])
-    duration = checked_duration(duration)
+    if choices.duration is None:
+        duration = checked_duration(int(app_ctx.setting("duration")[0]))
+    else:
+        try:
+            duration = checked_duration(choices.duration)
+        except UsageError as exc:
+            raise UsageError(f"--{exc}") from None
     stream_type = (choices.stream_type or "livekit").strip().lower()
     if stream_type not in STREAM_TYPES:
         raise UsageError(
