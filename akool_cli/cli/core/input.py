@@ -93,6 +93,24 @@ def session_ids(values: Iterable[str], stdin: Optional[TextIO]) -> List[str]:
     return ids
 
 
+def read_small_text(source: str, stdin: Optional[TextIO], limit: int, what: str) -> str:
+    """The text of ``what`` (an option's name): a small regular file, or for ``-`` standard
+    input, read no further than ``limit`` (stdin may be endless)."""
+    if source != "-":
+        return read_small_file(Path(source), limit, what)
+    if stdin is None:
+        raise UsageError(f"{what} - reads standard input, which is closed")
+    try:
+        text = stdin.read(limit + 1)
+    except UnicodeDecodeError:
+        raise UsageError(f"{what}: standard input is not UTF-8 text") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {what} from standard input: {exc}") from None
+    if len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise UsageError(f"{what} is limited to {limit} bytes")
+    return text
+
+
 def read_small_file(path: Path, limit: int, what: str) -> str:
     """A regular file's UTF-8 text, refused if over ``limit`` bytes (a usage error)."""
     try:

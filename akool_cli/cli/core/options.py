@@ -197,7 +197,8 @@ VoiceParamsOpt = Annotated[
     typer.Option(
         "--voice-params",
         metavar="FILE|-",
-        help="v4: a JSON object of voice parameters (speed, pron_map, stt_language, "
-        "turn_detection…), from a file or - for stdin.",
+        help="v4: a JSON object of voice parameters (speed 0.8-1.2, pron_map, "
+        "stt_language, stt_type, turn_detection, elevenlabs_settings), from a file or - "
+        "for stdin; keys the API does not document are refused.",
     ),
 ]

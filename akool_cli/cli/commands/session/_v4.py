@@ -5,17 +5,17 @@ parameters), each checked before anything billable is sent; and, for ``detail`` 
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from akool_cli._ids import is_word
+from akool_cli._json import strict_json
 from akool_cli.api.types.session import STREAM_TYPES
+from akool_cli.api.types.voice_params import problem as voice_params_problem
 from akool_cli.chat.modes import parse_mode
 from akool_cli.cli.core.errors import UsageError
-from akool_cli.cli.core.input import read_small_file
+from akool_cli.cli.core.input import read_small_text
 from akool_cli.cli.core.settings import duration as checked_duration
 from akool_cli.cli.core.validate import http_url
 
@@ -63,23 +63,19 @@ def _word(value: str, flag: str) -> str:
 
 
 def _voice_params(source: str, stdin: Any) -> Dict[str, Any]:
-    if source == "-":
-        if stdin is None:
-            raise UsageError("--voice-params - reads standard input, which is closed")
-        try:
-            text = stdin.read(MAX_VOICE_PARAMS + 1)
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read --voice-params from standard input: {exc}") from None
-        if len(text) > MAX_VOICE_PARAMS:
-            raise UsageError(f"--voice-params is limited to {MAX_VOICE_PARAMS} bytes")
-    else:
-        text = read_small_file(Path(source), MAX_VOICE_PARAMS, "--voice-params")
+    """The object of --voice-params, read as strictly as every JSON this tool takes and
+    checked against what the API documents of it (API-NOTES-v4) before anything billable
+    is sent: its keys, their types, speed 0.8-1.2."""
+    text = read_small_text(source, stdin, MAX_VOICE_PARAMS, "--voice-params")
     try:
-        value = json.loads(text)
+        value = strict_json(text)
     except ValueError as exc:
         raise UsageError(f"--voice-params is not JSON: {exc}") from None
     if not isinstance(value, dict):
         raise UsageError('--voice-params must be a JSON object, e.g. {"speed": 1.1}')
+    wrong = voice_params_problem(value)
+    if wrong:
+        raise UsageError(f"--voice-params: {wrong}")
     return value
 
 
