@@ -62,3 +62,11 @@ def test_every_documented_key_is_sent_as_given(cli, logged_in_v4, tmp_path):
     assert made.exit_code == 0, made.stderr
     sid = made.stdout.strip()
     assert logged_in_v4.state.get(sid, "v4").params["voice_params"] == params
+
+
+def test_the_emulators_script_is_read_by_the_strict_reader_too(cli, tmp_path):
+    script = tmp_path / "script.json"
+    script.write_text('{"*": NaN}')
+    result = cli(["emulator", "--port", "0", "--script", str(script)])
+    assert result.exit_code == 2
+    assert f"the script {script} is not JSON: NaN is not JSON" in result.stderr

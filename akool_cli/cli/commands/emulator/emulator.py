@@ -1,6 +1,5 @@
 """``akool emulator``: serve the offline emulator until Ctrl-C."""
 
-import json
 import shlex
 import subprocess
 import sys
@@ -52,12 +51,13 @@ class EmulatorOptions:
 
 def _load_script(path: Path) -> dict:
     """A JSON object mapping questions to answers ("*" for any other question)."""
+    from akool_cli._json import strict_json
     from akool_cli.cli.core.input import read_small_file
 
     text = read_small_file(path, MAX_SCRIPT, "--script")
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
+        data = strict_json(text)
+    except ValueError as exc:
         raise UsageError(f"the script {path} is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise UsageError(f"the script {path} must be a JSON object of question -> answer")
