@@ -106,6 +106,8 @@ def read_small_text(source: str, stdin: Optional[TextIO], limit: int, what: str)
         raise UsageError(f"{what}: standard input is not UTF-8 text") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read {what} from standard input: {exc}") from None
+    if not is_text(text):  # bytes that are not UTF-8, kept as lone surrogates
+        raise UsageError(f"{what}: standard input is not UTF-8 text")
     if len(text.encode("utf-8", "surrogatepass")) > limit:
         raise UsageError(f"{what} is limited to {limit} bytes")
     return text

@@ -5,7 +5,6 @@ as JSON whatever its code, and the exit code follows the API's business code."""
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Dict, Iterator, List, Optional, Tuple
 
 import typer
@@ -50,19 +49,9 @@ def api_path(path: str, api_version: str = "v3") -> str:
 
 def _read(source: str, app_ctx: "AppContext", what: str) -> str:
     """The text of a file, or of stdin for ``-`` (bounded either way)."""
-    from akool_cli.cli.core.input import read_small_file
+    from akool_cli.cli.core.input import read_small_text
 
-    if source != "-":
-        return read_small_file(Path(source), MAX_INPUT, what)
-    try:
-        data = app_ctx.io.stdin.read(MAX_INPUT + 1)
-    except UnicodeDecodeError:
-        data = None
-    if data is None or not is_text(data):  # not UTF-8 (kept as lone surrogates, or refused)
-        raise UsageError(f"{what}: standard input is not UTF-8 text")
-    if len(data) > MAX_INPUT:
-        raise UsageError(f"{what} on standard input is limited to {MAX_INPUT} bytes")
-    return data
+    return read_small_text(source, app_ctx.io.stdin, MAX_INPUT, what)
 
 
 def typed_value(text: str, app_ctx: "AppContext") -> Any:
