@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional, Tuple
 from akool_cli.api import BUILTIN_AVATARS
 from akool_cli.api import errors as api
 from akool_cli.chat.errors import ChatConnectionError, ChatProtocolError
-from akool_cli.cli.core.avatar_hints import known_avatars, look_alikes
+from akool_cli.cli.core.avatar_hints import known_avatars, look_alikes, other_version
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError, ForeignFileError
 from akool_cli.services.errors import NoChatRoomError, NoLiveKitRoomError
@@ -29,6 +29,7 @@ class Subject:
     avatar_id: Optional[str] = None
     avatar_matches: Tuple[str, ...] = ()
     avatar_known: bool = False  # the cached list (or the built-ins) has it
+    avatar_version: Optional[str] = None  # a built-in of the other version: the advice
 
 
 def subject_of(app_ctx: AppContext, exc: BaseException) -> Subject:
@@ -45,14 +46,16 @@ def subject_of(app_ctx: AppContext, exc: BaseException) -> Subject:
         avatar = found if isinstance(found, str) and found.isprintable() else None
     matches: Tuple[str, ...] = ()
     known = False
+    version: Optional[str] = None
     refused = isinstance(exc, api.InvalidParameterError)
     if avatar is not None and app_ctx.avatar_sent and refused:
+        version = other_version(avatar, app_ctx.api_version())
         catalogue = known_avatars(app_ctx)
         known = avatar in catalogue
         matches = tuple(look_alikes(avatar, catalogue)) if not known else ()
     elif app_ctx.avatar_sent is False and refused:
         avatar = None  # the 1003 was about something else
-    return Subject(session_id, avatar, matches, known)
+    return Subject(session_id, avatar, matches, known, version)
 
 
 def login_hint(profile: str) -> str:
@@ -85,6 +88,8 @@ def subject_hint(exc: BaseException, subject: Subject) -> Optional[str]:
             return f"check that the session is running: akool session detail {subject.session_id}"
         return "check that the session is running and that the chat room URL is its own"
     if isinstance(exc, api.InvalidParameterError) and subject.avatar_id:
+        if subject.avatar_version:
+            return subject.avatar_version
         if subject.avatar_matches:
             return f"did you mean {' or '.join(subject.avatar_matches)}? (akool avatar list)"
         if not subject.avatar_known:

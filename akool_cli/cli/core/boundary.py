@@ -261,11 +261,13 @@ def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -
         app.close()
 
 
-def report(app: AppContext, exc: BaseException) -> int:
-    """Print a failure as one line (and a hint); its exit code."""
+def report(app: AppContext, exc: BaseException, hint: Optional[str] = None) -> int:
+    """Print a failure as one line (and a hint, ``hint`` if given); its exit code."""
     failure = describe(
         exc, profile=app.profile, source=app.credential_source, subject=advice.subject_of(app, exc)
     )
+    if hint is not None:
+        failure = replace(failure, hint=hint)
     # (a missing package is no misuse: its line names the install, and --help would not)
     if (
         failure.exit_code == ExitCode.USAGE

@@ -99,3 +99,13 @@ def test_config_set_avatar_id_says_nothing_more_for_a_known_id(cli, logged_in, v
     _cache_avatars(logged_in.url, "Mine2024")
     result = cli(["config", "set", "avatar_id", value])
     assert result.exit_code == 0 and "warning" not in result.stderr
+
+
+def test_setting_a_v3_avatar_under_v4_warns_which_version_it_is(cli, logged_in_v4):
+    result = cli(["config", "set", "avatar_id", "Kai_1080P_back"])
+    assert result.exit_code == 0  # kept: it is the user's setting
+    assert (
+        "warning: Kai_1080P_back is a v3 avatar and the API version in use is v4: "
+        "akool config set api_version v3"
+    ) in result.stderr
+    assert "warning" not in cli(["config", "set", "avatar_id", "dvp_Tristan_cloth2_1080P"]).stderr

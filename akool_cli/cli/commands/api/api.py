@@ -140,6 +140,21 @@ def _failure(response: Any) -> Optional[Exception]:
     return None
 
 
+def _route_hint(path: str, failure: Exception) -> Optional[str]:
+    """For a v4 path the service has no route for (HTTP 404, no envelope): the route may
+    be v3's (some are v3's alone, as the v4 notes list them)."""
+    from akool_cli.api.errors import ProtocolError
+
+    response = getattr(failure, "response", None)
+    prefix = f"{API_ROOT}/v4/"
+    if not isinstance(failure, ProtocolError) or getattr(response, "status_code", None) != 404:
+        return None
+    if not path.startswith(prefix):
+        return None
+    v3 = f"{API_ROOT}/v3/{path[len(prefix) :]}"
+    return f"no such v4 route; it may be v3's: add --api-version v3, or give the path {v3}"
+
+
 def _print_body(app_ctx: "AppContext", response: Any) -> None:
     from akool_cli.cli.ui.text import sanitize_text
 
@@ -170,7 +185,9 @@ def run_api(opts: ApiOptions, app_ctx: "AppContext") -> int:
         _show_head(app_ctx, response)
     _print_body(app_ctx, response)
     failure = _failure(response)
-    return report(app_ctx, failure) if failure is not None else 0
+    if failure is None:
+        return 0
+    return report(app_ctx, failure, _route_hint(path, failure))
 
 
 def _paginate(app_ctx: "AppContext", path: str, params: Dict[str, Any]) -> int:
@@ -206,7 +223,7 @@ def _paginate(app_ctx: "AppContext", path: str, params: Dict[str, Any]) -> int:
     if failures:
         if opened:  # leave the array unterminated: it is not the whole list
             io.write("\n")
-        return report(app_ctx, failures[0])
+        return report(app_ctx, failures[0], _route_hint(path, failures[0]))
     io.out("\n]" if opened else "[]")
     return 0
 

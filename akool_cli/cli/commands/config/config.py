@@ -55,10 +55,22 @@ def _setting(app_ctx: "AppContext", key: str) -> Tuple[Any, str]:
 def _warn_unknown_avatar(app_ctx: "AppContext", avatar_id: str) -> None:
     """A warning (the value is kept: the list may be stale) for an avatar id that neither
     the built-ins nor the cached avatar list know."""
-    from akool_cli.cli.core.avatar_hints import cached_avatars, known_avatars, look_alikes
+    from akool_cli.cli.core.avatar_hints import (
+        builtin_version,
+        cached_avatars,
+        known_avatars,
+        look_alikes,
+    )
 
     known = known_avatars(app_ctx)
     if avatar_id in known:
+        return
+    version = builtin_version(avatar_id)
+    if version is not None and version != app_ctx.api_version():
+        app_ctx.io.warn(
+            f"{avatar_id} is a {version} avatar and the API version in use is "
+            f"{app_ctx.api_version()}: akool config set api_version {version}"
+        )
         return
     alike = look_alikes(avatar_id, known)
     if not cached_avatars(app_ctx):

@@ -1,0 +1,34 @@
+"""What a person sees at a colour terminal when v4 (the default) meets something of v3's,
+or a v4 session does what v4 sessions do: the hint names the version and the switch, the
+tables show what v4 has."""
+
+from __future__ import annotations
+
+from tests.colour_pty import assert_no_garbled_styles
+
+V4_AVATAR = "dvp_Tristan_cloth2_1080P"
+
+
+def test_a_v3_avatar_under_v4_and_the_v4_avatar_under_v3_name_the_switch(logged_in_v4, terminals):
+    term = terminals(["session", "create", "--avatar-id", "Kai_1080P_back"])
+    assert term.finish() == 6
+    assert term.line("error:") == "error: Parameter error (code 1003)"
+    assert term.line("hint:") == (
+        f"hint: Kai_1080P_back is a v3 avatar: add --api-version v3 (v4's is {V4_AVATAR})"
+    )
+    assert term.style_at("error:").fg == "red"
+    assert_no_garbled_styles(term)
+    back = terminals(["--api-version", "v3", "session", "create", "--avatar-id", V4_AVATAR])
+    assert back.finish() == 6
+    assert back.line("hint:").startswith(f"hint: {V4_AVATAR} is a v4 avatar: add --api-version v4")
+    assert "Kai_1080P_back" in back.line("hint:")
+
+
+def test_a_v3_route_asked_of_v4_says_it_may_be_v3s(logged_in_v4, terminals):
+    term = terminals(["api", "faceswap/quota/info"])
+    assert term.finish() == 7
+    assert term.line("hint:") == (
+        "hint: no such v4 route; it may be v3's: add --api-version v3, or give the path "
+        "/api/open/v3/faceswap/quota/info"
+    )
+    assert_no_garbled_styles(term)
