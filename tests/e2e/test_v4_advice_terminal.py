@@ -32,3 +32,17 @@ def test_a_v3_route_asked_of_v4_says_it_may_be_v3s(logged_in_v4, terminals):
         "/api/open/v3/faceswap/quota/info"
     )
     assert_no_garbled_styles(term)
+
+
+def test_a_list_missing_the_other_versions_sessions_warns_once_and_exits_7(
+    logged_in_v4, cli, terminals
+):
+    v4 = cli(["session", "create", "--avatar-id", V4_AVATAR, "-q"]).stdout.strip()
+    cli(["--api-version", "v3", "session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
+    logged_in_v4.fault(endpoint="list", version="v3", http_status=502)
+    term = terminals(["session", "list", "--status", "billable"])
+    assert term.finish() == 7
+    assert term.line(v4).startswith(v4)  # what came is shown
+    assert term.text.count("leaving out the v3 sessions") == 1
+    assert term.style_at("warning:").fg == "brown"  # yellow
+    assert_no_garbled_styles(term)

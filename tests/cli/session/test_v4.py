@@ -109,8 +109,11 @@ def test_the_other_versions_failure_leaves_its_sessions_out_with_a_warning(cli, 
     cli(["--api-version", "v3", "session", "create", "--avatar-id", "Kai_1080P_back", "-q"])
     logged_in_v4.fault(endpoint="list", version="v3", http_status=404)
     listed = cli(["session", "list", "-q"])
-    assert listed.exit_code == 0 and listed.stdout.split() == [v4]
+    assert listed.exit_code == 7 and listed.stdout.split() == [v4]  # printed, and not all
     assert "leaving out the v3 sessions" in listed.stderr
+    billable = cli(["session", "list", "--status", "billable"])  # two statuses walked
+    assert billable.exit_code == 7 and v4 in billable.stdout
+    assert billable.stderr.count("leaving out the v3 sessions") == 1
 
 
 def test_bulk_close_over_stdin_closes_v4_ids(cli, logged_in_v4):

@@ -84,7 +84,7 @@ def session_pages(
     the lists are merged by age, page by page (``--page N`` is the Nth page of the
     merged list). ``sessions`` may be the resources of both API versions (the chosen one
     first): their lists are merged the same way; a failure of any but the first is
-    ``warn``ed about and its sessions left out."""
+    ``warn``ed about, once a version, and its sessions left out."""
     resources = [sessions] if isinstance(sessions, Sessions) else list(sessions)
     if len(resources) == 1 and (statuses is None or len(statuses) == 1):
         status = statuses[0] if statuses else None
@@ -101,6 +101,7 @@ def _merged(
     warn: Optional[Callable[[str], None]],
 ) -> Iterator[PageOf]:
     counts: Dict[Tuple[int, Optional[int]], int] = {}
+    left_out: set = set()  # the versions already warned of: one warning each
 
     def stream(key: Tuple[int, Optional[int]], walk: Iterator[Any]) -> Iterator[Tuple[Any, Any]]:
         try:
@@ -111,7 +112,9 @@ def _merged(
         except AkoolError as exc:
             if key[0] == 0 or warn is None:
                 raise  # the chosen version's failure is the command's
-            warn(f"leaving out the {resources[key[0]].version} sessions: {exc}")
+            if key[0] not in left_out:  # one warning, whatever the statuses walked
+                left_out.add(key[0])
+                warn(f"leaving out the {resources[key[0]].version} sessions: {exc}")
 
     with contextlib.ExitStack() as stack:
         streams = []

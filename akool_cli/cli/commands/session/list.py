@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Iterator, List, Optional
 
 import typer
 
-from akool_cli.cli.core.errors import UsageError
+from akool_cli.cli.core.errors import ExitCode, UsageError
 from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
@@ -114,7 +114,13 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
     age = parse_duration(opts.older_than) if opts.older_than is not None else None
     walk = Walk(opts.page, opts.size, opts.all_pages, opts.concurrency)
     service = app_ctx.sessions()
-    pages = session_pages(listed_versions(app_ctx), walk, statuses, warn=app_ctx.io.warn)
+    left_out: List[str] = []
+
+    def warn(text: str) -> None:
+        left_out.append(text)
+        app_ctx.io.warn(text)
+
+    pages = session_pages(listed_versions(app_ctx), walk, statuses, warn=warn)
     if age is not None:
         pages = older_than(pages, age, time.time())
     shown, count = print_pages(
@@ -126,14 +132,17 @@ def run_list(opts: ListOptions, app_ctx: "AppContext") -> int:
         pager=app_ctx.pager(),
         note=app_ctx.note,
     )
+    # The list is known to be incomplete when the other version's could not be read: what
+    # came is printed, and the exit code says it is not all (7, as for a failed request).
+    failed = ExitCode.NETWORK if left_out else 0
     if opts.as_json or opts.quiet:
-        return 0
+        return failed
     if age is None:
         summarize(app_ctx.io, "sessions", shown, count, page=opts.page, complete=opts.all_pages)
     elif app_ctx.io.stdout_tty and count >= 0:
         where = "" if opts.all_pages else f" on page {opts.page} (--all for every page)"
         app_ctx.io.info(f"{plural(shown, 'session')} older than {opts.older_than}{where}.")
-    return 0
+    return failed
 
 
 def list_(
