@@ -7,11 +7,24 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Dict, List, Optional
 
+from akool_cli.api.types.session import is_secret_key
 from akool_cli.local.errors import LocalError, UnsafePathError
 from akool_cli.local.records import SessionRecords, is_ended, record_version
 
 Warn = Callable[[str], None]
 RECORD_SECONDS = 3.0  # remembering a new session, at most; the lock may take most of it
+
+
+def secrets_in(found: Optional[Dict[str, Any]]) -> List[str]:
+    """The tokens a session's record (or create's answer) holds — its ``credentials``'
+    and ``stream_urls``' secret keys (``livekit_token``, ``agora_token``,
+    ``trtc_user_sig``…) — to be redacted as the API key is."""
+    values: List[str] = []
+    for part in ("credentials", "stream_urls"):
+        held = (found or {}).get(part)
+        if isinstance(held, dict):
+            values += [v for k, v in held.items() if is_secret_key(str(k)) and isinstance(v, str)]
+    return values
 
 
 class RecordedSessions:

@@ -4,6 +4,10 @@ tables show what v4 has."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 from tests.colour_pty import assert_no_garbled_styles
 
 V4_AVATAR = "dvp_Tristan_cloth2_1080P"
@@ -45,4 +49,18 @@ def test_a_list_missing_the_other_versions_sessions_warns_once_and_exits_7(
     assert term.line(v4).startswith(v4)  # what came is shown
     assert term.text.count("leaving out the v3 sessions") == 1
     assert term.style_at("warning:").fg == "brown"  # yellow
+    assert_no_garbled_styles(term)
+
+
+def test_a_sessions_token_echoed_by_the_server_is_redacted_on_the_terminal(
+    logged_in_v4, cli, terminals
+):
+    sid = cli(["session", "create", "--avatar-id", V4_AVATAR, "-q"]).stdout.strip()
+    records = json.loads((Path(os.environ["AKOOL_STATE_DIR"]) / "sessions.json").read_text())
+    token = records[0]["credentials"]["livekit_token"]
+    logged_in_v4.fault(endpoint="detail", code=1003, msg=f"token {token} refused")
+    term = terminals(["session", "detail", sid])
+    assert term.finish() == 6
+    assert term.line("error:") == "error: token *** refused (code 1003)"
+    assert token[:20] not in term.raw  # not even the part a cut line would keep
     assert_no_garbled_styles(term)

@@ -191,10 +191,14 @@ def describe(
     profile: str = DEFAULT_PROFILE,
     source: Optional[str] = None,
     subject: Optional[Subject] = None,
+    redact: Optional[Callable[[str], str]] = None,
 ) -> Failure:
     """The failure as a person (or a script) should see it. ``source`` is where the
     credential in use came from, when known (for the advice on a rejected one);
-    ``subject``, what the command worked on (for advice that names it)."""
+    ``subject``, what the command worked on (for advice that names it); ``redact``,
+    the command's secrets out of the message before it is cut (a cut secret would no
+    longer be found)."""
+    hide = redact or (lambda text: text)
     if isinstance(exc, KeyboardInterrupt):
         message = "interrupted"
     elif isinstance(exc, OutputError):
@@ -202,9 +206,9 @@ def describe(
     elif isinstance(exc, api.AkoolError) and exc.code is not None:
         # The API's message may be anything (10 MB, control characters): cut it to a
         # line, and keep the code, which is what a script branches on.
-        message = f"{sanitize_line(exc.message, MAX_API_MESSAGE)} (code {exc.code})"
+        message = f"{sanitize_line(hide(exc.message), MAX_API_MESSAGE)} (code {exc.code})"
     else:
-        message = str(exc) or type(exc).__name__
+        message = hide(str(exc) or type(exc).__name__)
     waited = getattr(exc, "retry_after", None)
     if isinstance(waited, float):
         message += f"; it asked to be called again in {waited:g} s, longer than --timeout"
@@ -264,7 +268,11 @@ def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -
 def report(app: AppContext, exc: BaseException, hint: Optional[str] = None) -> int:
     """Print a failure as one line (and a hint, ``hint`` if given); its exit code."""
     failure = describe(
-        exc, profile=app.profile, source=app.credential_source, subject=advice.subject_of(app, exc)
+        exc,
+        profile=app.profile,
+        source=app.credential_source,
+        subject=advice.subject_of(app, exc),
+        redact=app.redact,
     )
     if hint is not None:
         failure = replace(failure, hint=hint)

@@ -14,6 +14,7 @@ from typing import (
     Callable,
     ContextManager,
     Dict,
+    Iterable,
     List,
     Mapping,
     Optional,
@@ -104,6 +105,7 @@ class AppContext:
         """Note what the command works on (for the hints of its failures)."""
         if session_id is not None:
             self.subject_session = session_id
+            self.hold_secrets_of([session_id])
         if avatar_id is not None:
             self.subject_avatar = avatar_id
             self.avatar_sent = self.avatar_sent or avatar_sent
@@ -274,9 +276,30 @@ class AppContext:
         if client is not None:
             client.close()
 
+    def hold_secrets_of(
+        self, session_ids: Iterable[str], answer: Optional[Dict[str, Any]] = None
+    ) -> None:
+        """Redact, as the API key is, the tokens of the sessions at hand: those their local
+        records hold (read once, quietly, best effort), and those of ``answer`` (create's)."""
+        from akool_cli.services.recorded import secrets_in
+
+        held = self._cache.setdefault("held_secrets", [])
+        held += secrets_in(answer)
+        wanted = set(session_ids)
+        if not wanted:
+            return
+        try:
+            records = self.records().all()
+        except Exception:  # a record that cannot be read holds nothing to redact
+            return
+        for record in records:
+            if record["id"] in wanted:
+                held += secrets_in(record)
+
     def secrets(self) -> List[str]:
         """Every secret this command may know, to keep out of anything printed."""
         found = [self.env.get(name, "") for name in SECRET_ENV]
+        found += self._cache.get("held_secrets", [])
         client = self._cache.get("client")
         if client is not None:
             found += client._secrets()

@@ -44,7 +44,7 @@ def close_created(app_ctx: AppContext, session_id: str) -> int:
         try:
             closed = app_ctx.sessions().close_created(session_id)
         except AkoolError as exc:
-            failure = describe(exc, profile=app_ctx.profile)
+            failure = describe(exc, profile=app_ctx.profile, redact=app_ctx.redact)
             app_ctx.io.error(
                 f"session {session_id} may still be running (billing): could not close it: "
                 f"{failure.message}",

@@ -76,6 +76,7 @@ def run_each(opts: EachOptions, app_ctx: AppContext) -> int:
 
     check_output_flags(opts.as_json, opts.quiet)
     ids = session_ids(opts.ids, app_ctx.io.stdin)
+    app_ctx.hold_secrets_of(ids)  # a server echoing a session's token: redacted
     if opts.action == "pause":
         refuse_v4_pause(ids, app_ctx)
     io = app_ctx.io
@@ -101,7 +102,7 @@ def run_each(opts: EachOptions, app_ctx: AppContext) -> int:
         if isinstance(exc, SessionEndedError):  # the hint names the avatar to start again
             avatar = (app_ctx.sessions().record(session_id) or {}).get("avatar_id")
         subject = Subject(session_id, avatar if isinstance(avatar, str) else None)
-        failure = describe(exc, profile=app_ctx.profile, subject=subject)
+        failure = describe(exc, profile=app_ctx.profile, subject=subject, redact=app_ctx.redact)
         if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
             stop()  # the rest would fail alike; what is under way is still reported
             if stopping is None:

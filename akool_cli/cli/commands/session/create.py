@@ -95,6 +95,7 @@ def run_create(opts: CreateOptions, app_ctx: "AppContext") -> int:
     try:
         with shielded():  # a signal now would lose the id of a session being created
             session = service.create(avatar_id, **arguments)
+        app_ctx.hold_secrets_of([session.id], session.raw)  # its room's tokens: redacted
         if opts.wait:
             if not opts.quiet and not opts.as_json:
                 io.info(f"Created session {session.id}; waiting until it is live…")

@@ -129,7 +129,7 @@ class _Outage:
     def began(self, exc: BaseException, *, quiet: bool) -> None:
         from akool_cli.cli.core.boundary import describe, failure_data
 
-        failure = describe(exc, profile=self.app_ctx.profile)
+        failure = describe(exc, profile=self.app_ctx.profile, redact=self.app_ctx.redact)
         self.reason = failure.message
         if self.since is not None:
             return
