@@ -99,6 +99,21 @@ def cache_kind(kind: str, api_version: str) -> str:
     return kind if api_version == "v3" else f"{kind}-{api_version}"
 
 
+def _version(given: Optional[str], settings: Any) -> str:
+    """The API version a command of this line would use: --api-version or the env's, the
+    profile's ``api_version``, the default."""
+    version = given or settings.get("api_version") or DEFAULT_API_VERSION
+    return version if version in API_VERSIONS else DEFAULT_API_VERSION
+
+
+def _chosen_version(ctx: Optional[typer.Context]) -> str:
+    from akool_cli.local.files import config_dir
+    from akool_cli.local.profiles import Store
+
+    _, profile, version = _root(ctx)
+    return _version(version, Store(config_dir(os.environ)).profile(profile))
+
+
 def _client(base_url: Optional[str], profile: str, version: Optional[str]) -> Tuple[str, Any]:
     from akool_cli.api.client import Client
     from akool_cli.local.files import config_dir, state_dir
@@ -109,9 +124,7 @@ def _client(base_url: Optional[str], profile: str, version: Optional[str]) -> Tu
     store = Store(config_dir(os.environ))
     settings = store.profile(profile)
     url = (base_url or settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
-    version = version or settings.get("api_version") or DEFAULT_API_VERSION
-    if version not in API_VERSIONS:
-        version = DEFAULT_API_VERSION
+    version = _version(version, settings)
     cache = TokenFile(state_dir(os.environ))
     credential, _ = resolve_credential(store, profile, os.environ, cache)
     client = Client(
@@ -175,10 +188,17 @@ def _knowledge(client: Any) -> List[Choice]:
     return [(k.id, k.name or "") for k in client.knowledge.list(size=100)]
 
 
+def usable_avatar(avatar: Any) -> bool:
+    """An avatar a session can use, as completion offers them: v3's by its status (3 =
+    ready), v4's by ``available`` (each version leaves the other's field out; unknown:
+    offered)."""
+    return avatar.status in (None, 3) and avatar.available is not False
+
+
 def _avatars(client: Any) -> List[Choice]:
     found = []
     for page in client.avatars.iter_pages(size=1000):
-        found += [(a.avatar_id, a.name or "") for a in page.parsed if a.status in (None, 3)]
+        found += [(a.avatar_id, a.name or "") for a in page.parsed if usable_avatar(a)]
     return found
 
 
@@ -197,7 +217,12 @@ def complete_language(ctx: typer.Context, incomplete: str) -> List[Choice]:
 
 
 def complete_avatar(ctx: typer.Context, incomplete: str) -> List[Choice]:
-    builtin = [(a, "built-in") for a in (V4_AVATAR, *BUILTIN_AVATARS)]
+    try:
+        version = _chosen_version(ctx)
+    except Exception:
+        version = DEFAULT_API_VERSION
+    # The chosen version's built-ins only: the other's are refused (1003) there.
+    builtin = [(a, "built-in") for a in (BUILTIN_AVATARS if version == "v3" else (V4_AVATAR,))]
     try:
         return _matching(builtin + _cached("avatars", ctx, _avatars), incomplete)
     except Exception:

@@ -321,3 +321,24 @@ def test_a_relative_xdg_data_home_is_ignored(cli, tmp_path, monkeypatch):
     assert cli(["completion", "bash", "--install"]).exit_code == 0
     assert (home / ".local/share/bash-completion/completions/akool").exists()
     assert not (tmp_path / "relative").exists()
+
+
+def test_avatar_ids_complete_with_the_chosen_versions_built_ins_only(v4_default, tmp_path):
+    assert complete("akool session create --avatar-id ")[0] == ["dvp_Tristan_cloth2_1080P"]
+    v3 = complete("akool --api-version v3 session create --avatar-id ")[0]
+    assert v3 == ["Kai_1080P_back", "Katha_1080P_back", "Olivia_1080P_back", "who_1080P_back"]
+    config = Path(os.environ["AKOOL_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    subprocess.run([AKOOL, "config", "set", "api_version", "v3"], check=True, capture_output=True)
+    assert complete("akool session create --avatar-id d")[0] == []  # the profile's v3
+
+
+def test_a_v4_avatar_not_available_is_not_offered(cli, logged_in_v4):
+    logged_in_v4.config(ready_after=60)  # an upload still being processed
+    made = cli(["avatar", "create", "--url", "https://x/y.mp4", "--avatar-id", "MyOwn1"])
+    assert made.exit_code == 0, made.stderr
+    assert complete("akool session create --avatar-id My")[0] == []  # available: false
+    logged_in_v4.config(ready_after=0)
+    cli(["avatar", "create", "--url", "https://x/z.mp4", "--avatar-id", "MyOwn2"])
+    cli(["avatar", "list"])  # the cache refreshed: the ready one is offered
+    assert complete("akool session create --avatar-id My")[0] == ["MyOwn2"]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, List, Optional
 import typer
 
 from akool_cli import _ids as ids
-from akool_cli.cli.core.completers import remember_choices
+from akool_cli.cli.core.completers import remember_choices, usable_avatar
 from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_CONCURRENCY,
@@ -126,8 +126,7 @@ def run_list(opts: AvatarListOptions, app_ctx: "AppContext") -> int:
     if not opts.as_json and not opts.quiet:
         summarize(app_ctx.io, "avatars", shown, count, page=opts.page, complete=opts.all_pages)
     if source is None and opts.page == 1 and shown >= count >= 0:  # the whole list: cache it
-        usable = [a for a in seen if a.status in (None, 3) and a.available is not False]
-        entries = [(a.avatar_id, a.name or "") for a in usable]
+        entries = [(a.avatar_id, a.name or "") for a in seen if usable_avatar(a)]
         remember_choices(app_ctx, "avatars", entries)
     return 0
 
