@@ -64,3 +64,12 @@ def test_a_sessions_token_echoed_by_the_server_is_redacted_on_the_terminal(
     assert term.line("error:") == "error: token *** refused (code 1003)"
     assert token[:20] not in term.raw  # not even the part a cut line would keep
     assert_no_garbled_styles(term)
+
+
+def test_knowledge_help_says_what_its_limits_count_and_what_a_prompt_file_loses(terminals):
+    term = terminals(["knowledge", "create", "--help"])
+    assert term.finish() == 0
+    words = " ".join(term.text.replace("│", " ").split())
+    assert "counted as the service counts them (UTF-16 code units: most emoji count 2)" in words
+    assert "FILE|-" in words and "one trailing newline is not part of them" in words
+    assert_no_garbled_styles(term)

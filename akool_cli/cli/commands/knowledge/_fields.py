@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
 from akool_cli._ids import is_text, is_word
 from akool_cli.api.types.knowledge import DOC_FORMATS, TEXT_LIMITS, Knowledge, text_length
 from akool_cli.cli.core.errors import UsageError
-from akool_cli.cli.core.input import read_small_file
+from akool_cli.cli.core.input import read_small_text
 from akool_cli.cli.core.validate import http_url
 from akool_cli.cli.ui.text import iso_utc
 
@@ -47,14 +46,46 @@ def knowledge_id(value: str) -> str:
     return text
 
 
-def _text(value: str, key: str) -> str:
+# Line breaks and tabs a prologue or a prompt may hold; a name is one line.
+LAYOUT = {"name": "", "prologue": "\n\r\t", "prompt": "\n\r\t"}
+
+
+def _control(value: str, allowed: str) -> Optional[str]:
+    """The first control character (C0, DEL, C1) of ``value`` not in ``allowed``."""
+    for char in value:
+        code = ord(char)
+        if (code < 0x20 or 0x7F <= code < 0xA0) and char not in allowed:
+            return char
+    return None
+
+
+def _text(value: str, key: str, flag: Optional[str] = None) -> str:
+    flag = flag or f"--{key}"
     if not is_text(value):
-        raise UsageError(f"--{key} is not UTF-8 text")
+        raise UsageError(f"{flag} is not UTF-8 text")
+    control = _control(value, LAYOUT[key])
+    if control is not None:
+        raise UsageError(
+            f"{flag} holds a control character ({ascii(control)}); "
+            + ("a name is one line of text" if key == "name" else "only line breaks and tabs")
+        )
     limit = TEXT_LIMITS[key]
     length = text_length(value)
     if length > limit:
-        raise UsageError(f"--{key} is at most {limit} characters; this one has {length}")
+        raise UsageError(
+            f"{flag} is at most {limit} characters counted as the service counts them "
+            f"(UTF-16 code units: most emoji count 2); this one has {length}"
+        )
     return value
+
+
+def prompt_file_text(source: str, stdin: Any) -> str:
+    """The prompt from a file, or stdin for ``-``; ONE trailing newline is not part of
+    it (a file's last line ends in one), more are."""
+    text = read_small_text(source, stdin, MAX_PROMPT_FILE, "--prompt-file")
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith("\n") else text
 
 
 def _url(value: str, flag: str) -> Tuple[str, str]:
@@ -76,7 +107,7 @@ def _doc(value: str) -> Dict[str, Any]:
     return {"name": name, "url": url, "size": 0}
 
 
-def body(fields: KnowledgeFields, *, creating: bool) -> Dict[str, Any]:
+def body(fields: KnowledgeFields, *, creating: bool, stdin: Any = None) -> Dict[str, Any]:
     """The fields to send. ``--prologue ''`` clears it (update); an empty name is refused."""
     found: Dict[str, Any] = {}
     if fields.name is not None:
@@ -90,8 +121,8 @@ def body(fields: KnowledgeFields, *, creating: bool) -> Dict[str, Any]:
     if fields.prompt is not None:
         found["prompt"] = _text(fields.prompt, "prompt")
     if fields.prompt_file is not None:
-        text = read_small_file(Path(fields.prompt_file), MAX_PROMPT_FILE, "--prompt-file")
-        found["prompt"] = _text(text, "prompt")
+        text = prompt_file_text(fields.prompt_file, stdin)
+        found["prompt"] = _text(text, "prompt", "--prompt-file")
     if fields.docs:
         found["docs"] = [_doc(d) for d in fields.docs]
     if fields.urls:

@@ -13,23 +13,29 @@ if TYPE_CHECKING:
     from akool_cli.cli.core.context import AppContext
 
 NameOpt = Annotated[
-    Optional[str], typer.Option("--name", metavar="TEXT", help="Its name, up to 100 characters.")
+    Optional[str],
+    typer.Option("--name", metavar="TEXT", help="Its name: one line, up to 100 UTF-16 code units."),
 ]
 PrologueOpt = Annotated[
     Optional[str],
     typer.Option(
         "--prologue",
         metavar="TEXT",
-        help="What the avatar may open with, up to 2000 characters ('' clears it).",
+        help="What the avatar may open with, up to 2000 UTF-16 code units ('' clears it).",
     ),
 ]
 PromptOpt = Annotated[
     Optional[str],
-    typer.Option("--prompt", metavar="TEXT", help="Instructions, up to 10000 characters."),
+    typer.Option("--prompt", metavar="TEXT", help="Instructions, up to 10000 UTF-16 code units."),
 ]
 PromptFileOpt = Annotated[
     Optional[str],
-    typer.Option("--prompt-file", metavar="FILE", help="The instructions, from a file."),
+    typer.Option(
+        "--prompt-file",
+        metavar="FILE|-",
+        help="The instructions, from a file or - for stdin (one trailing newline is "
+        "not part of them).",
+    ),
 ]
 DocOpt = Annotated[
     Optional[List[str]],
@@ -91,7 +97,7 @@ def run_write(opts: WriteOptions, app_ctx: "AppContext") -> int:
 
     check_output_flags(opts.as_json, opts.quiet)
     found_id = knowledge_id(opts.knowledge_id) if opts.knowledge_id is not None else None
-    sent = body(opts.fields, creating=found_id is None)
+    sent = body(opts.fields, creating=found_id is None, stdin=app_ctx.io.stdin)
     require_v4(app_ctx)
     knowledge = app_ctx.client().knowledge
     if found_id is None:
@@ -125,8 +131,10 @@ def create(
 ) -> None:
     """Create a knowledge base (v4); -q prints its id.
 
-    Lengths are checked before anything is sent: --name up to 100 characters,
-    --prologue 2000, --prompt 10000. A name already taken exits 6.
+    Lengths are checked before anything is sent, counted as the service counts
+    them (UTF-16 code units: most emoji count 2): --name up to 100, --prologue
+    2000, --prompt (or --prompt-file) 10000. A name is one line; control
+    characters are refused. A name already taken exits 6.
 
     [b]Examples[/b]
 

@@ -33,6 +33,7 @@ def update(
     """Change a knowledge base: the fields given replace the old ones.
 
     --doc and --url replace the lists; --prologue '' clears the prologue.
+    Lengths and control characters are checked as create checks them.
 
     An id the API does not know exits 4; a name another one has exits 6.
 
