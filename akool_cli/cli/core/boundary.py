@@ -191,14 +191,12 @@ def describe(
     profile: str = DEFAULT_PROFILE,
     source: Optional[str] = None,
     subject: Optional[Subject] = None,
-    redact: Optional[Callable[[str], str]] = None,
+    redact: Callable[[str], str] = str,
 ) -> Failure:
     """The failure as a person (or a script) should see it. ``source`` is where the
     credential in use came from, when known (for the advice on a rejected one);
-    ``subject``, what the command worked on (for advice that names it); ``redact``,
-    the command's secrets out of the message before it is cut (a cut secret would no
-    longer be found)."""
-    hide = redact or (lambda text: text)
+    ``subject``, what the command worked on (for advice that names it); ``redact``
+    takes the command's secrets out before the message is cut (a cut one is not found)."""
     if isinstance(exc, KeyboardInterrupt):
         message = "interrupted"
     elif isinstance(exc, OutputError):
@@ -206,9 +204,9 @@ def describe(
     elif isinstance(exc, api.AkoolError) and exc.code is not None:
         # The API's message may be anything (10 MB, control characters): cut it to a
         # line, and keep the code, which is what a script branches on.
-        message = f"{sanitize_line(hide(exc.message), MAX_API_MESSAGE)} (code {exc.code})"
+        message = f"{sanitize_line(redact(exc.message), MAX_API_MESSAGE)} (code {exc.code})"
     else:
-        message = hide(str(exc) or type(exc).__name__)
+        message = redact(str(exc) or type(exc).__name__)
     waited = getattr(exc, "retry_after", None)
     if isinstance(waited, float):
         message += f"; it asked to be called again in {waited:g} s, longer than --timeout"
@@ -267,15 +265,9 @@ def run_command(app: AppContext, fn: Callable[..., Optional[int]], *args: Any) -
 
 def report(app: AppContext, exc: BaseException, hint: Optional[str] = None) -> int:
     """Print a failure as one line (and a hint, ``hint`` if given); its exit code."""
-    failure = describe(
-        exc,
-        profile=app.profile,
-        source=app.credential_source,
-        subject=advice.subject_of(app, exc),
-        redact=app.redact,
-    )
-    if hint is not None:
-        failure = replace(failure, hint=hint)
+    subject, source = advice.subject_of(app, exc), app.credential_source
+    failure = describe(exc, profile=app.profile, source=source, subject=subject, redact=app.redact)
+    failure = replace(failure, hint=hint or failure.hint)
     # (a missing package is no misuse: its line names the install, and --help would not)
     if (
         failure.exit_code == ExitCode.USAGE
