@@ -47,15 +47,28 @@ class Resource:
         max_delay: float = WAIT_MAX_DELAY,
         clock: Callable[[], float] = time.monotonic,
         wait_first: bool = False,
+        still: Optional[Callable[[T], str]] = None,
     ) -> T:
         """Poll ``look(deadline)`` with growing pauses until ``arrived(found)`` (which
         raises for a state that can never arrive); ``look`` may find nothing (None).
         WaitTimeoutError(``late``) once ``timeout`` seconds have passed — each poll's
-        own timeout is cut to what is left, so a slow service cannot stretch the wait.
-        ``wait_first``: the caller has just seen it, so the first poll waits."""
+        own timeout is cut to what is left, so a slow service cannot stretch the wait —
+        saying, by ``still``, what was last seen (``: it was still queueing``), or the
+        outage that hid it. ``wait_first``: the caller has just seen it, so the first
+        poll waits."""
         started = clock()
         deadline = time.monotonic() + timeout
         delay = first_delay
+        last: Optional[T] = None
+
+        def too_late(outage: Optional[Exception] = None) -> WaitTimeoutError:
+            # A poll the deadline cut short (no answer in the time left) hides nothing: what
+            # was last seen is the news. Another outage is, when nothing was seen.
+            cut_short = outage is None or isinstance(outage, APITimeoutError)
+            if last is not None and still is not None and cut_short:
+                return WaitTimeoutError(f"{late}: {still(last)}")
+            return WaitTimeoutError(f"{late} ({outage})" if outage is not None else late)
+
         if wait_first:
             self._client._sleep(min(delay, timeout))
             delay = min(delay * WAIT_GROWTH, max_delay)
@@ -64,16 +77,17 @@ class Resource:
                 found = look(deadline)
             except OUTAGES as exc:
                 if clock() - started >= timeout or time.monotonic() >= deadline:
-                    raise WaitTimeoutError(f"{late} ({exc})") from None
+                    raise too_late(exc) from None
                 found = None
             elapsed = clock() - started
             if found is not None:
+                last = found
                 if on_status is not None:
                     on_status(found, elapsed)
                 if arrived(found):
                     return found
             remaining = timeout - elapsed
             if remaining <= 0:
-                raise WaitTimeoutError(late)
+                raise too_late()
             self._client._sleep(min(delay, remaining))
             delay = min(delay * WAIT_GROWTH, max_delay)

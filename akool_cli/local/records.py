@@ -5,8 +5,9 @@
 newest last. A record names the API version that made the session (``api_version``;
 a record from before there were two is v3), and for v4 its ``stream_type``, the create
 answer's ``credentials`` and the ``duration`` asked for; ``created_at`` is when. A
-session closed here keeps its record, marked ``ended_at`` (``session list`` still names
-its avatar); records older than ``MAX_RECORD_AGE`` are dropped whenever the file is written.
+session closed here keeps its record, marked ``ended_at``, without its credentials
+(``session list`` still names its avatar); records older than ``MAX_RECORD_AGE`` are
+dropped whenever the file is written.
 
 Anyone may have written that file: a record whose id (or avatar id) breaks the rule for
 ids (``akool_cli._ids``) is skipped, with a note to ``note`` (``--debug``), and never
@@ -96,7 +97,8 @@ class SessionRecords:
         self, session_id: str, now: Optional[float] = None, *, timeout: float = LOCK_TIMEOUT
     ) -> None:
         """Keep a closed session's record, marked ended (nothing to chat with any more, but
-        its avatar is still worth naming); records past MAX_RECORD_AGE go. The lock is
+        its avatar is still worth naming), without its room's credentials (an ended
+        record's are dropped); records past MAX_RECORD_AGE go. The lock is
         waited for at most ``timeout`` seconds."""
         at = int(time.time() if now is None else now)
 
@@ -105,8 +107,12 @@ class SessionRecords:
             mine = [r for r in records if r["id"] == session_id and "ended_at" not in r]
             for record in mine:
                 record["ended_at"] = at
+            # An ended session's room is closed: its credentials (tokens) are kept no longer.
+            dropped = [
+                r.pop("credentials") for r in records if "ended_at" in r and "credentials" in r
+            ]
             kept = _recent(records, at)
-            if not mine and len(kept) == len(data):
+            if not mine and not dropped and len(kept) == len(data):
                 return NO_CHANGE
             data[:] = kept
             return None

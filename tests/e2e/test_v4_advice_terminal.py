@@ -73,3 +73,31 @@ def test_knowledge_help_says_what_its_limits_count_and_what_a_prompt_file_loses(
     assert "counted as the service counts them (UTF-16 code units: most emoji count 2)" in words
     assert "FILE|-" in words and "one trailing newline is not part of them" in words
     assert_no_garbled_styles(term)
+
+
+def test_the_v4_voice_table_has_no_use_column_and_piped_lines_keep_their_fields(
+    logged_in_v4, terminals, cli
+):
+    term = terminals(["voice", "list"])
+    assert term.finish() == 0
+    header = term.line("VOICE ID")
+    assert header.split() == ["VOICE", "ID", "NAME", "GENDER", "ACCENT", "PREVIEW"]
+    assert term.style_at("VOICE ID").bold
+    assert_no_garbled_styles(term)
+    v3 = terminals(["--api-version", "v3", "voice", "list"])
+    assert v3.finish() == 0 and "USE" in v3.line("VOICE ID").split()
+    piped = cli(["voice", "list"]).stdout.splitlines()
+    assert piped and all(len(line.split("\t")) == 6 for line in piped)
+
+
+def test_an_ended_v4_sessions_left_is_a_dash(logged_in_v4, cli, terminals):
+    ended = cli(["session", "create", "--avatar-id", V4_AVATAR, "-q"]).stdout.strip()
+    running = cli(["session", "create", "--avatar-id", V4_AVATAR, "-q"]).stdout.strip()
+    assert cli(["session", "close", ended]).exit_code == 0
+    term = terminals(["session", "list"])
+    assert term.finish() == 0
+    header = term.line("LEFT")
+    left = header.index("LEFT")
+    assert term.line(ended)[left:].split()[0] == "-"
+    assert term.line(running)[left:].split()[0] in ("9m", "10m")
+    assert_no_garbled_styles(term)

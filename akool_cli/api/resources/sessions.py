@@ -156,4 +156,5 @@ class Sessions(Resource):
             max_delay=max_delay,
             clock=clock,
             wait_first=just_queueing,
+            still=lambda session: f"it was still {session.status_word}",
         )

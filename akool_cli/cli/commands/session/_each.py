@@ -28,12 +28,21 @@ def refuse_v4_pause(ids: List[str], app_ctx: AppContext) -> None:
     else the chosen version): v4 has no pause."""
     service = app_ctx.sessions()
     v4 = [i for i in ids if service.version_for(i) == "v4"]
-    if v4:
-        which = v4[0] if len(v4) == 1 else f"{v4[0]} and {len(v4) - 1} more"
+    if not v4:
+        return
+    which = v4[0] if len(v4) == 1 else f"{v4[0]} and {len(v4) - 1} more"
+    recorded = [i for i in v4 if service.record(i) is not None]
+    if recorded:  # this machine made it on v4: no other version will pause it
+        first = recorded[0]
         raise UsageError(
-            f"v4 sessions cannot be paused ({which}); close it, or interrupt an answer in chat",
-            hint="akool session close ID; a v3 session: --api-version v3",
+            f"{first} is a v4 session, and v4 sessions cannot be paused"
+            + (f" ({which})" if len(v4) > 1 else ""),
+            hint=f"close it (akool session close {first}), or interrupt an answer in chat",
         )
+    raise UsageError(
+        f"v4 sessions cannot be paused ({which}); close it, or interrupt an answer in chat",
+        hint="akool session close ID; if it is a v3 session: --api-version v3",
+    )
 
 
 def _act(action: str, service: Any, session_id: str) -> Tuple[str, str]:

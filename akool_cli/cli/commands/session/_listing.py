@@ -161,8 +161,10 @@ def session_listing(
         v4 = s.api_version == "v4"
         stream_type = (s.stream_type or kept.get(s.id, {}).get("stream_type")) if v4 else None
         left = None
-        if v4 and s.id in kept:
-            left = left_text(0.0 if s.is_over else time_left(kept[s.id], at))
+        if v4 and s.is_over:
+            left = "-"  # nothing left to use: the refund is the API's business
+        elif v4 and s.id in kept:
+            left = left_text(time_left(kept[s.id], at))
         return (
             s.id,
             s.status_word,

@@ -1,6 +1,6 @@
 """``akool voice list``: the voices a chat can speak with."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterator, List, Optional
 
 import typer
@@ -28,12 +28,15 @@ class VoiceListOptions:
     quiet: bool = False
     kind: Optional[str] = None  # v4: cloned | akool
     streaming: Optional[bool] = None  # v4: only the voices that can stream (the default)
+    any_voice: bool = False  # v4: --any, every voice
     all_pages: bool = False  # v4
     page: int = 1  # v4
     size: int = 100  # v4
 
 
-def voice_listing() -> Any:
+def voice_listing(api_version: str = "v3") -> Any:
+    """The voices as rows. v4's voices have no USE (v3's description): a terminal leaves
+    the column out; piped lines keep the field (``-``), the same fields in both."""
     from akool_cli.cli.ui.listing import Listing
     from akool_cli.cli.ui.table import Column
 
@@ -43,7 +46,7 @@ def voice_listing() -> Any:
             Column("NAME", min_width=10),
             Column("GENDER"),
             Column("ACCENT"),
-            Column("USE"),
+            Column("USE", where="pipe" if api_version == "v4" else "both"),
             Column("PREVIEW", elastic=True),
         ),
         row=lambda v: (v.voice_id, v.name, v.gender, v.accent, v.description, v.preview),
@@ -77,6 +80,10 @@ def run_list(opts: VoiceListOptions, app_ctx: "AppContext") -> int:
     from akool_cli.cli.ui.listing import one_page, print_pages, summarize
 
     check_output_flags(opts.as_json, opts.quiet)
+    if opts.streaming and opts.any_voice:
+        raise UsageError("give --streaming or --any, not both")
+    if opts.any_voice:
+        opts = replace(opts, streaming=False, any_voice=False)
     v4 = app_ctx.api_version() == "v4"
     voices: List[Any] = []
     if v4:
@@ -84,14 +91,16 @@ def run_list(opts: VoiceListOptions, app_ctx: "AppContext") -> int:
         source = None
     else:
         if opts.kind is not None or opts.streaming is not None or opts.all_pages:
-            raise UsageError("--type, --streaming and --all are v4's", hint="use --api-version v4")
+            raise UsageError(
+                "--type, --streaming, --any and --all are v4's", hint="use --api-version v4"
+            )
         source = choice(opts.source, VOICE_SOURCES, "--from")
         voices = app_ctx.client().voices.list(source=source)
         pages = one_page(voices, lambda v: v.raw)
     shown, count = print_pages(
         app_ctx.io,
         pages,
-        voice_listing(),
+        voice_listing(app_ctx.api_version()),
         as_json=opts.as_json,
         quiet=opts.quiet,
         pager=app_ctx.pager(),
@@ -115,13 +124,16 @@ def list_(
         typer.Option("--type", metavar="cloned|akool", help="v4: your cloned voices, or Akool's."),
     ] = None,
     streaming: Annotated[
-        Optional[bool],
+        bool,
         typer.Option(
-            "--streaming/--any",
+            "--streaming",
             help="v4: only the voices that can stream, the ones a live session can use "
-            "\\[default: --streaming].",
+            "(the default).",
         ),
-    ] = None,
+    ] = False,
+    any_voice: Annotated[
+        bool, typer.Option("--any", help="v4: every voice, streaming or not.")
+    ] = False,
     page: Annotated[
         int, typer.Option("--page", metavar="N", min=1, max=1_000_000, help="v4: page, from 1.")
     ] = 1,
@@ -150,7 +162,8 @@ def list_(
         as_json=as_json,
         quiet=quiet,
         kind=kind,
-        streaming=streaming,
+        streaming=True if streaming else None,
+        any_voice=any_voice,
         all_pages=all_pages,
         page=page,
         size=size,
