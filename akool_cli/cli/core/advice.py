@@ -7,10 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Tuple
 
-from akool_cli.api import BUILTIN_AVATARS
 from akool_cli.api import errors as api
 from akool_cli.chat.errors import ChatConnectionError, ChatProtocolError
-from akool_cli.cli.core.avatar_hints import known_avatars, look_alikes, other_version
+from akool_cli.cli.core.avatar_hints import (
+    builtin_version,
+    known_avatars,
+    look_alikes,
+    other_version,
+)
 from akool_cli.local import DEFAULT_PROFILE
 from akool_cli.local.errors import CorruptFileError, ForeignFileError
 from akool_cli.services.errors import NoChatRoomError, NoLiveKitRoomError
@@ -30,6 +34,7 @@ class Subject:
     avatar_matches: Tuple[str, ...] = ()
     avatar_known: bool = False  # the cached list (or the built-ins) has it
     avatar_version: Optional[str] = None  # a built-in of the other version: the advice
+    switch: str = ""  # "--api-version vN " when the avatar is a built-in of the other one
 
 
 def subject_of(app_ctx: AppContext, exc: BaseException) -> Subject:
@@ -55,7 +60,14 @@ def subject_of(app_ctx: AppContext, exc: BaseException) -> Subject:
         matches = tuple(look_alikes(avatar, catalogue)) if not known else ()
     elif app_ctx.avatar_sent is False and refused:
         avatar = None  # the 1003 was about something else
-    return Subject(session_id, avatar, matches, known, version)
+    switch = version_switch(avatar, app_ctx.api_version())
+    return Subject(session_id, avatar, matches, known, version, switch)
+
+
+def version_switch(avatar_id: Optional[str], api_version: str) -> str:
+    """``--api-version vN `` when ``avatar_id`` is a built-in of the other version."""
+    built_in = builtin_version(avatar_id) if avatar_id is not None else None
+    return f"--api-version {built_in} " if built_in not in (None, api_version) else ""
 
 
 def login_hint(profile: str) -> str:
@@ -77,10 +89,10 @@ def subject_hint(exc: BaseException, subject: Subject) -> Optional[str]:
     """Advice that names what the command worked on."""
     if isinstance(exc, api.SessionEndedError):
         if subject.avatar_id:
-            # v3's built-in avatars are v3's alone: the new session has to be v3's too
-            v3 = "--api-version v3 " if subject.avatar_id in BUILTIN_AVATARS else ""
+            # a version's built-in avatars are its alone: the new session has to be its too
             return (
-                f"start a new one: akool {v3}session create --avatar-id {subject.avatar_id} --wait"
+                f"start a new one: akool {subject.switch}session create "
+                f"--avatar-id {subject.avatar_id} --wait"
             )
         return "start a new one: akool session create --wait (avatars: akool avatar list)"
     if isinstance(exc, ChatConnectionError) and not isinstance(exc, ChatProtocolError):

@@ -6,6 +6,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 from akool_cli.api._concurrent import OrderedPool
 from akool_cli.api.errors import AkoolError, SessionEndedError
+from akool_cli.cli.core.advice import version_switch
 from akool_cli.cli.core.boundary import Failure, Subject, describe, failure_data
 from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import ExitCode, UsageError
@@ -110,7 +111,9 @@ def run_each(opts: EachOptions, app_ctx: AppContext) -> int:
         avatar = None
         if isinstance(exc, SessionEndedError):  # the hint names the avatar to start again
             avatar = (app_ctx.sessions().record(session_id) or {}).get("avatar_id")
-        subject = Subject(session_id, avatar if isinstance(avatar, str) else None)
+        avatar = avatar if isinstance(avatar, str) else None
+        switch = version_switch(avatar, app_ctx.api_version())
+        subject = Subject(session_id, avatar, switch=switch)
         failure = describe(exc, profile=app_ctx.profile, subject=subject, redact=app_ctx.redact)
         if failure.exit_code in (ExitCode.AUTH, ExitCode.NETWORK):
             stop()  # the rest would fail alike; what is under way is still reported
