@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 PAD = " "  # the left margin every help has (Typer's pages have it too)
 EXAMPLES = (
     "akool auth login --with-api-key < key.txt",
-    "ID=$(akool session create --avatar-id Kai_1080P_back --wait -q)",
+    "ID=$(akool session create --avatar-id dvp_Tristan_cloth2_1080P --wait -q)",
     'akool chat "$ID"',
 )
 LEARN_MORE = (

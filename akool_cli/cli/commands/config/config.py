@@ -155,11 +155,12 @@ def set_(
 ) -> None:
     """Set a setting for the profile; the value is checked first.
 
-    Keys: avatar_id, voice_id, language, mode (dialogue or retell), base_url, timeout.
+    Keys: avatar_id, voice_id, language, mode (dialogue or retell), api_version
+    (v3 or v4), duration (a v4 session's seconds), base_url, timeout.
 
     [b]Examples[/b]
 
-      $ akool config set avatar_id Kai_1080P_back
+      $ akool config set avatar_id dvp_Tristan_cloth2_1080P
       $ akool config set voice_id 21m00Tcm4TlvDq8ikWAM
       $ akool --profile staging config set base_url http://127.0.0.1:8080
     """

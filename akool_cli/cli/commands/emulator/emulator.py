@@ -94,7 +94,7 @@ def banner(base_url: str, state: Any, opts: EmulatorOptions, livekit: str = "") 
             "",
             "Use it from another shell:",
             *(f"  {line}" for line in exports),
-            "  akool session create --avatar-id Kai_1080P_back --wait",
+            "  akool session create --avatar-id dvp_Tristan_cloth2_1080P --wait",
             "" if opts.verbose else "(-v: a line per request and per chat frame)",
         ]
     ).rstrip()
