@@ -107,11 +107,20 @@ def _version(given: Optional[str], settings: Any) -> str:
 
 
 def _chosen_version(ctx: Optional[typer.Context]) -> str:
-    from akool_cli.local.files import config_dir
-    from akool_cli.local.profiles import Store
+    """The version of the line being completed; the profile's is read only when the line
+    and the env name none (a config file that cannot be read: the default)."""
+    params = ctx.find_root().params if ctx is not None else {}
+    given = params.get("api_version") or os.environ.get("AKOOL_API_VERSION")
+    if given:
+        return _version(given, {})
+    try:
+        from akool_cli.local.files import config_dir
+        from akool_cli.local.profiles import Store
 
-    _, profile, version = _root(ctx)
-    return _version(version, Store(config_dir(os.environ)).profile(profile))
+        _, profile, _ = _root(ctx)
+        return _version(None, Store(config_dir(os.environ)).profile(profile))
+    except Exception:
+        return DEFAULT_API_VERSION
 
 
 def _client(base_url: Optional[str], profile: str, version: Optional[str]) -> Tuple[str, Any]:
@@ -217,10 +226,7 @@ def complete_language(ctx: typer.Context, incomplete: str) -> List[Choice]:
 
 
 def complete_avatar(ctx: typer.Context, incomplete: str) -> List[Choice]:
-    try:
-        version = _chosen_version(ctx)
-    except Exception:
-        version = DEFAULT_API_VERSION
+    version = _chosen_version(ctx)
     # The chosen version's built-ins only: the other's are refused (1003) there.
     builtin = [(a, "built-in") for a in (BUILTIN_AVATARS if version == "v3" else (V4_AVATAR,))]
     try:
