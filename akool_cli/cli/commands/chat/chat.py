@@ -116,7 +116,7 @@ def check(opts: ChatOptions, stdin: Any = None) -> "Tuple[ChatOptions, ChatSetti
     if opts.session_id is None and opts.avatar_id is None and opts.url is None:
         raise UsageError(
             "which session?",
-            hint="akool chat SESSION_ID, akool chat --avatar-id Kai_1080P_back, or --url",
+            hint="akool chat SESSION_ID, akool chat --avatar-id dvp_Tristan_cloth2_1080P, or --url",
         )
     if opts.session_id is not None:
         opts = replace(opts, session_id=one_session_id(opts.session_id, stdin))
@@ -255,7 +255,7 @@ def chat(
       $ akool chat "$ID" --message "Say hi" --json
       $ printf 'Hi\\nWhat can you do?\\n' | akool chat "$ID" --json
       $ akool chat "$ID" --mode retell -m "Hello, I am Kai"
-      $ akool chat --avatar-id Kai_1080P_back
+      $ akool chat --avatar-id dvp_Tristan_cloth2_1080P --duration 300
     """
     opts = ChatOptions(
         session_id=session_id,
