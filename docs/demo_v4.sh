@@ -39,4 +39,7 @@ akool chat "$ID" --events --json -m "What can you do?"
 show 'akool say "$ID" "Welcome to the show" --until-spoken --json   # returns at audio_end'
 akool say "$ID" "Welcome to the show" --until-spoken --json
 
+show 'akool session close "$ID"   # kept with --keep: closed by hand'
+akool session close "$ID"
+
 say "v4 tour complete."
