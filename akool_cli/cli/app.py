@@ -22,7 +22,7 @@ GROUPS = {
         "akool_cli.cli.commands.session", "Create, list, watch and close sessions.", CORE
     ),
     "chat": Entry(
-        "akool_cli.cli.commands.chat", "Chat with an avatar over the session's websocket.", CORE
+        "akool_cli.cli.commands.chat", "Chat with an avatar in the session's room.", CORE
     ),
     "say": Entry("akool_cli.cli.commands.say", "Make the avatar say a text as it is.", CORE),
     "avatar": Entry("akool_cli.cli.commands.avatar", "The avatars a session can stream.", PICK),

@@ -148,6 +148,40 @@ def test_an_ended_session_exits_8_and_a_refused_token_3(v4):
     assert "token" in refused.stderr and "eyJhbGciOiJIUzI1NiJ9" not in refused.stderr
 
 
+def test_a_prompt_given_to_a_v4_chat_is_said_to_be_left_out(v4):
+    sid = remembered(v4)
+    run = run_akool(["chat", sid, "-m", "Hi", "--prompt", "be a pirate"])
+    assert run.exit_code == 0 and run.stdout == "You said: Hi\n", run.stderr
+    assert "warning: a v4 room takes no prompt" in run.stderr
+
+
+def test_a_session_closed_here_before_says_it_ended_with_8(v4):
+    sid = remembered(v4)
+    assert run_akool(["session", "close", sid]).exit_code == 0  # its record keeps no room now
+    again = run_akool(["chat", sid, "-m", "Hi"])
+    assert again.exit_code == 8, again.stderr
+    assert "ended" in again.stderr and "no LiveKit room" not in again.stderr
+
+
+@pytest.mark.parametrize("verb", ["chat", "say"])
+def test_ctrl_c_during_a_one_shot_answer_exits_130_not_a_cut_answer(v4, verb):
+    sid = remembered(v4)
+    v4.avatar(sid, chunks=10, chunk_delay=0.5)  # five seconds of answer
+    args = ["-m", "Tell me everything"] if verb == "chat" else ["Tell me everything"]
+    proc = subprocess.Popen(
+        [AKOOL, verb, sid, *args, "--events", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ), text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:  # until the answer has begun
+        if json.loads(line).get("event") == "answer_delta":
+            break
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert '"answer"' not in out and "Traceback" not in err  # no answer object: it was cut
+
+
 def _billing(emu):
     return [s["_id"] for s in emu.snapshot()["sessions"] if s["status"] not in (3, 4)]
 

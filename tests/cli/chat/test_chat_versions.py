@@ -40,3 +40,10 @@ def test_an_id_without_a_record_under_v4_names_the_v3_switch(cli, logged_in_v4):
     assert f"no LiveKit room is known for v4 session {sid}" in result.stderr
     assert "--api-version v3" in result.stderr
     assert logged_in_v4.snapshot()["requests"] == 0
+
+
+def test_say_until_spoken_with_no_wait_is_refused_before_any_request(cli, logged_in_v4):
+    result = cli(["say", "6698c9d69cf7b0d61d1b6420", "Hi", "--until-spoken", "--no-wait"])
+    assert result.exit_code == 2, result.stderr
+    assert "--until-spoken" in result.stderr and "--no-wait" in result.stderr
+    assert logged_in_v4.snapshot()["requests"] == 0

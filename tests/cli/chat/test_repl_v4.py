@@ -102,3 +102,13 @@ def test_a_warning_during_an_answer_waits_for_its_end():
     assert "the session ends in" not in io.stderr.getvalue()
     clock.after_answer()
     assert "the session ends in" in io.stderr.getvalue()
+
+
+def test_prompt_on_v4_says_the_room_takes_none_and_sends_nothing():
+    code, io, room = _run(["/prompt be a pirate"])
+    assert code == 0
+    err = io.stderr.getvalue()
+    assert "a v4 room takes no prompt" in err and "Prompt set." not in err
+    assert room.sent == []
+    v3_code, v3_io, _ = _run(["/prompt be a pirate"], flavour="v3")
+    assert v3_code == 0 and "Prompt set." in v3_io.stderr.getvalue()

@@ -1,4 +1,4 @@
-"""``akool chat``: talk to an avatar over the session's websocket."""
+"""``akool chat``: talk to an avatar in the session's room (v4: LiveKit; v3: a websocket)."""
 
 from akool_cli.cli.core.lazy import group
 

@@ -1,4 +1,4 @@
-"""``akool chat``: talk to an avatar over the session's websocket.
+"""``akool chat``: talk to an avatar in the session's room (v4: LiveKit; v3: a websocket).
 
 Three modes: an interactive prompt (stdin is a terminal), one question
 (``--message``), or one question per line of piped stdin.
@@ -232,7 +232,7 @@ def chat(
     events: EventsOpt = False,
     duration: DurationOpt = None,
 ) -> None:
-    """Chat with an avatar over the session's websocket.
+    """Chat with an avatar in the session's room.
 
     On a terminal: an interactive prompt with history (/help lists commands).
     With --message: one question, one answer. Piped: each line is a question.

@@ -31,7 +31,7 @@ COMMANDS: Dict[str, str] = {
     "/mode": "MODE: dialogue (the avatar answers) or retell (it says your text)",
     "/voice": "ID: use another voice id",
     "/lang": "CODE: use another language code",
-    "/prompt": "TEXT: describe the avatar's role (an empty TEXT clears it)",
+    "/prompt": "TEXT: describe the avatar's role, v3 (an empty TEXT clears it)",
     "/history": "this chat's questions and answers so far",
     "/save": "FILE: write this chat's transcript to FILE",
     "/session": "the session id and the chat room URLs",
@@ -150,6 +150,12 @@ def setting(repl: Repl, arg: str, attribute: str, usage: str, what: str) -> None
 
 
 def prompt(repl: Repl, arg: str) -> None:
+    if repl.conversation.supports(SET_PARAMS):  # v4: set-params carries no prompt
+        repl.io.warn(
+            "a v4 room takes no prompt: give the session a knowledge base "
+            "(akool session create --knowledge-id ID) for the avatar's role"
+        )
+        return
     settings = repl.conversation.settings
     settings.prompt_from = "text" if arg else None
     settings.prompt_content = arg or None

@@ -11,9 +11,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
 
 from akool_cli.api import CONNECT_TIMEOUT_CAP
-from akool_cli.chat import ACK_TIMEOUT, ENDED_BY_INTERRUPTED, MAX_QUESTION
+from akool_cli.chat import ACK_TIMEOUT, MAX_QUESTION
 from akool_cli.chat.errors import AnswerTimeoutError, SpeakingTimeoutError
-from akool_cli.chat.transport import INTERRUPT
 from akool_cli.cli.commands.chat.events import ChatEvents
 from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
@@ -74,8 +73,6 @@ def _answer_one(
             io.flush()
     finally:  # after it is printed (the answer comes first), even if it could not be
         recorder.answered(conversation.settings, answer)
-    if answer.ended_by == ENDED_BY_INTERRUPTED:
-        io.info("(interrupted)")
 
 
 def _ask_printed(
@@ -100,7 +97,9 @@ def _ask_printed(
             on_restart=printer.on_restart if streamed else None,
             since=since,
             until_spoken=opts.until_spoken,
-            interruptible=conversation.supports(INTERRUPT),  # v4: Ctrl-C interrupts it
+            # Ctrl-C here ends the command (130), as on v3: only the prompt stays in the
+            # chat after an interrupt (repl.py); a script must not read a cut answer as whole
+            interruptible=False,
         )
     except SpeakingTimeoutError as exc:
         recorder.answered(settings, exc.answer)
@@ -173,9 +172,13 @@ def room_of(app_ctx: AppContext, opts: ChatOptions) -> Room:
     if opts.session_id is None:
         return service.chat_room(url=opts.url)
     if opts.url is None and service.version_for(opts.session_id) == "v4":
-        room = v4_room_of(service.record(opts.session_id))
+        record = service.record(opts.session_id)
+        room = v4_room_of(record)
         if room is None:
             from akool_cli.services.errors import NoLiveKitRoomError
+
+            if record is not None:  # a record keeps no room once its session is over:
+                service.live(opts.session_id, waiter(app_ctx, opts.session_id, opts))  # 8
 
             raise NoLiveKitRoomError(
                 f"no LiveKit room is known for v4 session {opts.session_id}: only "
@@ -277,6 +280,11 @@ def converse(
             check()
             waited.append(time.monotonic())
 
+    if v4 and getattr(settings, "prompt_from", None):
+        io.warn(
+            "a v4 room takes no prompt: --prompt is left out (give the session a knowledge "
+            "base instead: akool session create --knowledge-id ID)"
+        )
     events = ChatEvents(io, events=opts.events, as_json=opts.as_json)
     conversation = conversation_for(
         room,

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from akool_cli.chat import RETELL
+from akool_cli.cli.core.errors import UsageError
 from akool_cli.cli.core.invoke import invoke
 from akool_cli.cli.core.options import (
     DEFAULT_ANSWER_IDLE,
@@ -29,6 +30,10 @@ def run_say(opts: "ChatOptions", app_ctx: "AppContext") -> int:
 
     if opts.message is not None:
         text_argument(opts.message, "TEXT")
+    if opts.no_wait and opts.until_spoken:
+        raise UsageError(
+            "--until-spoken waits for the avatar to finish speaking; --no-wait does not wait"
+        )
     return run_chat(opts, app_ctx)
 
 
