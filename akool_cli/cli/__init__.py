@@ -14,6 +14,10 @@ def main() -> None:
         _leave("interrupted", 130)
     except Exception as exc:  # a signal (Interrupted) while the last resort itself loaded
         _leave(getattr(exc, "message", "interrupted"), int(getattr(exc, "exit_code", 130)))
+    finally:  # a signal from now on ends the process at once, never in Python's shutdown
+        signals = sys.modules.get("akool_cli.cli.core.signals")
+        if signals is not None:
+            signals.leaving()
 
 
 def _main() -> None:

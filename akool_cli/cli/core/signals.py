@@ -24,6 +24,7 @@ HANDLED = {
 class _Shield:
     depth = 0
     pending: List[int] = []
+    leaving = False  # the command is over: the process is on its way out
 
 
 def _interrupted(signum: int) -> Interrupted:
@@ -41,6 +42,8 @@ def _in_import_machinery(frame: Any) -> bool:
 
 
 def _handler(signum: int, frame: Any) -> None:
+    if _Shield.leaving:
+        _exit_now(signum)
     if _Shield.depth:
         _Shield.pending.append(signum)
         return
@@ -48,6 +51,28 @@ def _handler(signum: int, frame: Any) -> None:
         threading.Timer(0.02, os.kill, (os.getpid(), signum)).start()
         return
     raise _interrupted(signum)
+
+
+def _exit_now(signum: int) -> None:
+    """End the process at once with the signal's exit code, what was written flushed."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    code = ExitCode.INTERRUPTED if signum == signal.SIGINT else _interrupted(signum).exit_code
+    os._exit(int(code))
+
+
+def leaving() -> None:
+    """From now on the process is on its way out (the command's outcome is decided): a
+    signal ends it at once with its exit code, and is never raised into the interpreter's
+    shutdown, where Python would print it as "Exception ignored …" with a traceback (a
+    burst of SIGTERMs while a v4 chat's SDK threads were being joined did)."""
+    _Shield.leaving = True
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGINT, _handler)
 
 
 def quiet_wakeup_fd(*_: Any) -> None:

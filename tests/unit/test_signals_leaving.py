@@ -1,0 +1,45 @@
+"""Once the command is over, a signal ends the process at once with its exit code: it is
+never raised into the interpreter's shutdown, where Python prints it as "Exception
+ignored" with a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+# A non-daemon thread keeps the interpreter in threading._shutdown, as the LiveKit SDK's
+# threads did, while the signal arrives; the thread itself sends it.
+CHILD = """
+import os, signal, sys, threading, time
+from akool_cli.cli.core import signals
+signals.install()
+if {leaving}:
+    signals.leaving()
+sys.stdout.write("done\\n")
+def later():
+    time.sleep(0.3)
+    os.kill(os.getpid(), signal.{name})
+    time.sleep(0.3)
+threading.Thread(target=later).start()
+sys.exit(0)
+"""
+
+
+@pytest.mark.parametrize("name, code", [("SIGTERM", 143), ("SIGINT", 130), ("SIGHUP", 130)])
+def test_a_signal_while_leaving_exits_with_its_code_and_no_traceback(name, code):
+    run = subprocess.run(
+        [sys.executable, "-c", CHILD.format(leaving=True, name=name)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert (run.returncode, run.stdout, run.stderr) == (code, "done\n", "")
+
+
+def test_without_it_the_signal_reaches_python_s_shutdown():
+    """What leaving() prevents (so the test above can fail)."""
+    run = subprocess.run(
+        [sys.executable, "-c", CHILD.format(leaving=False, name="SIGTERM")],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert "Exception ignored" in run.stderr or "Traceback" in run.stderr
