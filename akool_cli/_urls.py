@@ -27,3 +27,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def on_loopback(url: str) -> bool:
+    """Whether ``url``'s host is this machine (:func:`is_loopback`); a URL that cannot be
+    read is not."""
+    try:
+        return is_loopback(urlsplit(url).hostname or "")
+    except ValueError:
+        return False

@@ -122,3 +122,12 @@ def _accepts(check, value) -> bool:
     except validate.UsageError:
         return False
     return True
+
+
+def test_a_url_on_loopback():
+    from akool_cli._urls import on_loopback
+
+    assert on_loopback("ws://127.0.0.1:7880") and on_loopback("wss://localhost/rtc")
+    assert on_loopback("ws://[::1]:7880")
+    assert not on_loopback("wss://akool.livekit.cloud") and not on_loopback("ws://10.77.0.1:1")
+    assert not on_loopback("ws://[bad") and not on_loopback("")

@@ -10,6 +10,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
 
+from akool_cli._urls import on_loopback, redact_url
 from akool_cli.api import CONNECT_TIMEOUT_CAP
 from akool_cli.chat import ACK_TIMEOUT, MAX_QUESTION
 from akool_cli.chat.errors import AnswerTimeoutError, SpeakingTimeoutError
@@ -280,6 +281,9 @@ def converse(
             check()
             waited.append(time.monotonic())
 
+    if isinstance(room, V4Room) and on_loopback(room.url):  # WebRTC leaves loopback out
+        io.warn(f"the room {redact_url(room.url)} is on loopback: it connects only if it also "
+                "offers another address (serve the emulator with --host ADDRESS)")  # fmt: skip
     if v4 and getattr(settings, "prompt_from", None):
         io.warn(
             "a v4 room takes no prompt: --prompt is left out (give the session a knowledge "
