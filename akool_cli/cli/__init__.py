@@ -10,6 +10,10 @@ def main() -> None:
     raised outside a command ends in the error boundary's last resort (no traceback)."""
     try:
         _main()
+    except SystemExit as exc:
+        if "livekit.rtc" in sys.modules:  # a v4 chat ran: leave before Python's shutdown
+            _exit_now(exc.code)
+        raise
     except KeyboardInterrupt:  # outside a command (e.g. while Typer loads or parses)
         _leave("interrupted", 130)
     except Exception as exc:  # a signal (Interrupted) while the last resort itself loaded
@@ -47,6 +51,27 @@ def _main() -> None:
         from akool_cli.cli.core.boundary import last_resort
 
         sys.exit(last_resort(exc))
+
+
+def _exit_now(code: object) -> None:
+    """End the process at once, what was written flushed: after the LiveKit SDK was loaded,
+    Python's own shutdown can make the SDK's runtime threads call into a dying interpreter,
+    and the SDK then aborts the process ("panic in a function that cannot unwind", SIGABRT)
+    after the command had succeeded. Everything a command keeps is written by then."""
+    import os
+
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    if status == 1 and not isinstance(code, int):  # sys.exit("message")
+        try:
+            sys.stderr.write(f"{code}\n")
+        except (OSError, ValueError, AttributeError):
+            pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(status)
 
 
 def _leave(message: str, code: int) -> None:

@@ -69,7 +69,7 @@ def test_without_the_livekit_package_a_v4_chat_exits_2_naming_the_install(logged
 
 def test_a_room_on_loopback_is_said_to_need_another_address(logged_in):
     """WebRTC leaves loopback out: a v4 chat in the emulator's room served on loopback (the
-    quick start's emulator) cannot connect, and says why before it waits."""
+    quick start's emulator) cannot connect, and says why."""
     made = logged_in.create_v4(stream_type="livekit")
     assert "127.0.0.1" in made["credentials"]["livekit_url"]
     SessionRecords(Path(os.environ["AKOOL_STATE_DIR"])).remember(
@@ -79,5 +79,5 @@ def test_a_room_on_loopback_is_said_to_need_another_address(logged_in):
     )  # fmt: skip
     run = run_akool(["chat", made["_id"], "-m", "Hi", "--answer-timeout", "2"])
     assert run.exit_code in (7, 9), run.stderr
-    assert "is on loopback: it connects only if it also offers another address" in run.stderr
+    assert "is on loopback, which WebRTC leaves out" in run.stderr
     assert "--host ADDRESS" in run.stderr and run.stdout == ""

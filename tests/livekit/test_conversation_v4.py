@@ -149,6 +149,7 @@ def test_until_spoken_returns_at_audio_end_with_the_speaking_time(room):
 def test_a_late_avatar_is_waited_for_and_one_that_never_comes_is_bounded(room):
     conv, events = _chat(room)
     with conv:
+        conv.connect(timeout=WAIT)  # in the room first: the 0.5 s is the avatar's absence alone
         with pytest.raises(AvatarAbsentError):
             conv.ask("Anyone?", idle=0.1, timeout=0.5)
         threading.Timer(0.3, room.add_avatar).start()

@@ -43,3 +43,26 @@ def test_without_it_the_signal_reaches_python_s_shutdown():
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert "Exception ignored" in run.stderr or "Traceback" in run.stderr
+
+
+HARD_EXIT = """
+import atexit, sys, types
+sys.modules["livekit.rtc"] = types.ModuleType("livekit.rtc")  # as after a v4 chat
+atexit.register(lambda: sys.stdout.write("python's shutdown ran\\n"))
+sys.argv = ["akool", *{argv!r}]
+from akool_cli.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("argv, code", [(["help", "exit-codes"], 0), (["session", "nope"], 2)])
+def test_after_livekit_loaded_the_process_leaves_before_python_s_shutdown(argv, code):
+    """The LiveKit SDK's threads can abort the process during Python's shutdown, after the
+    command succeeded: once it is loaded, akool leaves with its exit code, output flushed."""
+    run = subprocess.run(
+        [sys.executable, "-c", HARD_EXIT.format(argv=argv)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert run.returncode == code, run.stderr
+    assert "shutdown ran" not in run.stdout
+    assert ("130" in run.stdout) if code == 0 else ("error:" in run.stderr)

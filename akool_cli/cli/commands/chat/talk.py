@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
 from akool_cli._urls import on_loopback, redact_url
 from akool_cli.api import CONNECT_TIMEOUT_CAP
 from akool_cli.chat import ACK_TIMEOUT, MAX_QUESTION
-from akool_cli.chat.errors import AnswerTimeoutError, SpeakingTimeoutError
+from akool_cli.chat.errors import AnswerTimeoutError, ChatConnectionError, SpeakingTimeoutError
 from akool_cli.cli.commands.chat.events import ChatEvents
 from akool_cli.cli.core.context import AppContext
 from akool_cli.cli.core.errors import UsageError
@@ -281,9 +281,6 @@ def converse(
             check()
             waited.append(time.monotonic())
 
-    if isinstance(room, V4Room) and on_loopback(room.url):  # WebRTC leaves loopback out
-        io.warn(f"the room {redact_url(room.url)} is on loopback: it connects only if it also "
-                "offers another address (serve the emulator with --host ADDRESS)")  # fmt: skip
     if v4 and getattr(settings, "prompt_from", None):
         io.warn(
             "a v4 room takes no prompt: --prompt is left out (give the session a knowledge "
@@ -341,6 +338,11 @@ def converse(
                 recorder=recorder,
                 events=events,
             )
+        except (AnswerTimeoutError, ChatConnectionError):
+            if isinstance(room, V4Room) and on_loopback(room.url) and not conversation.connected:
+                io.warn(f"the room {redact_url(room.url)} is on loopback, which WebRTC leaves "
+                        "out: serve the emulator on another address (--host ADDRESS)")  # fmt: skip
+            raise
         finally:
             events.record(recorder, conversation.settings)
             recorder.close()
