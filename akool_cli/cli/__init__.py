@@ -54,24 +54,20 @@ def _main() -> None:
 
 
 def _exit_now(code: object) -> None:
-    """End the process at once, what was written flushed: after the LiveKit SDK was loaded,
-    Python's own shutdown can make the SDK's runtime threads call into a dying interpreter,
-    and the SDK then aborts the process ("panic in a function that cannot unwind", SIGABRT)
-    after the command had succeeded. Everything a command keeps is written by then."""
-    import os
+    """End the process at once with the exit code of ``sys.exit(code)``: after the LiveKit
+    SDK was loaded, Python's own shutdown can make the SDK's runtime threads call into a
+    dying interpreter, and the SDK then aborts the process ("panic in a function that
+    cannot unwind", SIGABRT) after the command had succeeded. Everything a command keeps
+    is written by then."""
+    from akool_cli.cli.core.signals import exit_now
 
-    status = code if isinstance(code, int) else 0 if code is None else 1
-    if status == 1 and not isinstance(code, int):  # sys.exit("message")
-        try:
-            sys.stderr.write(f"{code}\n")
-        except (OSError, ValueError, AttributeError):
-            pass
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    os._exit(status)
+    if code is None or isinstance(code, int):
+        exit_now(code or 0)
+    try:  # sys.exit("message")
+        sys.stderr.write(f"{code}\n")
+    except (OSError, ValueError, AttributeError):
+        pass
+    exit_now(1)
 
 
 def _leave(message: str, code: int) -> None:

@@ -53,15 +53,21 @@ def _handler(signum: int, frame: Any) -> None:
     raise _interrupted(signum)
 
 
-def _exit_now(signum: int) -> None:
-    """End the process at once with the signal's exit code, what was written flushed."""
+def exit_now(status: int) -> None:
+    """End the process at once with ``status``, what was written flushed: no exit handler
+    and no part of Python's shutdown runs."""
     import sys
 
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+    os._exit(status)
+
+
+def _exit_now(signum: int) -> None:
+    """End the process at once with the signal's exit code."""
     code = ExitCode.INTERRUPTED if signum == signal.SIGINT else _interrupted(signum).exit_code
-    os._exit(int(code))
+    exit_now(int(code))
 
 
 def leaving() -> None:
