@@ -66,3 +66,22 @@ def test_after_livekit_loaded_the_process_leaves_before_python_s_shutdown(argv, 
     assert run.returncode == code, run.stderr
     assert "shutdown ran" not in run.stdout
     assert ("130" in run.stdout) if code == 0 else ("error:" in run.stderr)
+
+
+def test_a_signal_in_a_weakref_finalizer_is_delivered_again_not_raised_there():
+    """Python swallows what a weakref finalizer raises ("Exception ignored"): a signal that
+    lands in one is sent again a moment later, as in the import system's own code."""
+    import weakref
+
+    from akool_cli.cli.core import signals
+
+    seen = []
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    weakref.finalize(thing, lambda: seen.append(sys._getframe(1)))
+    del thing
+    assert seen and signals._in_import_machinery(seen[0])  # weakref.finalize.__call__
+    assert not signals._in_import_machinery(sys._getframe())

@@ -35,10 +35,15 @@ def _interrupted(signum: int) -> Interrupted:
 
 
 def _in_import_machinery(frame: Any) -> bool:
-    """Whether ``frame`` is the import system's own code (a module lock's weakref
-    callback, say): an exception raised there is printed as "Exception ignored" and
-    lost, and the signal with it."""
-    return frame is not None and frame.f_code.co_filename.startswith("<frozen ")
+    """Whether ``frame`` is code whose exceptions Python swallows — the import system's
+    own (a module lock's weakref callback, say) or a weakref finalizer's call: an
+    exception raised there is printed as "Exception ignored" and lost, and the signal
+    with it."""
+    if frame is None:
+        return False
+    return frame.f_code.co_filename.startswith("<frozen ") or (
+        frame.f_globals.get("__name__") == "weakref"
+    )
 
 
 def _handler(signum: int, frame: Any) -> None:
